@@ -1,0 +1,62 @@
+/**
+ * The whole stack: the cells, rolled out in waves (the canary wave 0 first), and the router in front of them.
+ *
+ * Waves: every resource of a wave-k cell depends on an SSM parameter that records that wave k-1 has rolled out,
+ * which itself depends on every resource of the wave-(k-1) cells. One `pulumi up` therefore changes the canary
+ * first and moves on only when it succeeded; the gate costs one edge per resource, not one per pair of cells.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "./arns";
+import { Cell } from "./cell";
+import { CellularConfig } from "./config";
+import { CellRouter } from "./router";
+import { sharedTags } from "./tags";
+
+export interface Cellular {
+    cells: Cell[];
+    router: CellRouter;
+    /** One gate per wave after the first. */
+    gates: aws.ssm.Parameter[];
+}
+
+/**
+ * The account, region and partition; the invokes resolve during `pulumi preview`, so ARNs built from them are
+ * known at pull-request time.
+ */
+export function awsContext(): pulumi.Output<AwsContext> {
+    const identity = aws.getCallerIdentityOutput();
+    const region = aws.getRegionOutput();
+    const partition = aws.getPartitionOutput();
+    return pulumi.all([identity.accountId, region.region, partition.partition])
+        .apply(([accountId, regionName, partitionName]) => ({ accountId, region: regionName, partition: partitionName }));
+}
+
+export function createCellular(config: CellularConfig, context: pulumi.Output<AwsContext> = awsContext()): Cellular {
+    const cells: Cell[] = [];
+    const gates: aws.ssm.Parameter[] = [];
+    const waves = [...new Set(config.cells.map(c => c.wave))].sort((a, b) => a - b);
+    let previous: Cell[] = [];
+    for (const wave of waves) {
+        let after: pulumi.Resource[] = [];
+        if (previous.length > 0) {
+            const gate = new aws.ssm.Parameter(`wave-${wave}-gate`, {
+                name: config.names.waveParameter(wave),
+                type: "String",
+                description: `Wave ${wave} of ${config.names.prefix} rolls out after wave ${wave - 1} (${previous.map(c => c.cellId).join(", ")})`,
+                value: JSON.stringify({ wave, after: previous.map(c => c.cellId) }),
+                tags: sharedTags(config),
+            }, { dependsOn: previous });
+            gates.push(gate);
+            after = [gate];
+        }
+        const current = config.cells.filter(c => c.wave === wave).map(cell => new Cell(cell.id, { cell, stack: config, context, after }));
+        cells.push(...current);
+        previous = current;
+    }
+    // The routing order is the configured order, whatever the waves.
+    cells.sort((a, b) => a.cell.index - b.cell.index);
+    const router = new CellRouter("router", { stack: config, cells, context });
+    return { cells, router, gates };
+}
+

@@ -1,0 +1,174 @@
+/**
+ * API Gateway in front of one function alias: an HTTP API (payload v2) or a REST API (Lambda proxy), with the
+ * routes `/customers/{customerId}` and `/customers/{customerId}/{proxy+}` for any method, stage throttling, JSON
+ * access logs to a log group with retention, and a Lambda permission scoped to this API with `sourceArn`.
+ * Used by the router (HTTP or REST) and, in redirect mode, by each cell for its own endpoint (HTTP).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Tags } from "./tags";
+
+export const CUSTOMER_ROUTES = ["/customers/{customerId}", "/customers/{customerId}/{proxy+}"] as const;
+
+/** API Gateway's own integration limit is 29 s (REST) / 30 s (HTTP); the function's timeout sits below it. */
+export const INTEGRATION_TIMEOUT_MS = 29000;
+
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+    requestId: "$context.requestId",
+    ip: "$context.identity.sourceIp",
+    requestTime: "$context.requestTime",
+    httpMethod: "$context.httpMethod",
+    path: "$context.path",
+    routeKey: "$context.routeKey",
+    status: "$context.status",
+    responseLength: "$context.responseLength",
+    integrationLatency: "$context.integrationLatency",
+    integrationError: "$context.integrationErrorMessage",
+});
+
+export interface ApiArgs {
+    kind: "http" | "rest";
+    /** Logical name prefix of the API's resources. */
+    logicalName: string;
+    /** Physical name of the API. */
+    name: string;
+    /** The function and the alias the API invokes. */
+    functionName: pulumi.Input<string>;
+    alias: aws.lambda.Alias;
+    throttle: { rateLimit: number; burstLimit: number };
+    logRetentionDays: number;
+    tags: Tags;
+    parent: pulumi.Resource;
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export interface ApiResources {
+    /** The base URL clients call (no trailing slash). */
+    url: pulumi.Output<string>;
+    /** Every resource created, for tests and the plan. */
+    resources: pulumi.Resource[];
+}
+
+export function createApi(args: ApiArgs): ApiResources {
+    return args.kind === "http" ? createHttpApi(args) : createRestApi(args);
+}
+
+function accessLogs(args: ApiArgs): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(`${args.logicalName}-access-logs`, {
+        name: `/aws/apigateway/${args.name}`,
+        retentionInDays: args.logRetentionDays,
+        tags: args.tags,
+    }, { parent: args.parent, dependsOn: args.dependsOn ?? [] });
+}
+
+function createHttpApi(args: ApiArgs): ApiResources {
+    const opts: pulumi.CustomResourceOptions = { parent: args.parent, dependsOn: args.dependsOn ?? [] };
+    const api = new aws.apigatewayv2.Api(`${args.logicalName}-api`, {
+        name: args.name,
+        protocolType: "HTTP",
+        description: `${args.name}: customer requests`,
+        tags: args.tags,
+    }, opts);
+    const integration = new aws.apigatewayv2.Integration(`${args.logicalName}-integration`, {
+        apiId: api.id,
+        integrationType: "AWS_PROXY",
+        integrationUri: args.alias.invokeArn,
+        integrationMethod: "POST",
+        payloadFormatVersion: "2.0",
+        timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
+    }, opts);
+    const routes = CUSTOMER_ROUTES.map((route, i) => new aws.apigatewayv2.Route(`${args.logicalName}-route-${i === 0 ? "customer" : "customer-proxy"}`, {
+        apiId: api.id,
+        routeKey: `ANY ${route}`,
+        target: pulumi.interpolate`integrations/${integration.id}`,
+    }, opts));
+    const logs = accessLogs(args);
+    const stage = new aws.apigatewayv2.Stage(`${args.logicalName}-stage`, {
+        apiId: api.id,
+        name: "$default",
+        autoDeploy: true,
+        defaultRouteSettings: {
+            throttlingRateLimit: args.throttle.rateLimit,
+            throttlingBurstLimit: args.throttle.burstLimit,
+        },
+        accessLogSettings: { destinationArn: logs.arn, format: ACCESS_LOG_FORMAT },
+        tags: args.tags,
+    }, { ...opts, dependsOn: [...(args.dependsOn as pulumi.Resource[] ?? []), ...routes] });
+    const permission = new aws.lambda.Permission(`${args.logicalName}-invoke-permission`, {
+        action: "lambda:InvokeFunction",
+        function: args.functionName,
+        qualifier: args.alias.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
+    }, opts);
+    return { url: api.apiEndpoint, resources: [api, integration, ...routes, logs, stage, permission] };
+}
+
+function createRestApi(args: ApiArgs): ApiResources {
+    const opts: pulumi.CustomResourceOptions = { parent: args.parent, dependsOn: args.dependsOn ?? [] };
+    const api = new aws.apigateway.RestApi(`${args.logicalName}-api`, {
+        name: args.name,
+        description: `${args.name}: customer requests`,
+        endpointConfiguration: { types: "REGIONAL" },
+        tags: args.tags,
+    }, opts);
+    const customers = new aws.apigateway.Resource(`${args.logicalName}-customers`, {
+        restApi: api.id, parentId: api.rootResourceId, pathPart: "customers",
+    }, opts);
+    const customer = new aws.apigateway.Resource(`${args.logicalName}-customer`, {
+        restApi: api.id, parentId: customers.id, pathPart: "{customerId}",
+    }, opts);
+    const proxy = new aws.apigateway.Resource(`${args.logicalName}-customer-proxy`, {
+        restApi: api.id, parentId: customer.id, pathPart: "{proxy+}",
+    }, opts);
+    const methodsAndIntegrations = ([["customer", customer], ["customer-proxy", proxy]] as const).flatMap(([key, resource]) => {
+        const method = new aws.apigateway.Method(`${args.logicalName}-${key}-any`, {
+            restApi: api.id, resourceId: resource.id, httpMethod: "ANY", authorization: "NONE",
+        }, opts);
+        const integration = new aws.apigateway.Integration(`${args.logicalName}-${key}-integration`, {
+            restApi: api.id,
+            resourceId: resource.id,
+            httpMethod: method.httpMethod,
+            type: "AWS_PROXY",
+            integrationHttpMethod: "POST",
+            uri: args.alias.invokeArn,
+            timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
+        }, opts);
+        return [method, integration];
+    });
+    const deployment = new aws.apigateway.Deployment(`${args.logicalName}-deployment`, {
+        restApi: api.id,
+        // A new deployment whenever the routes change.
+        triggers: { routes: JSON.stringify(CUSTOMER_ROUTES) },
+    }, { ...opts, dependsOn: [...(args.dependsOn as pulumi.Resource[] ?? []), ...methodsAndIntegrations] });
+    const logs = accessLogs(args);
+    const stage = new aws.apigateway.Stage(`${args.logicalName}-stage`, {
+        restApi: api.id,
+        deployment: deployment.id,
+        stageName: "live",
+        xrayTracingEnabled: true,
+        accessLogSettings: { destinationArn: logs.arn, format: ACCESS_LOG_FORMAT },
+        tags: args.tags,
+    }, opts);
+    const settings = new aws.apigateway.MethodSettings(`${args.logicalName}-throttling`, {
+        restApi: api.id,
+        stageName: stage.stageName,
+        methodPath: "*/*",
+        settings: {
+            throttlingRateLimit: args.throttle.rateLimit,
+            throttlingBurstLimit: args.throttle.burstLimit,
+            metricsEnabled: true,
+        },
+    }, opts);
+    const permission = new aws.lambda.Permission(`${args.logicalName}-invoke-permission`, {
+        action: "lambda:InvokeFunction",
+        function: args.functionName,
+        qualifier: args.alias.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
+    }, opts);
+    return {
+        url: stage.invokeUrl,
+        resources: [api, customers, customer, proxy, ...methodsAndIntegrations, deployment, logs, stage, settings, permission],
+    };
+}

@@ -1,0 +1,159 @@
+/**
+ * `CellRouter` (`cellular:index:CellRouter`): API Gateway in front of a thin router function that maps a customer
+ * id to its cell and either invokes the cell's function (`invoke`, default) or redirects to the cell's own
+ * endpoint (`redirect`). The routing table travels in the router's code package, so routing needs no call to
+ * any other service: if everything but the router is down, routing still works.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { buildRoutingTable } from "../handlers/lib/routing";
+import { ROUTING_TABLE_FILE, RoutingTable } from "../handlers/lib/routing-table";
+import { Arns, AwsContext } from "./arns";
+import { codeArchive } from "./bundle";
+import { Cell } from "./cell";
+import { CellularConfig } from "./config";
+import { createApi } from "./http-api";
+import { createLambda, LambdaResources, LIVE_ALIAS } from "./function";
+import { invokeDocument, shardInvokeGrants } from "./router-grants";
+import { sharedTags, Tags } from "./tags";
+
+export const ROUTER_TYPE = "cellular:index:CellRouter";
+
+export interface CellRouterArgs {
+    /** The stack's settings (router mode, API kind, throttling, pins, names, tags). */
+    stack: CellularConfig;
+    /** The cells, in their configured order (the order is part of the hash scheme). */
+    cells: Cell[];
+    /** Account, region and partition, to build the invoke grants as documents known at preview. */
+    context: pulumi.Output<AwsContext>;
+}
+
+export class CellRouter extends pulumi.ComponentResource {
+    readonly fn: LambdaResources;
+    readonly alias: aws.lambda.Alias;
+    /** Where clients send requests: `<url>/customers/{customerId}/...`. */
+    readonly url: pulumi.Output<string>;
+    readonly invokePolicies: aws.iam.Policy[] = [];
+    private readonly tags: Tags;
+
+    constructor(name: string, args: CellRouterArgs, opts: pulumi.ComponentResourceOptions = {}) {
+        super(ROUTER_TYPE, name, {}, opts);
+        const { stack, cells } = args;
+        this.tags = sharedTags(stack);
+        const router = stack.router;
+        const functionName = stack.names.routerFunction();
+
+        this.fn = createLambda({
+            logicalName: `${name}`,
+            functionName,
+            handler: "router",
+            code: this.code(args),
+            settings: router,
+            environment: { POWERTOOLS_SERVICE_NAME: "router" },
+            // Its only grants beyond logs and tracing: invoking the cells, attached below as managed policies.
+            statements: () => [],
+            ctx: args.context,
+            tags: this.tags,
+            logRetentionDays: router.logRetentionDays,
+            publish: true,
+            parent: this,
+        });
+        const grants = router.mode === "invoke" ? this.createInvokeGrants(name, args) : [];
+
+        this.alias = new aws.lambda.Alias(`${name}-live`, {
+            name: LIVE_ALIAS,
+            functionName: this.fn.fn.name,
+            functionVersion: this.fn.fn.version,
+            description: "The version API Gateway invokes",
+        }, { parent: this, dependsOn: grants });
+        if (router.provisionedConcurrency > 0) {
+            new aws.lambda.ProvisionedConcurrencyConfig(`${name}-provisioned`, {
+                functionName: this.fn.fn.name,
+                qualifier: this.alias.name,
+                provisionedConcurrentExecutions: router.provisionedConcurrency,
+            }, { parent: this });
+        }
+        if (router.api === "rest") this.createRestLoggingRole(name, stack);
+        const api = createApi({
+            kind: router.api,
+            logicalName: name,
+            name: stack.names.api(),
+            functionName: this.fn.fn.name,
+            alias: this.alias,
+            throttle: router.throttle,
+            logRetentionDays: router.logRetentionDays,
+            tags: this.tags,
+            parent: this,
+        });
+        this.url = api.url;
+        this.registerOutputs({ url: this.url, functionName, mode: router.mode, cells: cells.length });
+    }
+
+    /** The router bundle plus its routing table; in redirect mode the cells' endpoints are outputs. */
+    private code(args: CellRouterArgs): pulumi.Input<pulumi.asset.Archive> {
+        const { stack, cells } = args;
+        const pinned = stack.router.pinned;
+        if (stack.router.mode === "invoke") {
+            const table = buildRoutingTable({
+                mode: "invoke",
+                cells: cells.map(c => ({ id: c.cellId, state: c.cell.state, functionName: c.invokeName })),
+                pinned,
+            });
+            return codeArchive("router", { [ROUTING_TABLE_FILE]: JSON.stringify(table) });
+        }
+        return pulumi.all(cells.map(c => c.endpoint!)).apply(endpoints => {
+            const table: RoutingTable = buildRoutingTable({
+                mode: "redirect",
+                cells: cells.map((c, i) => ({ id: c.cellId, state: c.cell.state, endpoint: endpoints[i]! })),
+                pinned,
+            });
+            return codeArchive("router", { [ROUTING_TABLE_FILE]: JSON.stringify(table) });
+        });
+    }
+
+    /** Managed policies naming each cell's `live` alias, split to stay within IAM's size limits. */
+    private createInvokeGrants(name: string, args: CellRouterArgs): pulumi.Resource[] {
+        const { stack, cells } = args;
+        // Shard with the exact ARN lengths: the region is config and the account id always has 12 digits.
+        const sizing = new Arns({ partition: "aws", region: stack.region, accountId: "123456789012" });
+        const shards = shardInvokeGrants(cells.map(c => sizing.functionAlias(c.api.functionName, LIVE_ALIAS)));
+        const cellsOf: Cell[][] = [];
+        let next = 0;
+        for (const shard of shards) {
+            cellsOf.push(cells.slice(next, next + shard.length));
+            next += shard.length;
+        }
+        const attachments: pulumi.Resource[] = [];
+        cellsOf.forEach((group, k) => {
+            const policy = new aws.iam.Policy(`${name}-invoke-cells-${k}`, {
+                name: `${stack.names.routerFunction()}-invoke-cells-${k}`,
+                description: `The router may invoke cells ${group[0]!.cellId} to ${group[group.length - 1]!.cellId}`,
+                policy: args.context.apply(ctx => {
+                    const arns = new Arns(ctx);
+                    return JSON.stringify(invokeDocument(group.map(c => arns.functionAlias(c.api.functionName, LIVE_ALIAS))));
+                }),
+                tags: this.tags,
+            }, { parent: this });
+            this.invokePolicies.push(policy);
+            attachments.push(new aws.iam.RolePolicyAttachment(`${name}-invoke-cells-${k}`, {
+                role: this.fn.role.name,
+                policyArn: policy.arn,
+            }, { parent: this }));
+        });
+        return attachments;
+    }
+
+    /** REST APIs write access logs through an account-wide role; HTTP APIs need none. */
+    private createRestLoggingRole(name: string, stack: CellularConfig): void {
+        const role = new aws.iam.Role(`${name}-apigateway-logs`, {
+            name: `${stack.names.prefix}-apigateway-logs`,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            managedPolicyArns: [pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`],
+            tags: this.tags,
+        }, { parent: this });
+        new aws.apigateway.Account(`${name}-apigateway-account`, { cloudwatchRoleArn: role.arn }, { parent: this });
+    }
+}

@@ -1,0 +1,196 @@
+/**
+ * A stand-in for the AWS provider under Pulumi's mock runtime, faithful where the program and the policies look:
+ *
+ * - preview (`pulumi preview`): a new resource's outputs are its inputs; everything the provider computes (ids,
+ *   ARNs, URLs) is unknown, as the engine reports it for resources not yet created;
+ * - update (`pulumi up`): the outputs AWS would return: ids, ARNs and URLs built from the physical name, the
+ *   account and the region, and `tagsAll`.
+ *
+ * Invokes the program makes (`getCallerIdentity`, `getRegion`, `getPartition`) are answered in both modes, as the
+ * engine does during preview. Any other invoke throws, so a program that starts depending on one is noticed.
+ */
+import { createHash } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+export interface MockAccount {
+    accountId: string;
+    region: string;
+    partition: string;
+}
+
+export const DEFAULT_ACCOUNT: MockAccount = { accountId: "123456789012", region: "us-east-1", partition: "aws" };
+
+type Props = Record<string, unknown>;
+
+/** A short, stable suffix in the style of Pulumi's auto-naming (the same logical name always gets the same one). */
+function suffix(seed: string, length = 7): string {
+    return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** The physical name the provider would use: the given one, else an auto-name from the logical name. */
+function physicalName(inputs: Props, logicalName: string, key = "name"): string {
+    const given = inputs[key];
+    if (typeof given === "string" && given.length > 0) return given;
+    const prefix = inputs[`${key}Prefix`];
+    if (typeof prefix === "string") return `${prefix}${suffix(logicalName, 26)}`;
+    return `${logicalName}-${suffix(logicalName)}`;
+}
+
+/** Outputs the provider computes for each type, in update mode. */
+function computedOutputs(type: string, name: string, inputs: Props, a: MockAccount): { id: string; outputs: Props } {
+    const arnOf = (service: string, resource: string, region = a.region, account = a.accountId) =>
+        `arn:${a.partition}:${service}:${region}:${account}:${resource}`;
+    const tags = typeof inputs.tags === "object" && inputs.tags !== null ? inputs.tags : {};
+    const base: Props = { tagsAll: tags };
+    switch (type) {
+        case "aws:lambda/function:Function": {
+            const fn = physicalName(inputs, name);
+            const arn = arnOf("lambda", `function:${fn}`);
+            return { id: fn, outputs: { ...base, name: fn, arn, qualifiedArn: `${arn}:1`, version: "1",
+                invokeArn: `arn:${a.partition}:apigateway:${a.region}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+                qualifiedInvokeArn: `arn:${a.partition}:apigateway:${a.region}:lambda:path/2015-03-31/functions/${arn}:1/invocations` } };
+        }
+        case "aws:lambda/alias:Alias": {
+            const fn = String(inputs.functionName ?? "fn");
+            const fnArn = fn.startsWith("arn:") ? fn : arnOf("lambda", `function:${fn}`);
+            const arn = `${fnArn}:${String(inputs.name)}`;
+            return { id: arn, outputs: { arn,
+                invokeArn: `arn:${a.partition}:apigateway:${a.region}:lambda:path/2015-03-31/functions/${arn}/invocations` } };
+        }
+        case "aws:iam/role:Role": {
+            const role = physicalName(inputs, name);
+            return { id: role, outputs: { ...base, name: role, arn: `arn:${a.partition}:iam::${a.accountId}:role${inputs.path ?? "/"}${role}`, uniqueId: `AROA${suffix(role, 16).toUpperCase()}` } };
+        }
+        case "aws:iam/policy:Policy": {
+            const policy = physicalName(inputs, name);
+            const arn = `arn:${a.partition}:iam::${a.accountId}:policy${inputs.path ?? "/"}${policy}`;
+            return { id: arn, outputs: { ...base, name: policy, arn, policyId: `ANPA${suffix(policy, 16).toUpperCase()}` } };
+        }
+        case "aws:dynamodb/table:Table": {
+            const table = physicalName(inputs, name);
+            const arn = arnOf("dynamodb", `table/${table}`);
+            const streamArn = inputs.streamEnabled ? `${arn}/stream/2026-01-01T00:00:00.000` : "";
+            return { id: table, outputs: { ...base, name: table, arn, streamArn, streamLabel: streamArn ? "2026-01-01T00:00:00.000" : "" } };
+        }
+        case "aws:sqs/queue:Queue": {
+            const queue = physicalName(inputs, name);
+            const url = `https://sqs.${a.region}.amazonaws.com/${a.accountId}/${queue}`;
+            return { id: url, outputs: { ...base, name: queue, arn: arnOf("sqs", queue), url } };
+        }
+        case "aws:sns/topic:Topic": {
+            const topic = physicalName(inputs, name);
+            const arn = arnOf("sns", topic);
+            return { id: arn, outputs: { ...base, name: topic, arn } };
+        }
+        case "aws:sns/topicSubscription:TopicSubscription":
+            return { id: `${String(inputs.topic)}:${suffix(name, 8)}`, outputs: { arn: `${String(inputs.topic)}:${suffix(name, 8)}` } };
+        case "aws:s3/bucket:Bucket": case "aws:s3/bucketV2:BucketV2": {
+            const bucket = physicalName(inputs, name, "bucket");
+            return { id: bucket, outputs: { ...base, bucket, arn: `arn:${a.partition}:s3:::${bucket}`,
+                bucketDomainName: `${bucket}.s3.amazonaws.com`, region: a.region } };
+        }
+        case "aws:kinesis/stream:Stream": {
+            const stream = physicalName(inputs, name);
+            const arn = arnOf("kinesis", `stream/${stream}`);
+            return { id: arn, outputs: { ...base, name: stream, arn } };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup": {
+            const group = physicalName(inputs, name);
+            return { id: group, outputs: { ...base, name: group, arn: arnOf("logs", `log-group:${group}`) } };
+        }
+        case "aws:cloudwatch/eventRule:EventRule": {
+            const rule = physicalName(inputs, name);
+            return { id: rule, outputs: { ...base, name: rule, arn: arnOf("events", `rule/${rule}`) } };
+        }
+        case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+            const alarm = physicalName(inputs, name);
+            return { id: alarm, outputs: { ...base, name: alarm, arn: arnOf("cloudwatch", `alarm:${alarm}`) } };
+        }
+        case "aws:cloudwatch/dashboard:Dashboard": {
+            const dashboard = String(inputs.dashboardName ?? name);
+            return { id: dashboard, outputs: { dashboardArn: `arn:${a.partition}:cloudwatch::${a.accountId}:dashboard/${dashboard}` } };
+        }
+        case "aws:ssm/parameter:Parameter": {
+            const param = physicalName(inputs, name);
+            return { id: param, outputs: { ...base, name: param, arn: arnOf("ssm", `parameter${param.startsWith("/") ? "" : "/"}${param}`), version: 1 } };
+        }
+        case "aws:lambda/eventSourceMapping:EventSourceMapping": {
+            const uuid = suffix(name, 32);
+            return { id: uuid, outputs: { ...base, uuid, arn: arnOf("lambda", `event-source-mapping:${uuid}`), functionArn: String(inputs.functionName) } };
+        }
+        case "aws:apigatewayv2/api:Api": {
+            const id = suffix(name, 10);
+            return { id, outputs: { ...base, apiEndpoint: `https://${id}.execute-api.${a.region}.amazonaws.com`,
+                arn: `arn:${a.partition}:apigateway:${a.region}::/apis/${id}`,
+                executionArn: arnOf("execute-api", id) } };
+        }
+        case "aws:apigatewayv2/stage:Stage": {
+            const id = String(inputs.name ?? name);
+            return { id, outputs: { ...base, invokeUrl: `wss://${String(inputs.apiId)}.execute-api.${a.region}.amazonaws.com/${id}`,
+                arn: `arn:${a.partition}:apigateway:${a.region}::/apis/${String(inputs.apiId)}/stages/${id}`,
+                executionArn: arnOf("execute-api", `${String(inputs.apiId)}/${id}`) } };
+        }
+        case "aws:apigateway/restApi:RestApi": {
+            const id = suffix(name, 10);
+            return { id, outputs: { ...base, rootResourceId: suffix(`${name}/`, 10),
+                arn: `arn:${a.partition}:apigateway:${a.region}::/restapis/${id}`,
+                executionArn: arnOf("execute-api", id) } };
+        }
+        case "aws:apigateway/stage:Stage": {
+            const stage = String(inputs.stageName ?? name);
+            return { id: `ags-${String(inputs.restApi)}-${stage}`, outputs: { ...base,
+                invokeUrl: `https://${String(inputs.restApi)}.execute-api.${a.region}.amazonaws.com/${stage}`,
+                executionArn: arnOf("execute-api", `${String(inputs.restApi)}/${stage}`) } };
+        }
+        default:
+            return { id: `${name}-${suffix(name, 8)}`, outputs: base };
+    }
+}
+
+/** Outputs a multi-language component returns (under mocks the component's own children are not built). */
+function remoteComponentOutputs(type: string, name: string, preview: boolean): Props {
+    if (type === "awsx:ec2:Vpc") {
+        if (preview) return {};
+        const id = suffix(name, 17);
+        return {
+            vpcId: `vpc-${id}`,
+            privateSubnetIds: [`subnet-${suffix(`${name}-p1`, 17)}`, `subnet-${suffix(`${name}-p2`, 17)}`],
+            publicSubnetIds: [],
+            isolatedSubnetIds: [],
+        };
+    }
+    return {};
+}
+
+export function createMocks(preview: boolean, account: MockAccount = DEFAULT_ACCOUNT): pulumi.runtime.Mocks {
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Props } {
+            const inputs = args.inputs as Props;
+            if (!args.custom) {
+                return { id: undefined, state: { ...inputs, ...remoteComponentOutputs(args.type, args.name, preview) } };
+            }
+            if (preview) {
+                // Outputs of a resource that does not exist yet: its inputs; the id and computed values are unknown.
+                return { id: undefined, state: inputs };
+            }
+            const { id, outputs } = computedOutputs(args.type, args.name, inputs, account);
+            return { id, state: { ...inputs, ...outputs } };
+        },
+        call(args: pulumi.runtime.MockCallArgs): Props {
+            switch (args.token) {
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { accountId: account.accountId, id: account.accountId, userId: "AIDACELLULAROFFLINE",
+                        arn: `arn:${account.partition}:iam::${account.accountId}:user/offline` };
+                case "aws:index/getRegion:getRegion":
+                    return { name: account.region, region: account.region, id: account.region,
+                        description: account.region, endpoint: `ec2.${account.region}.amazonaws.com` };
+                case "aws:index/getPartition:getPartition":
+                    return { partition: account.partition, id: account.partition, dnsSuffix: "amazonaws.com",
+                        reverseDnsPrefix: "com.amazonaws" };
+                default:
+                    throw new Error(`the offline mocks do not answer the invoke ${args.token}; ` +
+                        "add it to tools/lib/mock-aws.ts or build the value from config");
+            }
+        },
+    };
+}

@@ -1,0 +1,42 @@
+/**
+ * Loads a Pulumi TypeScript program directory the way the Node.js language host does: its `main` (from
+ * Pulumi.yaml, else package.json, else index.ts), required fresh so it can run more than once in a process.
+ * A module that exports a function is called, as Pulumi does, and its result becomes the stack outputs.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+export function programMain(dir: string): string {
+    const project = parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { main?: string };
+    let main = project.main;
+    if (!main) {
+        const pkgFile = path.join(dir, "package.json");
+        if (fs.existsSync(pkgFile)) main = (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: string }).main;
+    }
+    const file = path.resolve(dir, main ?? "index.ts");
+    const candidates = [file, path.join(file, "index.ts"), `${file}.ts`];
+    const found = candidates.find(f => fs.existsSync(f) && fs.statSync(f).isFile());
+    if (!found) throw new Error(`the program in ${dir} has no main file (looked for ${candidates.join(", ")})`);
+    return found;
+}
+
+/** A function that runs the program once; modules of the program (not of node_modules) are loaded afresh. */
+export function programRunner(dir: string): () => unknown {
+    const main = programMain(dir);
+    const root = path.resolve(dir) + path.sep;
+    return () => {
+        for (const key of Object.keys(require.cache)) {
+            if (key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`) && !key.includes(`${path.sep}components${path.sep}bundle`)) {
+                delete require.cache[key];
+            }
+        }
+        const exported = require(main) as unknown;
+        const moduleExports = exported as { default?: unknown };
+        if (typeof exported === "function") return (exported as () => unknown)();
+        if (moduleExports && typeof moduleExports.default === "function" && Object.keys(moduleExports).length === 1) {
+            return (moduleExports.default as () => unknown)();
+        }
+        return exported;
+    };
+}
