@@ -271,8 +271,29 @@ const SOURCE_KEYS: Record<EventSourceKind, readonly string[]> = {
 const CELL_SETTING_KEYS = ["memoryMb", "timeoutSeconds", "reservedConcurrency", "provisionedConcurrency",
     "memoryJustification", "logRetentionDays", "eventSources", "async", "failureHandler"] as const;
 const CELL_KEYS = ["id", "wave", "state", ...CELL_SETTING_KEYS] as const;
+
 const ROUTER_KEYS = ["mode", "api", "memoryMb", "timeoutSeconds", "reservedConcurrency", "provisionedConcurrency",
     "memoryJustification", "throttle", "pinned", "logRetentionDays"] as const;
+
+const ASYNC_KEYS = ["maximumRetryAttempts", "maximumEventAgeSeconds", "onFailure", "onSuccess"] as const;
+
+/**
+ * Reports unknown keys in a cell entry or in `cellular:defaults` (the raw object, before merging, so each typo is
+ * reported once, where it was written).
+ */
+function checkCellShape(read: Reader, path: string, raw: unknown, known: readonly string[]): Plain {
+    const v = read.object(path, raw, known);
+    const sources = read.object(`${path}.eventSources`, v.eventSources, [...EVENT_SOURCE_KINDS]);
+    for (const kind of EVENT_SOURCE_KINDS) read.object(`${path}.eventSources.${kind}`, sources[kind], SOURCE_KEYS[kind]);
+    read.object(`${path}.async`, v.async, ASYNC_KEYS);
+    read.object(`${path}.failureHandler`, v.failureHandler, FUNCTION_KEYS);
+    return v;
+}
+
+/** An object's fields, or none when it is not an object (its shape was reported by checkCellShape). */
+function fields(value: unknown): Plain {
+    return isPlainObject(value) ? value : {};
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Loading
@@ -316,7 +337,7 @@ export function loadConfig(raw: Record<string, string>, options: LoadOptions): C
         : read.oneOf(key("isolation"), values.isolation, ["none", "vpc"] as const, DEFAULTS.isolation);
 
     // Stack-wide cell settings, then each cell's own on top.
-    const defaultsRaw = read.object(key("defaults"), values.defaults, CELL_SETTING_KEYS);
+    const defaultsRaw = checkCellShape(read, key("defaults"), values.defaults, CELL_SETTING_KEYS);
     const cellEntries = readCellEntries(read, values.cells, values.cellCount);
     const router = readRouter(read, values.router, DEFAULTS.router);
     const cells = cellEntries.map((entry, index) => readCell(read, entry, index, defaultsRaw));
@@ -471,7 +492,7 @@ function readRouter(read: Reader, value: unknown, d: typeof DEFAULTS.router): Ro
 
 function readCell(read: Reader, entry: Plain, index: number, defaults: Plain): CellConfig {
     const path = `cellular:cells[${index}]`;
-    read.object(path, entry, CELL_KEYS);
+    checkCellShape(read, path, entry, CELL_KEYS);
     const d = DEFAULTS.cell;
     // Built-in defaults, then the stack-wide ones, then the cell's own. A problem is reported at the key that
     // holds the offending value: the cell's own path when the cell sets it, else cellular:defaults.
@@ -500,20 +521,16 @@ function readCell(read: Reader, entry: Plain, index: number, defaults: Plain): C
     const logRetentionDays = read.integerIn(at("logRetentionDays"), v.logRetentionDays, LIMITS.logRetentionDays,
         d.logRetentionDays, "expected one of the values CloudWatch Logs accepts");
 
-    const sourcesRaw = read.object(at("eventSources"), v.eventSources, [...EVENT_SOURCE_KINDS]);
+    const sourcesRaw = fields(v.eventSources);
     const ownSources = isPlainObject(own.eventSources) ? own.eventSources : {};
     const sourcePath = (kind: EventSourceKind) => (field: string): string => {
         const ownSource = ownSources[kind];
         const fromCell = isPlainObject(ownSource) && field in ownSource;
         return `${fromCell ? path : "cellular:defaults"}.eventSources.${kind}.${field}`;
     };
-    for (const kind of EVENT_SOURCE_KINDS) {
-        const fromCell = isPlainObject(ownSources[kind]);
-        read.object(`${fromCell ? path : "cellular:defaults"}.eventSources.${kind}`, sourcesRaw[kind], SOURCE_KEYS[kind]);
-    }
     const eventSources = readEventSources(read, sourcePath, sourcesRaw);
 
-    const asyncRaw = read.object(at("async"), v.async, ["maximumRetryAttempts", "maximumEventAgeSeconds", "onFailure", "onSuccess"]);
+    const asyncRaw = fields(v.async);
     const destinations = ["queue", "topic", "bus", "function"] as const;
     const async: AsyncSettings = {
         maximumRetryAttempts: read.integer(at("async", "maximumRetryAttempts"), asyncRaw.maximumRetryAttempts,
@@ -524,7 +541,7 @@ function readCell(read: Reader, entry: Plain, index: number, defaults: Plain): C
         onSuccess: read.oneOf(at("async", "onSuccess"), asyncRaw.onSuccess, ["none", ...destinations] as const, "none"),
     };
 
-    const fhRaw = read.object(at("failureHandler"), v.failureHandler, FUNCTION_KEYS);
+    const fhRaw = fields(v.failureHandler);
     const failureHandler = readFunctionAt(read, (k: string) => at("failureHandler", k), fhRaw, d.failureHandler);
 
     return { id, index, wave, state, api, logRetentionDays, eventSources, async, failureHandler };
@@ -546,7 +563,7 @@ function readFunctionAt(read: Reader, p: PathOf, v: Plain, fallback: FunctionSet
     }
     if (settings.memoryMb > LIMITS.singleVcpuMemoryMb && !settings.memoryJustification) {
         read.problems.add(p("memoryMb"), settings.memoryMb, `above ${LIMITS.singleVcpuMemoryMb} MB (one vCPU) a ` +
-            `single-threaded Node.js handler gains nothing; lower it or say why in ${p("memoryJustification")}`);
+            `single-threaded Node.js handler gains nothing; lower it or say why in ${p("memoryMb").replace(/memoryMb$/, "memoryJustification")}`);
     }
     return settings;
 }
@@ -701,7 +718,8 @@ function checkCells(problems: Problems, cells: CellConfig[], names: Names): void
 
 function checkRouter(problems: Problems, router: RouterConfig, cells: CellConfig[]): void {
     const ids = new Set(cells.map(c => c.id));
-    for (const [customer, cell] of Object.entries(router.pinned)) {
+    // Without cells (already reported) every pin would be reported too.
+    if (ids.size > 0) for (const [customer, cell] of Object.entries(router.pinned)) {
         if (!ids.has(cell)) {
             problems.add(`cellular:router.pinned.${customer}`, cell, `expected one of the cell ids: ${[...ids].slice(0, 10).join(", ")}${ids.size > 10 ? ", ..." : ""}`);
         }

@@ -1,0 +1,267 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { ConfigError, DEFAULTS, loadConfig, LIMITS } from "../components/config";
+import { readStackConfig } from "../tools/lib/stack-config";
+
+const ROOT = path.resolve(__dirname, "..");
+type Raw = Record<string, string>;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The dev stack's config, as the CLI would pass it: the known-good starting point of every negative case. */
+function devConfig(): Raw {
+    return { ...readStackConfig(ROOT, "dev").config };
+}
+
+/** Edits one `cellular:*` JSON value of a config. */
+function edit(raw: Raw, key: string, change: (value: Json) => void): Raw {
+    const value = JSON.parse(raw[`cellular:${key}`] ?? "{}") as Json;
+    change(value);
+    return { ...raw, [`cellular:${key}`]: JSON.stringify(value) };
+}
+
+function problemsOf(raw: Raw, stack = "dev"): string[] {
+    try {
+        loadConfig(raw, { project: "cellular", stack });
+    } catch (err) {
+        if (err instanceof ConfigError) return [...err.problems];
+        throw err;
+    }
+    return [];
+}
+
+const WITHIN_28 = "a cell's API function is behind API Gateway or invoked synchronously by the router, so it must finish within 28 s";
+
+describe("stack config", () => {
+    describe("the shipped stacks", () => {
+        it("loads dev: 3 cells, every event source on, small reserved concurrency", () => {
+            const dev = readStackConfig(ROOT, "dev");
+            const config = loadConfig(dev.config, dev);
+            assert.deepEqual(config.cells.map(c => c.id), ["cell-a", "cell-b", "cell-c"]);
+            for (const cell of config.cells) {
+                for (const [kind, source] of Object.entries(cell.eventSources)) assert.equal(source.enabled, true, `${cell.id} ${kind}`);
+                assert.equal(cell.api.reservedConcurrency, 5);
+            }
+            assert.equal(config.cells[2]!.eventSources.queue.fifo, true);
+            assert.equal(config.reservedConcurrencyTotal, 52);
+            assert.deepEqual(config.tags, { "cost-center": "cc-platform-dev", environment: "dev" });
+        });
+
+        it("loads prod: 12 cells in waves with a single canary first, within the account budget", () => {
+            const prod = readStackConfig(ROOT, "prod");
+            const config = loadConfig(prod.config, prod);
+            assert.equal(config.cells.length, 12);
+            assert.deepEqual(config.cells.filter(c => c.wave === 0).map(c => c.id), ["cell-01"]);
+            assert.deepEqual([...new Set(config.cells.map(c => c.wave))], [0, 1, 2]);
+            assert.equal(config.reservedConcurrencyTotal, 810);
+            assert.ok(config.reservedConcurrencyTotal <= config.accountConcurrencyLimit - LIMITS.unreservedMinimum);
+        });
+
+        it("lets a cell's settings default from the stack-wide ones, and override them", () => {
+            const raw = edit(devConfig(), "cells", cells => { cells[1].memoryMb = 512; cells[1].eventSources = { topic: { enabled: false } }; });
+            const config = loadConfig(raw, { project: "cellular", stack: "dev" });
+            assert.equal(config.cells[0]!.api.memoryMb, 256);
+            assert.equal(config.cells[1]!.api.memoryMb, 512);
+            assert.equal(config.cells[1]!.api.timeoutSeconds, 10);
+            assert.equal(config.cells[1]!.eventSources.topic.enabled, false);
+            assert.equal(config.cells[1]!.eventSources.topic.reservedConcurrency, 1);
+            assert.equal(config.cells[1]!.eventSources.queue.enabled, true);
+        });
+
+        it("generates cell ids from cellular:cellCount", () => {
+            const raw = edit(devConfig(), "router", r => { r.pinned = {}; });
+            delete raw["cellular:cells"];
+            raw["cellular:cellCount"] = "4";
+            const config = loadConfig(raw, { project: "cellular", stack: "dev" });
+            assert.deepEqual(config.cells.map(c => c.id), ["cell-001", "cell-002", "cell-003", "cell-004"]);
+        });
+
+        it("pins the built-in defaults", () => {
+            assert.deepEqual(DEFAULTS.router, {
+                mode: "invoke", api: "http", memoryMb: 256, timeoutSeconds: 15, reservedConcurrency: 50,
+                provisionedConcurrency: 0, throttle: { rateLimit: 1000, burstLimit: 2000 }, pinned: {}, logRetentionDays: 30,
+            });
+            assert.equal(DEFAULTS.accountConcurrencyLimit, 1000);
+            assert.equal(DEFAULTS.cell.timeoutSeconds, 10);
+            assert.equal(DEFAULTS.cell.eventSources.queue.maxReceiveCount, 5);
+            assert.deepEqual(DEFAULTS.cell.async, { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600, onFailure: "queue", onSuccess: "none" });
+            const minimal = { "aws:region": "eu-west-1", "cellular:tags": JSON.stringify({ "cost-center": "c", environment: "e" }), "cellular:cellCount": "1" };
+            const config = loadConfig(minimal, { project: "cellular", stack: "dev" });
+            assert.deepEqual(config.cells[0]!.api, { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 10, provisionedConcurrency: 0 });
+            assert.equal(config.isolation, "none");
+        });
+    });
+
+    describe("each invalid setting gives its exact message", () => {
+        const cases: Array<{ name: string; raw: () => Raw; problem: string; stack?: string }> = [
+            { name: "a cell id that is not DNS-safe",
+                raw: () => edit(devConfig(), "cells", c => { c[0].id = "Cell_A"; }),
+                problem: 'cellular:cells[0].id is "Cell_A"; cell ids are DNS-safe: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 20 characters' },
+            { name: "a cell id longer than 20 characters",
+                raw: () => edit(devConfig(), "cells", c => { c[0].id = "a".repeat(21); }),
+                problem: `cellular:cells[0].id is "${"a".repeat(21)}"; cell ids are at most 20 characters` },
+            { name: "a duplicate cell id",
+                raw: () => edit(devConfig(), "cells", c => { c[2].id = "cell-a"; }),
+                problem: 'cellular:cells[2].id is "cell-a"; cell ids must be unique; cellular:cells[0] has it too' },
+            { name: "a cell count that disagrees with the list",
+                raw: () => ({ ...devConfig(), "cellular:cellCount": "5" }),
+                problem: "cellular:cellCount is 5; must equal the number of cells listed in cellular:cells (3), or be left out" },
+            { name: "no cells at all",
+                raw: () => { const r = devConfig(); delete r["cellular:cells"]; return r; },
+                problem: "cellular:cells is missing; list the cells (each with an id), or set cellular:cellCount" },
+            { name: "a cell count above the limit",
+                raw: () => { const r = devConfig(); delete r["cellular:cells"]; r["cellular:cellCount"] = "1001"; return r; },
+                problem: "cellular:cellCount is 1001; expected an integer from 1 to 1000" },
+            { name: "memory below 128 MB",
+                raw: () => edit(devConfig(), "defaults", d => { d.memoryMb = 100; }),
+                problem: "cellular:defaults.memoryMb is 100; expected an integer from 128 to 10240" },
+            { name: "memory above 10240 MB",
+                raw: () => edit(devConfig(), "cells", c => { c[1].memoryMb = 10241; }),
+                problem: "cellular:cells[1].memoryMb is 10241; expected an integer from 128 to 10240" },
+            { name: "memory above one vCPU without a justification",
+                raw: () => edit(devConfig(), "cells", c => { c[1].memoryMb = 4096; }),
+                problem: "cellular:cells[1].memoryMb is 4096; above 1769 MB (one vCPU) a single-threaded Node.js handler gains nothing; lower it or say why in cellular:cells[1].memoryJustification" },
+            { name: "a timeout of 0",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.timeoutSeconds = 0; }),
+                problem: "cellular:defaults.eventSources.queue.timeoutSeconds is 0; expected an integer from 1 to 900" },
+            { name: "a timeout above 900 s",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.bucket.timeoutSeconds = 901; }),
+                problem: "cellular:defaults.eventSources.bucket.timeoutSeconds is 901; expected an integer from 1 to 900" },
+            { name: "a cell function timeout of 29 s (behind API Gateway)",
+                raw: () => edit(devConfig(), "cells", c => { c[2].timeoutSeconds = 29; }),
+                problem: `cellular:cells[2].timeoutSeconds is 29; ${WITHIN_28}` },
+            { name: "a cell function timeout of 40 s set stack-wide",
+                raw: () => edit(devConfig(), "defaults", d => { d.timeoutSeconds = 40; }),
+                problem: `cellular:defaults.timeoutSeconds is 40; ${WITHIN_28}` },
+            { name: "a router timeout of 29 s",
+                raw: () => edit(devConfig(), "router", r => { r.timeoutSeconds = 29; }),
+                problem: "cellular:router.timeoutSeconds is 29; the router sits behind API Gateway and must finish within 28 s" },
+            { name: "a cell that would outlive the router that invokes it",
+                raw: () => edit(devConfig(), "cells", c => { c[1].timeoutSeconds = 15; }),
+                problem: "cellular:cells[1].timeoutSeconds is 15; the router (cellular:router.timeoutSeconds 15) invokes the cell synchronously, so the cell must time out first: at most 14 s" },
+            { name: "reserved concurrency beyond the account budget",
+                raw: () => edit(devConfig(), "defaults", d => { d.reservedConcurrency = 300; }),
+                problem: "cellular:accountConcurrencyLimit is 1000, which leaves 900 to reserve after the 100 AWS keeps unreserved, but the stack reserves 937 (router 10 + 3 cells, up to 309 each, counting every function of the cell); lower the cells' reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase" },
+            { name: "provisioned concurrency above reserved",
+                raw: () => edit(devConfig(), "defaults", d => { d.provisionedConcurrency = 9; }),
+                problem: "cellular:defaults.provisionedConcurrency is 9; must not exceed the reserved concurrency (5)" },
+            { name: "an SQS batch size above 10000",
+                raw: () => edit(devConfig(), "cells", c => { c[0].eventSources = { queue: { batchSize: 10001, batchingWindowSeconds: 1 } }; }),
+                problem: "cellular:cells[0].eventSources.queue.batchSize is 10001; expected an integer from 1 to 10000" },
+            { name: "a stack-wide batching window that a FIFO cell inherits",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.batchingWindowSeconds = 1; }),
+                problem: "cellular:defaults.eventSources.queue.batchingWindowSeconds is 1; FIFO queues do not support a batching window; expected 0" },
+            { name: "a FIFO batch size above 10",
+                raw: () => edit(devConfig(), "cells", c => { c[2].eventSources.queue.batchSize = 11; }),
+                problem: "cellular:cells[2].eventSources.queue.batchSize is 11; a FIFO queue delivers at most 10 messages per batch; expected 1 to 10" },
+            { name: "a batching window on a FIFO queue",
+                raw: () => edit(devConfig(), "cells", c => { c[2].eventSources.queue.batchingWindowSeconds = 5; }),
+                problem: "cellular:cells[2].eventSources.queue.batchingWindowSeconds is 5; FIFO queues do not support a batching window; expected 0" },
+            { name: "a standard batch above 10 without a batching window",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.batchSize = 100; }),
+                problem: "cellular:defaults.eventSources.queue.batchingWindowSeconds is 0; a batch size above 10 (100) needs a batching window of at least 1 s" },
+            { name: "a stream batch size of 0",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.tableStream.batchSize = 0; }),
+                problem: "cellular:defaults.eventSources.tableStream.batchSize is 0; expected an integer from 1 to 10000" },
+            { name: "a batching window above 300 s",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.kinesis.batchingWindowSeconds = 301; }),
+                problem: "cellular:defaults.eventSources.kinesis.batchingWindowSeconds is 301; expected an integer from 0 to 300" },
+            { name: "unbounded stream retries",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.tableStream.maximumRetryAttempts = -1; }),
+                problem: "cellular:defaults.eventSources.tableStream.maximumRetryAttempts is -1; expected a finite number of retries from 0 to 10000 (-1, retry until the record expires, blocks the shard)" },
+            { name: "a maxReceiveCount below 5",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.maxReceiveCount = 4; }),
+                problem: "cellular:defaults.eventSources.queue.maxReceiveCount is 4; expected 5 to 1000 (fewer receives send messages to the dead-letter queue on a passing throttle)" },
+            { name: "a Kinesis parallelization factor above 10",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.kinesis.parallelizationFactor = 11; }),
+                problem: "cellular:defaults.eventSources.kinesis.parallelizationFactor is 11; expected an integer from 1 to 10" },
+            { name: "three async retries",
+                raw: () => edit(devConfig(), "defaults", d => { d.async.maximumRetryAttempts = 3; }),
+                problem: "cellular:defaults.async.maximumRetryAttempts is 3; expected an integer from 0 to 2" },
+            { name: "a maximum event age below 60 s",
+                raw: () => edit(devConfig(), "cells", c => { c[0].async = { maximumEventAgeSeconds: 59 }; }),
+                problem: "cellular:cells[0].async.maximumEventAgeSeconds is 59; expected an integer from 60 to 21600" },
+            { name: "a maximum event age above 6 hours",
+                raw: () => edit(devConfig(), "defaults", d => { d.async.maximumEventAgeSeconds = 21601; }),
+                problem: "cellular:defaults.async.maximumEventAgeSeconds is 21601; expected an integer from 60 to 21600" },
+            { name: "an unknown destination",
+                raw: () => edit(devConfig(), "defaults", d => { d.async.onFailure = "email"; }),
+                problem: 'cellular:defaults.async.onFailure is "email"; expected one of queue, topic, bus, function' },
+            { name: "a log retention CloudWatch does not accept",
+                raw: () => edit(devConfig(), "defaults", d => { d.logRetentionDays = 10; }),
+                problem: "cellular:defaults.logRetentionDays is 10; expected one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653" },
+            { name: "a missing cost-center tag",
+                raw: () => edit(devConfig(), "tags", t => { delete t["cost-center"]; }),
+                problem: "cellular:tags.cost-center is missing; every resource must carry a non-empty cost-center tag; set it with `pulumi config set --path 'cellular:tags.cost-center' <value>`" },
+            { name: "an empty environment tag",
+                raw: () => edit(devConfig(), "tags", t => { t.environment = ""; }),
+                problem: 'cellular:tags.environment is ""; every resource must carry a non-empty environment tag' },
+            { name: "a cell tag set by hand",
+                raw: () => edit(devConfig(), "tags", t => { t.cell = "x"; }),
+                problem: 'cellular:tags.cell is "x"; the cell tag is set by the program on every resource (the cell id, or shared); remove it' },
+            { name: "an unknown key",
+                raw: () => ({ ...devConfig(), "cellular:cell": "[]" }),
+                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router' },
+            { name: "a misspelt nested key",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.batchsize = 3; }),
+                problem: "cellular:defaults.eventSources.queue.batchsize is 3; not a known setting; known: enabled, fifo, batchSize, batchingWindowSeconds, maxReceiveCount, memoryMb, timeoutSeconds, reservedConcurrency, memoryJustification" },
+            { name: "a schedule expression EventBridge rejects",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.schedule.expression = "rate(1 minutes)"; }),
+                problem: 'cellular:defaults.eventSources.schedule.expression is "rate(1 minutes)"; write rate(1 minute): EventBridge wants the singular for 1' },
+            { name: "a cron expression with both day fields set",
+                raw: () => edit(devConfig(), "defaults", d => { d.eventSources.schedule.expression = "cron(0 3 * * * *)"; }),
+                problem: 'cellular:defaults.eventSources.schedule.expression is "cron(0 3 * * * *)"; exactly one of day-of-month and day-of-week must be ? in an EventBridge cron expression' },
+            { name: "a customer pinned to an unknown cell",
+                raw: () => edit(devConfig(), "router", r => { r.pinned = { "cust-1": "cell-z" }; }),
+                problem: 'cellular:router.pinned.cust-1 is "cell-z"; expected one of the cell ids: cell-a, cell-b, cell-c' },
+            { name: "an unknown router mode",
+                raw: () => edit(devConfig(), "router", r => { r.mode = "proxy"; }),
+                problem: 'cellular:router.mode is "proxy"; expected one of invoke, redirect' },
+            { name: "an unknown isolation",
+                raw: () => ({ ...devConfig(), "cellular:isolation": "full" }),
+                problem: 'cellular:isolation is "full"; expected one of none, vpc' },
+            { name: "a gap between waves",
+                raw: () => edit(devConfig(), "cells", c => { c[2].wave = 2; }),
+                problem: "cellular:cells[2].wave is 2; waves are numbered without gaps from 0 (the canary wave); wave 1 has no cell" },
+            { name: "no region",
+                raw: () => { const r = devConfig(); delete r["aws:region"]; return r; },
+                problem: "aws:region is missing; set it with `pulumi config set aws:region <region>`" },
+        ];
+        for (const c of cases) {
+            it(`rejects ${c.name}`, () => {
+                assert.deepEqual(problemsOf(c.raw(), c.stack), [c.problem]);
+            });
+        }
+    });
+
+    it("rejects a stack name that makes physical names too long for AWS", () => {
+        const stack = "staging-europe-west-canary-blue-green";
+        assert.deepEqual(problemsOf(devConfig(), stack), [
+            `Lambda function and IAM role names are limited to 64 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-failure-handler" (69); use a shorter stack name or cell id`,
+            `S3 bucket names are limited to 63 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-123456789012" (66); use a shorter stack name or cell id`,
+        ]);
+    });
+
+    it("reports several invalid settings at once, each with its message", () => {
+        let raw = edit(devConfig(), "cells", c => { c[0].id = "Cell_A"; c[1].timeoutSeconds = 40; });
+        raw = edit(raw, "defaults", d => { d.logRetentionDays = 10; d.async.maximumRetryAttempts = 3; });
+        raw = { ...raw, "cellular:isolation": "full" };
+        assert.deepEqual(problemsOf(raw), [
+            'cellular:isolation is "full"; expected one of none, vpc',
+            'cellular:cells[0].id is "Cell_A"; cell ids are DNS-safe: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most 20 characters',
+            "cellular:defaults.logRetentionDays is 10; expected one of the values CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+            "cellular:defaults.async.maximumRetryAttempts is 3; expected an integer from 0 to 2",
+            `cellular:cells[1].timeoutSeconds is 40; ${WITHIN_28}`,
+        ]);
+    });
+
+    it("throws one ConfigError whose message lists every problem", () => {
+        const raw = edit(devConfig(), "defaults", d => { d.memoryMb = 100; d.timeoutSeconds = 0; });
+        assert.throws(() => loadConfig(raw, { project: "cellular", stack: "dev" }), (err: unknown) => {
+            assert.ok(err instanceof ConfigError);
+            assert.equal(err.message, "invalid stack configuration (2 problems):\n" +
+                "  - cellular:defaults.memoryMb is 100; expected an integer from 128 to 10240\n" +
+                "  - cellular:defaults.timeoutSeconds is 0; expected an integer from 1 to 900");
+            return true;
+        });
+    });
+});
