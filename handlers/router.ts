@@ -1,0 +1,244 @@
+/**
+ * The cell router: the thinnest layer in front of the cells. Maps /customers/{customerId}[/...] to the customer's
+ * cell and either invokes the cell's API function (mode `invoke`) or redirects to the cell's own API (mode
+ * `redirect`). The routing table ships in the function's code (routing.json next to index.js): routing calls no
+ * other service, so it keeps working when everything but the router is down.
+ *
+ * Accepts API Gateway payload format 2.0 (HTTP API) and 1.0 (REST API); cells always get 2.0.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import type { TooManyRequestsException } from "@aws-sdk/client-lambda";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { Context } from "aws-lambda";
+import { ApiEvent, ApiRequest, ApiResult, HttpResponse, errorResponse, parseApiEvent, toApiResult } from "./lib/http";
+import { CompiledRoutingTable, CUSTOMER_ID_RULE, isCompiledRoutingTable, isValidCustomerId, RoutingTableError, routeCustomer } from "./lib/routing";
+import type { RoutedCell, RoutingTable } from "./lib/routing-table";
+import { ROUTING_TABLE_FILE } from "./lib/routing-table";
+
+/** Lambda's limit on a synchronous invocation's request payload. */
+export const SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+/** Time kept back from the router's own deadline to answer 504 before Lambda kills the router. */
+export const RESPONSE_MARGIN_MS = 500;
+/** Retry-After for a throttled cell when Lambda does not say. */
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+export const MESSAGES = {
+    notFound: "not found",
+    badCustomerId: `invalid customer id: ${CUSTOMER_ID_RULE}`,
+    cellDisabled: "the service is unavailable for this customer; try again later",
+    throttled: "too many requests; try again later",
+    tooLarge: "request too large",
+    timeout: "the service did not respond in time",
+    badGateway: "the service failed to handle the request",
+    internal: "internal error",
+} as const;
+
+export type RoutingTableSource = CompiledRoutingTable | { error: string };
+
+/** Reads and validates routing.json. @throws RoutingTableError or a file system error. */
+export function loadRoutingTable(file: string): CompiledRoutingTable {
+    const text = fs.readFileSync(file, "utf8");
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch (err) {
+        throw new RoutingTableError([`${file} is not valid JSON: ${(err as Error).message}`]);
+    }
+    return new CompiledRoutingTable(parsed as RoutingTable);
+}
+
+export interface RouterOptions {
+    /** The routing table, or why it could not be loaded (every routed request then answers 500 and logs why). */
+    table: RoutingTableSource;
+    lambda: LambdaClient;
+    logger: Logger;
+}
+
+export type RouterHandler = (event: ApiEvent, context?: Context) => Promise<ApiResult>;
+
+/** The router's handler around a given table and client (the module's `handler` uses the deployed ones). */
+export function createRouter({ table, lambda, logger }: RouterOptions): RouterHandler {
+    async function route(request: ApiRequest, context: Context | undefined): Promise<HttpResponse> {
+        const [first, customerId] = request.segments;
+        if (first !== "customers" || customerId === undefined) return errorResponse(404, MESSAGES.notFound);
+        if (!isValidCustomerId(customerId)) return errorResponse(400, MESSAGES.badCustomerId);
+        logger.appendKeys({ customerId });
+        if (!isCompiledRoutingTable(table)) {
+            logger.error("no routing table", { reason: table.error });
+            return errorResponse(500, MESSAGES.internal);
+        }
+        const decision = routeCustomer(table, customerId);
+        logger.appendKeys({ cellId: decision.cell.id, routedBy: decision.reason });
+        if (decision.cell.state === "disabled") {
+            logger.info("cell disabled");
+            return errorResponse(503, MESSAGES.cellDisabled);
+        }
+        if (table.mode === "redirect") return redirect(decision.cell, request);
+        return invoke(decision.cell, request, context);
+    }
+
+    async function invoke(cell: RoutedCell, request: ApiRequest, context: Context | undefined): Promise<HttpResponse> {
+        const payload = Buffer.from(JSON.stringify(request.toEventV2()), "utf8");
+        if (payload.length > SYNC_PAYLOAD_LIMIT_BYTES) return errorResponse(413, MESSAGES.tooLarge);
+
+        const abort = new AbortController();
+        let timer: NodeJS.Timeout | undefined;
+        const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
+        if (remaining !== undefined) {
+            const budget = remaining - RESPONSE_MARGIN_MS;
+            if (budget <= 0) return errorResponse(504, MESSAGES.timeout);
+            timer = setTimeout(() => abort.abort(), budget);
+        }
+        try {
+            const out = await lambda.send(new InvokeCommand({
+                FunctionName: cell.functionName,
+                InvocationType: "RequestResponse",
+                Payload: payload,
+            }), { abortSignal: abort.signal });
+            const text = out.Payload === undefined ? "" : Buffer.from(out.Payload).toString("utf8");
+            if (out.FunctionError !== undefined) return functionErrorResponse(out.FunctionError, text);
+            const relayed = parseCellResponse(text);
+            if (relayed === undefined) {
+                logger.error("the cell returned an invalid response", { payloadStart: text.slice(0, 200) });
+                return errorResponse(502, MESSAGES.badGateway);
+            }
+            return relayed;
+        } catch (err) {
+            return invokeErrorResponse(err, abort.signal.aborted);
+        } finally {
+            clearTimeout(timer);
+        }
+    }
+
+    function functionErrorResponse(functionError: string, text: string): HttpResponse {
+        let errorType: string | undefined;
+        let errorMessage: string | undefined;
+        try {
+            const parsed = JSON.parse(text) as unknown;
+            if (typeof parsed === "object" && parsed !== null) {
+                const { errorType: t, errorMessage: m } = parsed as { errorType?: unknown; errorMessage?: unknown };
+                if (typeof t === "string") errorType = t;
+                if (typeof m === "string") errorMessage = m.slice(0, 500);
+            }
+        } catch {
+            // Not JSON: reported as an unknown error type.
+        }
+        // A cell that ran out of time: Lambda reports it as a function error of type Sandbox.Timedout
+        // (older runtimes: only the message "Task timed out after ...").
+        const timedOut = errorType === "Sandbox.Timedout" || /Task timed out after/.test(errorMessage ?? "");
+        logger.error("the cell function failed", { functionError, errorType, errorMessage });
+        return timedOut ? errorResponse(504, MESSAGES.timeout) : errorResponse(502, MESSAGES.badGateway);
+    }
+
+    function invokeErrorResponse(err: unknown, aborted: boolean): HttpResponse {
+        const name = err instanceof Error ? err.name : typeof err;
+        const message = err instanceof Error ? err.message : String(err);
+        // By name, not instanceof: the error class may come from another copy of the SDK than this module's.
+        if (name === "TooManyRequestsException") {
+            const throttled = err as Partial<TooManyRequestsException>;
+            const seconds = Number.parseInt(typeof throttled.retryAfterSeconds === "string" ? throttled.retryAfterSeconds : "", 10);
+            const retryAfter = Number.isInteger(seconds) && seconds > 0 && seconds <= 3600 ? seconds : DEFAULT_RETRY_AFTER_SECONDS;
+            logger.warn("the cell is throttled", { error: name, reason: throttled.Reason, retryAfter });
+            return errorResponse(429, MESSAGES.throttled, { "retry-after": String(retryAfter) });
+        }
+        if (aborted || name === "AbortError" || name === "TimeoutError") {
+            logger.error("the cell did not answer in time", { error: name });
+            return errorResponse(504, MESSAGES.timeout);
+        }
+        if (name === "RequestTooLargeException") {
+            logger.warn("the request is too large for the cell", { error: name });
+            return errorResponse(413, MESSAGES.tooLarge);
+        }
+        logger.error("the cell could not be invoked", { error: name, message });
+        return errorResponse(502, MESSAGES.badGateway);
+    }
+
+    return async (event: ApiEvent, context?: Context): Promise<ApiResult> => {
+        const parsed = parseApiEvent(event);
+        // A malformed event gets the 1.0 result shape, which both payload formats accept.
+        if (!parsed.ok) return toApiResult(errorResponse(400, parsed.error), "1.0");
+        try {
+            if (context) logger.addContext(context);
+            if (parsed.request.requestId !== undefined) logger.appendKeys({ apiRequestId: parsed.request.requestId });
+            return toApiResult(await route(parsed.request, context), parsed.request.version);
+        } catch (err) {
+            logger.error("unexpected error", err as Error);
+            return toApiResult(errorResponse(500, MESSAGES.internal), parsed.request.version);
+        } finally {
+            logger.resetKeys();
+        }
+    };
+}
+
+function redirect(cell: RoutedCell, request: ApiRequest): HttpResponse {
+    // Re-encoded from the decoded segments, so nothing in the client's path can end the header or leave the host.
+    const pathPart = "/" + request.segments.map(encodeURIComponent).join("/");
+    const query = request.rawQueryString === "" ? "" : `?${request.rawQueryString.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]/g, encodeURIComponent)}`;
+    return { statusCode: 307, headers: { location: `${cell.endpoint}${pathPart}${query}` }, body: "", isBase64Encoded: false };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A cell's payload-2.0 result, checked; undefined when it is not one. */
+export function parseCellResponse(text: string): HttpResponse | undefined {
+    let value: unknown;
+    try {
+        value = JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+    if (!isRecord(value)) return undefined;
+    const { statusCode, headers, body, isBase64Encoded, cookies } = value;
+    if (typeof statusCode !== "number" || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return undefined;
+    const outHeaders: Record<string, string> = {};
+    if (headers !== undefined && headers !== null) {
+        if (!isRecord(headers)) return undefined;
+        for (const [k, v] of Object.entries(headers)) {
+            if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") return undefined;
+            outHeaders[k] = String(v);
+        }
+    }
+    if (body !== undefined && body !== null && typeof body !== "string") return undefined;
+    if (isBase64Encoded !== undefined && isBase64Encoded !== null && typeof isBase64Encoded !== "boolean") return undefined;
+    if (cookies !== undefined && cookies !== null && !(Array.isArray(cookies) && cookies.every(c => typeof c === "string"))) return undefined;
+    return {
+        statusCode,
+        headers: outHeaders,
+        body: typeof body === "string" ? body : "",
+        isBase64Encoded: isBase64Encoded === true,
+        ...(Array.isArray(cookies) && cookies.length > 0 ? { cookies: cookies as string[] } : {}),
+    };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The deployed router
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The client the router invokes cells with. One attempt: the client (through API Gateway) decides whether to
+ * retry; the router neither executes a non-idempotent request twice nor spends its time budget on backoff.
+ * A throttled cell becomes a 429 with Retry-After.
+ */
+export function createLambdaClient(): LambdaClient {
+    return new LambdaClient({ maxAttempts: 1 });
+}
+
+const logger = new Logger({ serviceName: "router" });
+const lambda = createLambdaClient();
+
+function loadDeployedTable(): RoutingTableSource {
+    const file = process.env.ROUTING_TABLE_PATH || path.join(__dirname, ROUTING_TABLE_FILE);
+    try {
+        return loadRoutingTable(file);
+    } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        logger.error("cannot load the routing table", { file, error });
+        return { error };
+    }
+}
+
+export const handler: RouterHandler = createRouter({ table: loadDeployedTable(), lambda, logger });

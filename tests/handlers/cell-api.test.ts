@@ -1,0 +1,495 @@
+import { LocalDynamo, startDynamo, TEST_CELL_ID, TEST_TABLE } from "./fakes/cell-api-dynamo";
+import * as assert from "node:assert/strict";
+import fc from "fast-check";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { APIGatewayProxyResult } from "aws-lambda";
+import type * as CellApiModule from "../../handlers/cell-api";
+import { captureLogs, releaseLogs, takeLogs } from "./fakes/routing-logs";
+import { lambdaContext, RequestSpec, v1Event, v2Event } from "./fakes/routing-events";
+
+interface Reply {
+    status: number;
+    headers: Record<string, string>;
+    /** The body parsed as JSON when it is JSON, else the text. */
+    body: unknown;
+    raw: APIGatewayProxyResult;
+}
+
+describe("cell API (handlers/cell-api.ts) on a local DynamoDB", function () {
+    let dynamo: LocalDynamo;
+    let api: typeof CellApiModule;
+
+    before(async () => {
+        captureLogs();
+        dynamo = await startDynamo();
+        process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+        await dynamo.createTable(TEST_TABLE);
+        // The handler reads its environment at module load: load it now, afresh, whatever other test files set.
+        process.env.CELL_ID = TEST_CELL_ID;
+        process.env.TABLE_NAME = TEST_TABLE;
+        delete require.cache[require.resolve("../../handlers/cell-api")];
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        api = require("../../handlers/cell-api") as typeof CellApiModule;
+    });
+
+    after(async () => {
+        await dynamo?.close();
+        delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+        releaseLogs();
+    });
+
+    beforeEach(() => {
+        takeLogs();
+    });
+
+    async function call(spec: RequestSpec, version: "1.0" | "2.0" = "2.0"): Promise<Reply> {
+        const event = version === "2.0" ? v2Event(spec) : v1Event(spec);
+        const raw = await api.handler(event, lambdaContext()) as APIGatewayProxyResult;
+        let body: unknown = raw.body;
+        try {
+            body = JSON.parse(raw.body);
+        } catch {
+            // not JSON
+        }
+        return { status: raw.statusCode, headers: (raw.headers ?? {}) as Record<string, string>, body, raw };
+    }
+
+    const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
+    const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+    function assertItem(reply: Reply, status: number, id: string, version: number, data: unknown): void {
+        assert.equal(reply.status, status, JSON.stringify(reply.body));
+        assert.equal(reply.headers.etag, `"${version}"`);
+        assert.equal(reply.headers["content-type"], "application/json");
+        const body = reply.body as { createdAt: string; updatedAt: string };
+        assert.match(body.createdAt, ISO);
+        assert.match(body.updatedAt, ISO);
+        assert.deepEqual(reply.body, { id, version, createdAt: body.createdAt, updatedAt: body.updatedAt, data });
+    }
+
+    describe("items", () => {
+        it("creates an item with PUT (201, version 1) and reads it back with GET", async () => {
+            const data = { name: "widget", tags: ["a", "b"], nested: { n: 1.5, ok: true, none: null }, unicode: "żółw 🐢" };
+            const created = await call({ method: "PUT", path: "/customers/acme/items/widget-1", ...json(data) });
+            assertItem(created, 201, "widget-1", 1, data);
+            const read = await call({ method: "GET", path: "/customers/acme/items/widget-1" });
+            assertItem(read, 200, "widget-1", 1, data);
+            assert.deepEqual(read.body, created.body);
+        });
+
+        it("stores the item under the cell's key layout", async () => {
+            await call({ method: "PUT", path: "/customers/acme/items/layout", ...json({ a: 1 }) });
+            const out = await dynamo.client.send(new GetCommand({ TableName: TEST_TABLE, Key: { pk: "CUSTOMER#acme", sk: "ITEM#layout" } }));
+            assert.equal(out.Item?.data, "{\"a\":1}");
+            assert.equal(out.Item?.version, 1);
+            assert.equal(out.Item?.customerId, "acme");
+            assert.equal(out.Item?.itemId, "layout");
+        });
+
+        it("replaces an item with PUT (200), counting the version up and keeping createdAt", async () => {
+            const first = await call({ method: "PUT", path: "/customers/acme/items/counter", ...json({ v: 1 }) });
+            const second = await call({ method: "PUT", path: "/customers/acme/items/counter", ...json({ v: 2 }) });
+            assertItem(second, 200, "counter", 2, { v: 2 });
+            assert.equal((second.body as { createdAt: string }).createdAt, (first.body as { createdAt: string }).createdAt);
+        });
+
+        it("answers 404 for a missing item", async () => {
+            const reply = await call({ method: "GET", path: "/customers/acme/items/nope" });
+            assert.equal(reply.status, 404);
+            assert.deepEqual(reply.body, { error: "item not found" });
+        });
+
+        it("keeps customers apart: another customer's item id is not found", async () => {
+            await call({ method: "PUT", path: "/customers/acme/items/private", ...json({ secret: 1 }) });
+            const reply = await call({ method: "GET", path: "/customers/globex/items/private" });
+            assert.equal(reply.status, 404);
+        });
+
+        it("writes with a matching If-Match version (200) and refuses a stale one (412), leaving the item as it was", async () => {
+            await call({ method: "PUT", path: "/customers/acme/items/cas", ...json({ v: 1 }) });
+            const ok = await call({ method: "PUT", path: "/customers/acme/items/cas", ...json({ v: 2 }, { "if-match": "\"1\"" }) });
+            assertItem(ok, 200, "cas", 2, { v: 2 });
+            const stale = await call({ method: "PUT", path: "/customers/acme/items/cas", ...json({ v: 3 }, { "if-match": "\"1\"" }) });
+            assert.equal(stale.status, 412);
+            assert.deepEqual(stale.body, { error: "version mismatch: the item has changed" });
+            assertItem(await call({ method: "GET", path: "/customers/acme/items/cas" }), 200, "cas", 2, { v: 2 });
+        });
+
+        it("accepts an unquoted If-Match version and * (the item must exist)", async () => {
+            await call({ method: "PUT", path: "/customers/acme/items/star", ...json({ v: 1 }) });
+            assertItem(await call({ method: "PUT", path: "/customers/acme/items/star", ...json({ v: 2 }, { "if-match": "1" }) }), 200, "star", 2, { v: 2 });
+            assertItem(await call({ method: "PUT", path: "/customers/acme/items/star", ...json({ v: 3 }, { "if-match": "*" }) }), 200, "star", 3, { v: 3 });
+        });
+
+        it("refuses a conditional PUT of a missing item (412) and creates nothing", async () => {
+            for (const ifMatch of ["\"1\"", "*"]) {
+                const reply = await call({ method: "PUT", path: "/customers/acme/items/ghost", ...json({ v: 1 }, { "if-match": ifMatch }) });
+                assert.equal(reply.status, 412, ifMatch);
+                assert.deepEqual(reply.body, { error: "version mismatch: the item has changed" });
+            }
+            assert.equal((await call({ method: "GET", path: "/customers/acme/items/ghost" })).status, 404);
+        });
+
+        it("rejects a malformed If-Match (400)", async () => {
+            for (const ifMatch of ["W/\"1\"", "\"1", "abc", "\"0\"", "-1", ""]) {
+                const reply = await call({ method: "PUT", path: "/customers/acme/items/x", ...json({}, { "if-match": ifMatch }) });
+                assert.equal(reply.status, 400, ifMatch);
+                assert.deepEqual(reply.body, { error: "If-Match must be an item version in quotes, such as \"3\", or *" });
+            }
+        });
+
+        it("deletes an item (204, empty body); a second DELETE answers 404", async () => {
+            await call({ method: "PUT", path: "/customers/acme/items/gone", ...json({ v: 1 }) });
+            const deleted = await call({ method: "DELETE", path: "/customers/acme/items/gone" });
+            assert.equal(deleted.status, 204);
+            assert.equal(deleted.raw.body, "");
+            assert.equal((await call({ method: "GET", path: "/customers/acme/items/gone" })).status, 404);
+            const again = await call({ method: "DELETE", path: "/customers/acme/items/gone" });
+            assert.equal(again.status, 404);
+            assert.deepEqual(again.body, { error: "item not found" });
+        });
+
+        it("deletes conditionally: a stale If-Match is 412 and keeps the item, a current one deletes, a missing item is 404", async () => {
+            await call({ method: "PUT", path: "/customers/acme/items/cond", ...json({ v: 1 }) });
+            await call({ method: "PUT", path: "/customers/acme/items/cond", ...json({ v: 2 }) });
+            const stale = await call({ method: "DELETE", path: "/customers/acme/items/cond", headers: { "if-match": "\"1\"" } });
+            assert.equal(stale.status, 412);
+            assert.deepEqual(stale.body, { error: "version mismatch: the item has changed" });
+            assert.equal((await call({ method: "GET", path: "/customers/acme/items/cond" })).status, 200);
+            assert.equal((await call({ method: "DELETE", path: "/customers/acme/items/cond", headers: { "if-match": "\"2\"" } })).status, 204);
+            const missing = await call({ method: "DELETE", path: "/customers/acme/items/cond", headers: { "if-match": "\"2\"" } });
+            assert.equal(missing.status, 404);
+            assert.deepEqual(missing.body, { error: "item not found" });
+        });
+
+        it("serves REST API (payload 1.0) events and answers in the 1.0 shape", async () => {
+            const put = await call({ method: "PUT", path: "/customers/rest-customer/items/r1", ...json({ via: "rest" }) }, "1.0");
+            assertItem(put, 201, "r1", 1, { via: "rest" });
+            assert.equal(put.raw.isBase64Encoded, false);
+            assertItem(await call({ method: "GET", path: "/customers/rest-customer/items/r1" }, "1.0"), 200, "r1", 1, { via: "rest" });
+        });
+
+        it("strips a named stage from the 2.0 rawPath", async () => {
+            await call({ method: "PUT", path: "/customers/staged/items/s1", stage: "prod", ...json({ s: 1 }) });
+            assertItem(await call({ method: "GET", path: "/customers/staged/items/s1" }), 200, "s1", 1, { s: 1 });
+        });
+
+        it("decodes percent-encoded path segments", async () => {
+            await call({ method: "PUT", path: "/customers/acme/items/enc%2Eoded", ...json({ e: 1 }) });
+            assertItem(await call({ method: "GET", path: "/customers/acme/items/enc.oded" }), 200, "enc.oded", 1, { e: 1 });
+        });
+    });
+
+    describe("listing", () => {
+        before(async () => {
+            for (const id of ["e", "a", "c", "b", "d"]) await call({ method: "PUT", path: `/customers/lister/items/${id}`, ...json({ id }) });
+            await call({ method: "PUT", path: "/customers/lister2/items/z", ...json({ id: "z" }) });
+        });
+
+        it("lists a customer's items in id order, page by page with the next token", async () => {
+            const seen: string[] = [];
+            let next: string | undefined;
+            const pages: number[] = [];
+            for (let page = 0; page < 5; page++) {
+                const reply = await call({ method: "GET", path: `/customers/lister/items?limit=2${next ? `&next=${next}` : ""}` });
+                assert.equal(reply.status, 200);
+                const body = reply.body as { items: Array<{ id: string; version: number; data: unknown }>; next?: string };
+                for (const item of body.items) {
+                    assert.deepEqual(item.data, { id: item.id });
+                    assert.equal(item.version, 1);
+                }
+                seen.push(...body.items.map(i => i.id));
+                pages.push(body.items.length);
+                next = body.next;
+                if (next === undefined) break;
+            }
+            assert.deepEqual(seen, ["a", "b", "c", "d", "e"]);
+            assert.deepEqual(pages, [2, 2, 1]);
+        });
+
+        it("lists with the default limit, and an empty list for a customer without items", async () => {
+            const reply = await call({ method: "GET", path: "/customers/lister/items" });
+            assert.deepEqual((reply.body as { items: Array<{ id: string }> }).items.map(i => i.id), ["a", "b", "c", "d", "e"]);
+            assert.equal((reply.body as { next?: string }).next, undefined);
+            const empty = await call({ method: "GET", path: "/customers/nobody/items" });
+            assert.equal(empty.status, 200);
+            assert.deepEqual(empty.body, { items: [] });
+        });
+
+        it("treats query parameters named like Object properties as plain parameters", async () => {
+            const reply = await call({ method: "GET", path: "/customers/lister/items?valueOf=1&__proto__=x&constructor=y&limit=2" }, "1.0");
+            assert.equal(reply.status, 200);
+            assert.deepEqual((reply.body as { items: Array<{ id: string }> }).items.map(i => i.id), ["a", "b"]);
+            const v2 = await call({ method: "GET", path: "/customers/lister/items?toString=1&limit=1", headers: { "__proto__": "x", hasOwnProperty: "y" } });
+            assert.equal(v2.status, 200);
+            assert.deepEqual((v2.body as { items: Array<{ id: string }> }).items.map(i => i.id), ["a"]);
+        });
+
+        it("rejects a limit that is not an integer from 1 to 100 (400)", async () => {
+            for (const limit of ["0", "101", "abc", "1.5", "-1", "", "1e2"]) {
+                const reply = await call({ method: "GET", path: `/customers/lister/items?limit=${limit}` });
+                assert.equal(reply.status, 400, limit);
+                assert.deepEqual(reply.body, { error: "limit must be an integer from 1 to 100" });
+            }
+            assert.equal((await call({ method: "GET", path: "/customers/lister/items?limit=100" })).status, 200);
+        });
+
+        it("rejects a next token it did not issue (400)", async () => {
+            const forged = [
+                "!!!",
+                Buffer.from("has space").toString("base64url"),
+                Buffer.from("-leading-dash").toString("base64url"),
+                "YQ=", // padded: not canonical base64url
+                "YR", // decodes to "a" but is not the canonical spelling of it ("YQ")
+                "x".repeat(201),
+            ];
+            for (const next of forged) {
+                const reply = await call({ method: "GET", path: `/customers/lister/items?next=${encodeURIComponent(next)}` });
+                assert.equal(reply.status, 400, next);
+                assert.deepEqual(reply.body, { error: "invalid next token" });
+            }
+        });
+
+        it("never pages into another customer's items with a token", async () => {
+            const reply = await call({ method: "GET", path: `/customers/lister2/items?next=${api.encodeNextToken("a")}` });
+            assert.deepEqual((reply.body as { items: Array<{ id: string }> }).items.map(i => i.id), ["z"]);
+        });
+    });
+
+    describe("request bodies", () => {
+        const put = (spec: Partial<RequestSpec>) => call({ method: "PUT", path: "/customers/acme/items/body", headers: { "content-type": "application/json" }, ...spec });
+
+        it("rejects a body that is not JSON (400)", async () => {
+            for (const body of ["{", "{'a':1}", "undefined", "{\"a\":1}}"]) {
+                const reply = await put({ body });
+                assert.equal(reply.status, 400, body);
+                assert.deepEqual(reply.body, { error: "the body is not valid JSON" });
+            }
+        });
+
+        it("rejects JSON that is not an object, and an empty body (400)", async () => {
+            for (const body of ["[1,2]", "null", "42", "\"text\"", "true", "", "   "]) {
+                const reply = await put({ body });
+                assert.equal(reply.status, 400, body);
+                assert.deepEqual(reply.body, { error: "the body must be a JSON object" });
+            }
+            const none = await call({ method: "PUT", path: "/customers/acme/items/body" });
+            assert.equal(none.status, 400);
+            assert.deepEqual(none.body, { error: "the body must be a JSON object" });
+        });
+
+        it("accepts a body of exactly 64 KiB and rejects one byte more (413)", async () => {
+            const exact = `{"p":"${"x".repeat(65536 - 8)}"}`;
+            assert.equal(Buffer.byteLength(exact), 65536);
+            assert.equal((await put({ body: exact })).status, 201);
+            const over = `{"p":"${"x".repeat(65536 - 7)}"}`;
+            const reply = await put({ body: over });
+            assert.equal(reply.status, 413);
+            assert.deepEqual(reply.body, { error: "the body is larger than 65536 bytes" });
+            // Multi-byte characters count as bytes.
+            const wide = await put({ body: `{"p":"${"é".repeat(33000)}"}` });
+            assert.equal(wide.status, 413);
+        });
+
+        it("decodes a base64 body; rejects bad base64 (400), bad UTF-8 (400) and an oversized one (413)", async () => {
+            const good = await put({ body: Buffer.from("{\"b64\":true}").toString("base64"), isBase64Encoded: true });
+            assert.equal(good.status, 200);
+            assert.deepEqual((good.body as { data: unknown }).data, { b64: true });
+            for (const body of ["not base64!", "abc", "YWJj=", "YW Jj"]) {
+                const reply = await put({ body, isBase64Encoded: true });
+                assert.equal(reply.status, 400, body);
+                assert.deepEqual(reply.body, { error: "the body is not valid base64" });
+            }
+            const latin1 = await put({ body: Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]).toString("base64"), isBase64Encoded: true });
+            assert.equal(latin1.status, 400);
+            assert.deepEqual(latin1.body, { error: "the body is not valid UTF-8" });
+            const big = await put({ body: Buffer.from(`{"p":"${"x".repeat(70000)}"}`).toString("base64"), isBase64Encoded: true });
+            assert.equal(big.status, 413);
+            assert.deepEqual(big.body, { error: "the body is larger than 65536 bytes" });
+        });
+
+        it("takes JSON media types and refuses others (415)", async () => {
+            for (const type of ["application/json; charset=utf-8", "application/merge-patch+json", "APPLICATION/JSON"]) {
+                assert.equal((await put({ body: "{}", headers: { "content-type": type } })).status, 200, type);
+            }
+            for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/jsonp"]) {
+                const reply = await put({ body: "{}", headers: { "content-type": type } });
+                assert.equal(reply.status, 415, type);
+                assert.deepEqual(reply.body, { error: "the body must be sent as application/json" });
+            }
+        });
+
+        it("returns a deeply nested document exactly as stored", async () => {
+            const deep = "{\"a\":".repeat(5000) + "1" + "}".repeat(5000);
+            assert.equal((await put({ body: deep })).status, 200);
+            const reply = await call({ method: "GET", path: "/customers/acme/items/body" });
+            assert.equal(reply.status, 200);
+            assert.ok(reply.raw.body.endsWith(`"data":${deep}}`));
+        });
+    });
+
+    describe("routes, methods and ids", () => {
+        it("answers 404 for paths it does not serve", async () => {
+            for (const path of ["/", "/customers", "/customers/acme", "/customers/acme/things", "/customers/acme/items/a/b", "/other/acme/items"]) {
+                const reply = await call({ method: "GET", path });
+                assert.equal(reply.status, 404, path);
+                assert.deepEqual(reply.body, { error: "not found" });
+            }
+        });
+
+        it("answers 405 with Allow for a method a route does not take", async () => {
+            for (const method of ["POST", "PATCH", "HEAD", "OPTIONS"]) {
+                const item = await call({ method, path: "/customers/acme/items/x" });
+                assert.equal(item.status, 405, method);
+                assert.equal(item.headers.allow, "DELETE, GET, PUT");
+                assert.deepEqual(item.body, { error: "method not allowed" });
+            }
+            for (const method of ["PUT", "DELETE", "POST"]) {
+                const list = await call({ method, path: "/customers/acme/items" });
+                assert.equal(list.status, 405, method);
+                assert.equal(list.headers.allow, "GET");
+            }
+        });
+
+        it("rejects an invalid customer id (400)", async () => {
+            for (const id of ["-acme", ".x", "a%20b", "x".repeat(65), "%C3%A9"]) {
+                const reply = await call({ method: "GET", path: `/customers/${id}/items` });
+                assert.equal(reply.status, 400, id);
+                assert.deepEqual(reply.body, { error: "invalid customer id: customer ids are 1-64 letters, digits, _ . - and start with a letter or digit" });
+            }
+        });
+
+        it("rejects an invalid item id (400)", async () => {
+            for (const id of ["", "_x", "a%20b", "x".repeat(129), "a%2Fb"]) {
+                const reply = await call({ method: "GET", path: `/customers/acme/items/${id}` });
+                assert.equal(reply.status, 400, id);
+                assert.deepEqual(reply.body, { error: "invalid item id: item ids are 1-128 letters, digits, _ . - and start with a letter or digit" });
+            }
+            assert.equal((await call({ method: "GET", path: `/customers/acme/items/${"x".repeat(128)}` })).status, 404);
+        });
+
+        it("rejects malformed events and paths (400)", async () => {
+            const malformed: unknown[] = [null, 42, "GET /", [], {}, { version: "2.0" }, { version: "3.0", rawPath: "/" },
+                { ...v2Event({ method: "GET", path: "/customers/a/items" }), rawPath: "customers/a/items" },
+                { ...v2Event({ method: "GET", path: "/customers/a/items" }), body: 42 },
+                { ...v2Event({ method: "GET", path: "/customers/a/items" }), requestContext: { http: {} } },
+                { ...v1Event({ method: "GET", path: "/customers/a/items" }), path: 7 },
+                { ...v1Event({ method: "GET", path: "/customers/a/items" }), isBase64Encoded: "yes" }];
+            for (const event of malformed) {
+                const reply = await api.handler(event as never) as APIGatewayProxyResult;
+                assert.equal(reply.statusCode, 400, JSON.stringify(event));
+                assert.deepEqual(JSON.parse(reply.body), { error: "malformed request event" });
+            }
+            const badPath = await call({ method: "GET", path: "/customers/acme/items/%E0%A4%A" });
+            assert.equal(badPath.status, 400);
+            assert.deepEqual(badPath.body, { error: "malformed request path" });
+        });
+    });
+
+    describe("failures", () => {
+        it("logs an unexpected error with the cell id and request ids, and answers 500 without details", async () => {
+            const logger = new Logger({ serviceName: "cell-api", persistentKeys: { cellId: "cell-broken" } });
+            const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint }));
+            const broken = api.createCellApi({ cellId: "cell-broken", tableName: "no-such-table", client, logger });
+            const reply = await broken(v2Event({ method: "GET", path: "/customers/acme/items/x", requestId: "api-req-9" }), lambdaContext(15_000, "lambda-req-9")) as APIGatewayProxyResult;
+            assert.equal(reply.statusCode, 500);
+            assert.deepEqual(JSON.parse(reply.body), { error: "internal error" });
+            assert.ok(!reply.body.includes("no-such-table"));
+            const errors = takeLogs().filter(l => l.level === "ERROR");
+            assert.equal(errors.length, 1);
+            assert.equal(errors[0]!.message, "unexpected error");
+            assert.equal(errors[0]!.service, "cell-api");
+            assert.equal(errors[0]!.cellId, "cell-broken");
+            assert.equal(errors[0]!.customerId, "acme");
+            assert.equal(errors[0]!.itemId, "x");
+            assert.equal(errors[0]!.apiRequestId, "api-req-9");
+            assert.equal(errors[0]!.function_request_id, "lambda-req-9");
+            assert.equal((errors[0]!.error as { name: string }).name, "ResourceNotFoundException");
+        });
+
+        it("answers 500 when CELL_ID or TABLE_NAME is missing", async () => {
+            const logger = new Logger({ serviceName: "cell-api" });
+            const unconfigured = api.createCellApi({ cellId: undefined, tableName: undefined, client: dynamo.client, logger });
+            const reply = await unconfigured(v2Event({ method: "GET", path: "/customers/acme/items/x" })) as APIGatewayProxyResult;
+            assert.equal(reply.statusCode, 500);
+            assert.deepEqual(JSON.parse(reply.body), { error: "internal error" });
+            const errors = takeLogs().filter(l => l.level === "ERROR");
+            assert.equal(errors.length, 1);
+            assert.equal((errors[0]!.error as { message: string }).message, "CELL_ID and TABLE_NAME must be set");
+        });
+
+        it("the deployed handler's logs carry the cell id from CELL_ID (the table vanishes under it)", async () => {
+            await dynamo.deleteTable(TEST_TABLE);
+            try {
+                const reply = await call({ method: "GET", path: "/customers/acme/items/x" });
+                assert.equal(reply.status, 500);
+                const errors = takeLogs().filter(l => l.level === "ERROR");
+                assert.equal(errors.length, 1);
+                assert.equal(errors[0]!.cellId, TEST_CELL_ID);
+                assert.equal(errors[0]!.service, "cell-api");
+            } finally {
+                await dynamo.createTable(TEST_TABLE);
+            }
+        });
+    });
+
+    describe("fuzzing", () => {
+        const segment = fc.oneof(
+            fc.constantFrom("customers", "items", "acme", "fuzz-customer", "item-1", "", "%", "%2F", "%E0%A4%A", "..", "-x", "x".repeat(70)),
+            fc.string({ maxLength: 12 }).map(s => encodeURIComponent(s)),
+            fc.string({ unit: "binary", maxLength: 8 }),
+        );
+        const path = fc.oneof(
+            fc.tuple(fc.constantFrom("acme", "fuzz-customer", "-bad"), fc.option(fc.constantFrom("item-1", "item-2", "bad id", "x".repeat(130)), { nil: undefined }))
+                .map(([c, i]) => `/customers/${c}/items${i === undefined ? "" : `/${encodeURIComponent(i)}`}`),
+            fc.array(segment, { maxLength: 5 }).map(s => `/${s.join("/")}`),
+        );
+        const query = fc.oneof(fc.constant(""), fc.constantFrom("limit=2", "limit=0", "limit=abc", "next=YQ", "next=!!", "limit=1&next=aXRlbS0x"),
+            fc.string({ maxLength: 20 }));
+        const body = fc.oneof(
+            fc.constant(undefined),
+            fc.jsonValue({ maxDepth: 3 }).map(v => JSON.stringify(v)),
+            fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })).map(v => JSON.stringify(v)),
+            fc.string({ maxLength: 50 }),
+            fc.string({ unit: "binary", maxLength: 50 }),
+        );
+        const headers = fc.record({
+            "content-type": fc.constantFrom("application/json", "text/plain", "application/x+json", ";;;"),
+            "if-match": fc.constantFrom("\"1\"", "\"2\"", "*", "W/\"1\"", "\"", "99999999999999999999"),
+        }, { requiredKeys: [] });
+        const spec = fc.record({
+            method: fc.oneof(fc.constantFrom("GET", "PUT", "DELETE", "POST", "PATCH", "HEAD", "OPTIONS", "get"), fc.string({ minLength: 1, maxLength: 6 })),
+            path,
+            query,
+            headers,
+            body,
+            isBase64Encoded: fc.boolean(),
+            version: fc.constantFrom("1.0" as const, "2.0" as const),
+        });
+        const ALLOWED = new Set([200, 201, 204, 400, 404, 405, 412, 413, 415]);
+
+        it("answers every generated request with a 2xx or 4xx and a JSON error body, never 500 and never a throw", async () => {
+            await fc.assert(fc.asyncProperty(spec, async s => {
+                const req: RequestSpec = { method: s.method, path: s.query === "" ? s.path : `${s.path}?${s.query}`, headers: s.headers as Record<string, string>, isBase64Encoded: s.isBase64Encoded };
+                if (s.body !== undefined) req.body = s.body;
+                const event = s.version === "2.0" ? v2Event(req) : v1Event(req);
+                const reply = await api.handler(event, lambdaContext()) as APIGatewayProxyResult;
+                assert.ok(ALLOWED.has(reply.statusCode), `${reply.statusCode} ${reply.body}`);
+                if (reply.statusCode >= 400) {
+                    const parsed = JSON.parse(reply.body) as { error: unknown };
+                    assert.equal(typeof parsed.error, "string");
+                }
+            }), { numRuns: 300 });
+            assert.deepEqual(takeLogs().filter(l => l.level === "ERROR"), []);
+        });
+
+        it("answers 400 to any value that is not an API Gateway event", async () => {
+            await fc.assert(fc.asyncProperty(fc.anything(), async value => {
+                const reply = await api.handler(value as never) as APIGatewayProxyResult;
+                assert.equal(reply.statusCode, 400, reply.body);
+            }), { numRuns: 300 });
+        });
+    });
+});

@@ -1,0 +1,64 @@
+/**
+ * The environment of the cell API and router tests, and a local DynamoDB (dynalite, in memory) with cell tables.
+ *
+ * Importing this module sets the variables the handlers read at module load (region, dummy credentials, cell id,
+ * table name), so import it before any handler.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+// dynalite ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require("dynalite") as (options: { createTableMs: number; deleteTableMs?: number }) => http.Server;
+
+export const TEST_CELL_ID = "cell-test";
+export const TEST_TABLE = "cellular-test-cell-test-data";
+
+process.env.AWS_REGION = "us-east-1";
+process.env.AWS_ACCESS_KEY_ID = "AKIDTESTTESTTEST";
+process.env.AWS_SECRET_ACCESS_KEY = "test-secret";
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+process.env.CELL_ID = TEST_CELL_ID;
+process.env.TABLE_NAME = TEST_TABLE;
+
+export interface LocalDynamo {
+    endpoint: string;
+    /** A document client on the emulator, for preparing and reading tables. */
+    client: DynamoDBDocumentClient;
+    /** Creates a table with the cell layout (pk/sk strings). */
+    createTable(name: string): Promise<void>;
+    deleteTable(name: string): Promise<void>;
+    close(): Promise<void>;
+}
+
+export async function startDynamo(): Promise<LocalDynamo> {
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve());
+    });
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const raw = new DynamoDBClient({ endpoint });
+    return {
+        endpoint,
+        client: DynamoDBDocumentClient.from(raw),
+        async createTable(name) {
+            await raw.send(new CreateTableCommand({
+                TableName: name,
+                BillingMode: "PAY_PER_REQUEST",
+                AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "S" }],
+                KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
+            }));
+        },
+        async deleteTable(name) {
+            await raw.send(new DeleteTableCommand({ TableName: name }));
+        },
+        async close() {
+            raw.destroy();
+            server.closeAllConnections();
+            await new Promise<void>(resolve => server.close(() => resolve()));
+        },
+    };
+}
