@@ -1,0 +1,35 @@
+/**
+ * Helpers for conditional (idempotent) DynamoDB writes: recognising "already applied" from the errors the SDK
+ * throws. Pure: inspects error objects, imports no client.
+ */
+
+/** A single-item conditional write whose condition failed (e.g. `attribute_not_exists(pk)` on a duplicate). */
+export function isConditionalCheckFailed(err: unknown): boolean {
+    return err instanceof Error && err.name === "ConditionalCheckFailedException";
+}
+
+/**
+ * The per-item cancellation codes of a cancelled TransactWriteItems (`None`, `ConditionalCheckFailed`,
+ * `TransactionConflict`, ...), or `undefined` when `err` is not a cancelled transaction.
+ */
+export function cancellationCodes(err: unknown): string[] | undefined {
+    if (!(err instanceof Error) || err.name !== "TransactionCanceledException") return undefined;
+    const reasons = (err as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    return reasons.map(r => r.Code ?? "None");
+}
+
+/**
+ * `true` when a transaction was cancelled only because the condition of item `index` failed: the marker that
+ * says "already applied" exists, so the redelivery is a no-op. Any other cancellation (a conflict, a
+ * throttle) is not a duplicate and must be retried.
+ */
+export function isDuplicateTransaction(err: unknown, index: number): boolean {
+    const codes = cancellationCodes(err);
+    if (codes === undefined || codes[index] !== "ConditionalCheckFailed") return false;
+    return codes.every((code, i) => i === index || code === "None");
+}
+
+/** Epoch seconds `ttlSeconds` after `now`: the value of the table's TTL attribute. */
+export function expiresAt(now: Date, ttlSeconds: number): number {
+    return Math.floor(now.getTime() / 1000) + ttlSeconds;
+}

@@ -1,0 +1,203 @@
+import * as assert from "assert";
+import fc from "fast-check";
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { FakeDynamo, startFakeDynamo } from "./fakes/events-dynamo";
+import { awsEnv, capture, failedItems, fakeContext, metricValues, setEnv, sqsRecord } from "./fakes/events-lambda";
+
+type QueueWorker = typeof import("../../handlers/queue-worker");
+
+describe("queue-worker handler", () => {
+    let dynamo: FakeDynamo;
+    let restoreEnv: () => void;
+    let handler: QueueWorker["handler"];
+
+    before(async () => {
+        dynamo = await startFakeDynamo();
+        restoreEnv = setEnv(awsEnv({ dynamodb: dynamo.endpoint }));
+        // The handler reads its environment and creates its clients at import: import it only now.
+        handler = (require("../../handlers/queue-worker") as QueueWorker).handler;
+    });
+    after(async () => {
+        restoreEnv();
+        await dynamo.close();
+    });
+    beforeEach(async () => {
+        dynamo.failWhen(undefined);
+        await dynamo.clear();
+    });
+
+    const run = async (records: SQSRecord[]) => {
+        const captured = await capture(() => handler({ Records: records } as SQSEvent, fakeContext()));
+        const { ids, fullBatchFailure } = failedItems(captured, records.map(r => r.messageId));
+        return { ...captured, response: captured.result as SQSBatchResponse, failed: ids, fullBatchFailure };
+    };
+    const body = (customerId: string, itemId: string, data: object = {}, idempotencyKey?: string) =>
+        JSON.stringify({ customerId, itemId, data, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+    /** Rows with the times the handler takes from the clock replaced by their type. */
+    const stableRows = async () => (await dynamo.rows()).map(row => Object.fromEntries(Object.entries(row)
+        .map(([k, v]) => (["updatedAt", "createdAt", "processedAt", "expiresAt"].includes(k) ? [k, typeof v] : [k, v]))));
+
+    it("upserts the item and writes a processed-message marker with a TTL", async () => {
+        const { response } = await run([sqsRecord("m-1", body("c-1", "i-1", { colour: "red" }))]);
+
+        assert.deepStrictEqual(response, { batchItemFailures: [] });
+        assert.deepStrictEqual(await stableRows(), [
+            { pk: "CUSTOMER#c-1", sk: "ITEM#i-1", customerId: "c-1", itemId: "i-1", data: { colour: "red" },
+                createdAt: "string", updatedAt: "string" },
+            { pk: "MESSAGE#m-1", sk: "MESSAGE", messageId: "m-1", customerId: "c-1", itemId: "i-1", processedAt: "string",
+                expiresAt: "number" },
+        ]);
+        const marker = (await dynamo.rows()).find(r => r.pk === "MESSAGE#m-1")!;
+        const ttl = (marker.expiresAt as number) - Date.parse(marker.processedAt as string) / 1000;
+        assert.ok(ttl > 14 * 24 * 3600 && ttl <= 15 * 24 * 3600, `marker TTL ${ttl} s`);
+    });
+
+    it("treats a redelivered message as a no-op that succeeds: the table does not change", async () => {
+        await run([sqsRecord("m-1", body("c-1", "i-1", { n: 1 }))]);
+        const before = await dynamo.rows();
+
+        const { response } = await run([sqsRecord("m-1", body("c-1", "i-1", { n: 1 }), { receiveCount: 2 })]);
+
+        assert.deepStrictEqual(response, { batchItemFailures: [] });
+        assert.deepStrictEqual(await dynamo.rows(), before);
+    });
+
+    it("applies a message sent twice with the same idempotencyKey once, even with a newer body", async () => {
+        await run([sqsRecord("m-1", body("c-1", "i-1", { n: 1 }, "order-7"))]);
+        const before = await dynamo.rows();
+
+        const { response, metrics } = await run([sqsRecord("m-2", body("c-1", "i-1", { n: 2 }, "order-7"))]);
+
+        assert.deepStrictEqual(response, { batchItemFailures: [] });
+        assert.deepStrictEqual(await dynamo.rows(), before);
+        assert.deepStrictEqual(metricValues({ metrics }, "DuplicateMessages"),
+            [{ value: 1, dimensions: { service: "queue-worker", cell: "cell-a" } }]);
+    });
+
+    it("reports exactly the bad messages, with the reason in the log, and applies the others", async () => {
+        const records = [
+            sqsRecord("good-1", body("c-1", "i-1")),
+            sqsRecord("not-json", "{customerId: c-1"),
+            sqsRecord("no-customer", JSON.stringify({ itemId: "i-2", data: {} })),
+            sqsRecord("bad-data", JSON.stringify({ customerId: "c-1", itemId: "i-3", data: [1, 2] })),
+            sqsRecord("bad-key", JSON.stringify({ customerId: "c-1", itemId: "i-4", idempotencyKey: 7 })),
+            sqsRecord("array", "[1]"),
+            sqsRecord("good-2", body("c-2", "i-1")),
+        ];
+
+        const { failed, logs } = await run(records);
+
+        assert.deepStrictEqual(failed, ["not-json", "no-customer", "bad-data", "bad-key", "array"]);
+        assert.deepStrictEqual((await dynamo.rows()).map(r => `${r.pk} ${r.sk}`), [
+            "CUSTOMER#c-1 ITEM#i-1", "CUSTOMER#c-2 ITEM#i-1", "MESSAGE#good-1 MESSAGE", "MESSAGE#good-2 MESSAGE",
+        ]);
+        const reasons = Object.fromEntries(logs.filter(l => l.message === "message failed").map(l => [l.messageId, l.reason]));
+        assert.deepStrictEqual(reasons, {
+            "not-json": `InvalidRecordError: the message body is not JSON (${jsonError("{customerId: c-1")})`,
+            "no-customer": "InvalidRecordError: customerId is missing",
+            "bad-data": "InvalidRecordError: data must be a JSON object",
+            "bad-key": "InvalidRecordError: idempotencyKey must be a string of 1-256 characters",
+            array: "InvalidRecordError: the message body must be a JSON object",
+        });
+    });
+
+    it("reports a message whose write fails and applies the rest of the batch", async () => {
+        dynamo.failWhen(r => r.operation === "TransactWriteItems" && JSON.stringify(r.body).includes("CUSTOMER#c-broken"));
+
+        const { response } = await run([
+            sqsRecord("m-1", body("c-1", "i-1")),
+            sqsRecord("m-2", body("c-broken", "i-1")),
+            sqsRecord("m-3", body("c-3", "i-1")),
+        ]);
+
+        assert.deepStrictEqual(response, { batchItemFailures: [{ itemIdentifier: "m-2" }] });
+        assert.deepStrictEqual((await dynamo.rows()).map(r => r.pk), ["CUSTOMER#c-1", "CUSTOMER#c-3", "MESSAGE#m-1", "MESSAGE#m-3"]);
+    });
+
+    it("fails the invocation when every message fails, so all are retried and the Errors metric sees it", async () => {
+        const { error, logs, metrics } = await run([sqsRecord("a", "x"), sqsRecord("b", "y")]);
+
+        assert.ok(error instanceof Error);
+        assert.strictEqual(error.name, "FullBatchFailureError");
+        assert.deepStrictEqual(logs.filter(l => l.level === "ERROR").map(l => [l.message, l.records]),
+            [["every message of the batch failed; the invocation fails and all are retried", 2]]);
+        assert.deepStrictEqual(metricValues({ metrics }, "MessagesFailed"), [{ value: 2, dimensions: { service: "queue-worker", cell: "cell-a" } }]);
+    });
+
+    it("on a FIFO queue fails the rest of the batch after the first failure, and applies nothing after it", async () => {
+        const fifo = { queue: "cellular-test-cell-a-queue.fifo", groupId: "g-1" };
+        const { response } = await run([
+            sqsRecord("f-1", body("c-1", "i-1"), fifo),
+            sqsRecord("f-2", "not json", fifo),
+            sqsRecord("f-3", body("c-1", "i-3"), fifo),
+            sqsRecord("f-4", body("c-1", "i-4"), { ...fifo, groupId: "g-2" }),
+        ]);
+
+        assert.deepStrictEqual(response.batchItemFailures.map(f => f.itemIdentifier), ["f-2", "f-3", "f-4"]);
+        assert.deepStrictEqual((await dynamo.rows()).map(r => `${r.pk} ${r.sk}`), ["CUSTOMER#c-1 ITEM#i-1", "MESSAGE#f-1 MESSAGE"]);
+    });
+
+    it("logs every line with the cell id and the service name", async () => {
+        const { logs } = await run([sqsRecord("a", "x"), sqsRecord("b", body("c-1", "i-1"))]);
+        assert.ok(logs.length >= 2);
+        for (const line of logs) {
+            assert.strictEqual(line.cell, "cell-a");
+            assert.strictEqual(line.service, "queue-worker");
+        }
+    });
+
+    it("for any batch, reports exactly the bad messages and applies every good one exactly once", async () => {
+        const message = fc.oneof(
+            fc.record({
+                kind: fc.constant("good" as const),
+                customer: fc.constantFrom("c-1", "c-2", "c-3"),
+                item: fc.stringMatching(/^[a-z0-9]{1,6}$/),
+                n: fc.integer(),
+                redelivered: fc.boolean(),
+            }),
+            fc.record({
+                kind: fc.constant("bad" as const),
+                text: fc.oneof(
+                    fc.string().filter(s => { try { JSON.parse(s); return false; } catch { return true; } }),
+                    fc.constant(JSON.stringify({ customerId: "#bad", itemId: "i" })),
+                    fc.constant(JSON.stringify({ customerId: "c-1" })),
+                    fc.constant("null"),
+                ),
+            }),
+        );
+        await fc.assert(fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 10 }), async messages => {
+            await dynamo.clear();
+            const records = messages.map((m, i) => sqsRecord(`m-${i}`, m.kind === "good"
+                ? body(m.customer, m.item, { n: m.n })
+                : m.text));
+            // A redelivery of an earlier good message: same id, same body.
+            const redeliveries = messages.flatMap((m, i) => (m.kind === "good" && m.redelivered ? [records[i]] : []));
+
+            const first = await run(records);
+            const second = await run(redeliveries);
+
+            const bad = messages.flatMap((m, i) => (m.kind === "bad" ? [`m-${i}`] : []));
+            assert.deepStrictEqual(first.failed, bad);
+            assert.strictEqual(first.fullBatchFailure, bad.length === messages.length);
+            assert.deepStrictEqual(second.failed, []);
+            const rows = await dynamo.rows();
+            const good = messages.flatMap((m, i) => (m.kind === "good" ? [i] : []));
+            assert.deepStrictEqual(rows.filter(r => r.sk === "MESSAGE").map(r => r.pk).sort(), good.map(i => `MESSAGE#m-${i}`).sort());
+            // The last good write to each item wins (standard queues do not order; each message lands exactly once).
+            const items = new Set(good.map(i => {
+                const m = messages[i] as { customer: string; item: string };
+                return `CUSTOMER#${m.customer} ITEM#${m.item}`;
+            }));
+            assert.deepStrictEqual(rows.filter(r => r.sk !== "MESSAGE").map(r => `${r.pk} ${r.sk}`).sort(), [...items].sort());
+        }), { numRuns: 25 });
+    });
+});
+
+function jsonError(text: string): string {
+    try {
+        JSON.parse(text);
+        return "";
+    } catch (err) {
+        return (err as Error).message;
+    }
+}
