@@ -10,7 +10,7 @@ import { ENV, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from "../handlers/lib/tab
 import { Arns, AwsContext } from "./arns";
 import { CellConfig, CellularConfig, cellFunctions } from "./config";
 import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets, usesDestination } from "./destinations";
-import { createEventSources, EventSourceResources } from "./event-sources";
+import { createEventSources, EventSourceResources, FAILURES_PREFIX } from "./event-sources";
 import { createApi } from "./http-api";
 import { createLambda, LambdaResources, LIVE_ALIAS, VpcPlacement } from "./function";
 import { allow, Statement } from "./iam";
@@ -150,7 +150,8 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             pointInTimeRecovery: { enabled: true },
             serverSideEncryption: { enabled: true },
             ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
-            ...(stream ? { streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES" } : {}),
+            // The consumer reads only the keys of a change; it needs no item images.
+            ...(stream ? { streamEnabled: true, streamViewType: "KEYS_ONLY" } : {}),
             tags: this.tags,
         }, this.opts());
     }
@@ -295,12 +296,16 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     /** Drains the failure queue: logs every failed event with its origin, counts it, and records it in the table. */
     private createFailureHandler(): LambdaResources {
         const invokedAsync = usesDestination(this.cell.async, "function");
+        const withBucket = this.cell.eventSources.bucket.enabled;
+        const bucketOf = (accountId: string) => this.names.bucket(this.cellId, accountId);
         const fn = this.lambda("failure-handler", "failure-handler", this.cell.failureHandler, arns => [
             allow("ConsumeFailureQueue", ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
                 [arns.queue(this.failureQueueName)]),
             allow("RecordFailures", ["dynamodb:PutItem"], [arns.table(this.tableName)]),
+            // Failed events too large for a table row are kept whole in the cell's bucket.
+            ...(withBucket ? [allow("KeepLargeFailures", ["s3:PutObject"], [arns.bucketObjects(bucketOf(arns.ctx.accountId), FAILURES_PREFIX)])] : []),
             ...(invokedAsync ? [allow("DeliverFailedEvents", ["sqs:SendMessage"], [arns.queue(this.names.lastResortQueue(this.cellId))])] : []),
-        ]);
+        ], withBucket ? { [ENV.bucketName]: this.context.accountId.apply(bucketOf) } : {});
         new aws.lambda.EventSourceMapping(`${this.cellId}-failure-handler-mapping`, {
             eventSourceArn: this.failureQueue.arn,
             functionName: fn.fn.arn,

@@ -32,6 +32,8 @@ const DLQ_RETENTION_SECONDS = 1209600;
 /** Where the ingest function reads, and writes its error reports; where the daily job writes its summary. */
 export const ERRORS_PREFIX = "errors/";
 export const SUMMARIES_PREFIX = "summaries/";
+/** Where the failure handler keeps failed events too large for a table row. */
+export const FAILURES_PREFIX = "failures/";
 
 export interface EventSourceResources {
     queue?: { queue: aws.sqs.Queue; dlq: aws.sqs.Queue; worker: LambdaResources; mapping: aws.lambda.EventSourceMapping };
@@ -44,7 +46,8 @@ export interface EventSourceResources {
     failureQueueSenders: Array<{ service: string; arn: (arns: Arns) => string }>;
 }
 
-const TABLE_WRITE_ACTIONS = ["dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
+/** What a transactional, conditional write (TransactWriteItems of puts and updates) needs. */
+const TABLE_WRITE_ACTIONS = ["dynamodb:PutItem", "dynamodb:UpdateItem"];
 
 export function createEventSources(scope: CellScope): EventSourceResources {
     const sources = scope.cell.eventSources;
@@ -129,7 +132,7 @@ function createTopicSource(scope: CellScope): NonNullable<EventSourceResources["
         tags,
     }, opts(scope));
     const worker = scope.asyncLambda("notifier", "notifier", cell.eventSources.topic, arns => [
-        allow("WriteOwnTable", TABLE_WRITE_ACTIONS, [arns.table(scope.tableName)]),
+        allow("WriteOwnTable", ["dynamodb:PutItem"], [arns.table(scope.tableName)]),
     ]);
     const permission = new aws.lambda.Permission(`${id}-notifier-from-topic`, {
         action: "lambda:InvokeFunction",
@@ -178,8 +181,10 @@ function createBucketSource(scope: CellScope): NonNullable<EventSourceResources[
         const b = bucketName(scope, arns.ctx.accountId);
         return [
             allow("ReadIncoming", ["s3:GetObject"], [arns.bucketObjects(b, settings.prefix)]),
+            // Without it, a deleted object reads as "access denied" instead of "no such key".
+            { ...allow("ListIncoming", ["s3:ListBucket"], [arns.bucket(b)]), Condition: { StringLike: { "s3:prefix": [`${settings.prefix}*`] } } },
             allow("WriteErrorReports", ["s3:PutObject"], [arns.bucketObjects(b, ERRORS_PREFIX)]),
-            allow("WriteOwnTable", ["dynamodb:BatchWriteItem", ...TABLE_WRITE_ACTIONS], [arns.table(scope.tableName)]),
+            allow("WriteOwnTable", ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"], [arns.table(scope.tableName)]),
         ];
     }, { [ENV.bucketName]: name });
     const permission = new aws.lambda.Permission(`${id}-ingest-from-bucket`, {
@@ -213,7 +218,7 @@ function createScheduleSource(scope: CellScope, withBucket: boolean): NonNullabl
         tags,
     }, opts(scope));
     const worker = scope.asyncLambda("scheduled", "scheduled", settings, arns => {
-        const statements: Statement[] = [allow("ReadOwnTable", ["dynamodb:Query", "dynamodb:Scan"], [arns.table(scope.tableName)])];
+        const statements: Statement[] = [allow("ReadOwnTable", ["dynamodb:Scan"], [arns.table(scope.tableName)])];
         if (withBucket) {
             statements.push(allow("WriteSummaries", ["s3:PutObject"], [arns.bucketObjects(bucketName(scope, arns.ctx.accountId), SUMMARIES_PREFIX)]));
         }
