@@ -145,8 +145,9 @@ function createTopicSource(scope: CellScope): NonNullable<EventSourceResources["
         protocol: "lambda",
         endpoint: worker.fn.arn,
         // Messages SNS cannot deliver to the function (e.g. it was deleted or throttled past SNS's retries).
-        redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: scope.failureQueue.arn }),
-    }, opts(scope, { dependsOn: [permission] }));
+        // Built from the queue's name, so the document is known in preview.
+        redrivePolicy: scope.context.apply(ctx => JSON.stringify({ deadLetterTargetArn: new Arns(ctx).queue(scope.failureQueueName) })),
+    }, opts(scope, { dependsOn: [permission, scope.failureQueue] }));
     return { topic, worker, subscription };
 }
 
