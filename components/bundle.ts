@@ -44,12 +44,22 @@ export interface Bundle {
     hash: string;
     /** Where it came from this time: built now, read from the disk cache, or already built in this process. */
     source: "built" | "disk" | "memory";
+    /**
+     * The content-addressed file holding the code (`.cellular/bundles/<handler>-<hash>.js`), when the cache is
+     * writable. The function's archive points at it instead of carrying the code, so hundreds of functions do not
+     * each hold (and serialise) their own copy of it.
+     */
+    file?: string;
 }
 
 interface CacheEntry {
     /** Input files (relative to the project root) and the sha256 of each. */
     inputs: Record<string, string>;
     hash: string;
+}
+
+function codeFile(handler: string, hash: string): string {
+    return path.join(CACHE_DIR, `${handler}-${hash.slice(0, 16)}.js`);
 }
 
 const memory = new Map<string, Bundle>();
@@ -60,31 +70,38 @@ function sha256(data: string | Buffer): string {
 
 function readCache(handler: string): Bundle | undefined {
     const metaFile = path.join(CACHE_DIR, `${handler}.json`);
-    const codeFile = path.join(CACHE_DIR, `${handler}.js`);
     try {
         const meta = JSON.parse(fs.readFileSync(metaFile, "utf8")) as CacheEntry;
         for (const [file, digest] of Object.entries(meta.inputs)) {
             if (sha256(fs.readFileSync(path.join(ROOT, file))) !== digest) return undefined;
         }
-        const code = fs.readFileSync(codeFile, "utf8");
+        const file = codeFile(handler, meta.hash);
+        const code = fs.readFileSync(file, "utf8");
         if (sha256(code) !== meta.hash) return undefined;
-        return { handler, code, hash: meta.hash, source: "disk" };
+        return { handler, code, hash: meta.hash, source: "disk", file };
     } catch {
         return undefined;
     }
 }
 
-function writeCache(handler: string, bundle: Bundle, inputs: string[]): void {
+/** Writes the bundle to the cache and returns its file, or undefined when the cache is not writable. */
+function writeCache(handler: string, bundle: Bundle, inputs: string[]): string | undefined {
     try {
         fs.mkdirSync(CACHE_DIR, { recursive: true });
         const entry: CacheEntry = {
             inputs: Object.fromEntries(inputs.map(f => [f, sha256(fs.readFileSync(path.join(ROOT, f)))])),
             hash: bundle.hash,
         };
-        fs.writeFileSync(path.join(CACHE_DIR, `${handler}.js`), bundle.code);
+        const file = codeFile(handler, bundle.hash);
+        // Write then rename: a concurrent reader never sees half a file.
+        const temporary = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temporary, bundle.code);
+        fs.renameSync(temporary, file);
         fs.writeFileSync(path.join(CACHE_DIR, `${handler}.json`), JSON.stringify(entry));
+        return file;
     } catch {
-        // A read-only checkout still works; it just rebuilds next time.
+        // A read-only checkout still works; it just rebuilds next time and carries the code inline.
+        return undefined;
     }
 }
 
@@ -104,7 +121,8 @@ export function bundleHandler(handler: string): Bundle {
     const result = esbuild.buildSync({ ...BUILD_OPTIONS, entryPoints: [entry], absWorkingDir: ROOT });
     const code = result.outputFiles![0]!.text;
     const bundle: Bundle = { handler, code, hash: sha256(code), source: "built" };
-    writeCache(handler, bundle, Object.keys(result.metafile!.inputs));
+    const file = writeCache(handler, bundle, Object.keys(result.metafile!.inputs));
+    if (file) bundle.file = file;
     memory.set(handler, bundle);
     return bundle;
 }
@@ -115,7 +133,9 @@ export function bundleHandler(handler: string): Bundle {
  */
 export function codeArchive(handler: string, extraFiles: Record<string, string> = {}): pulumi.asset.AssetArchive {
     const bundle = bundleHandler(handler);
-    const assets: Record<string, pulumi.asset.Asset> = { "index.js": new pulumi.asset.StringAsset(bundle.code) };
+    const assets: Record<string, pulumi.asset.Asset> = {
+        "index.js": bundle.file ? new pulumi.asset.FileAsset(bundle.file) : new pulumi.asset.StringAsset(bundle.code),
+    };
     for (const [name, content] of Object.entries(extraFiles)) assets[name] = new pulumi.asset.StringAsset(content);
     return new pulumi.asset.AssetArchive(assets);
 }

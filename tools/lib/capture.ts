@@ -8,6 +8,7 @@
  *
  * Used by the plan (tools/plan.ts), the policy analysis (tools/lib/analyzer.ts), the benchmarks and the tests.
  */
+import * as path from "path";
 import * as pulumiModule from "@pulumi/pulumi";
 import { createMocks, DEFAULT_ACCOUNT, MockAccount } from "./mock-aws";
 
@@ -62,6 +63,13 @@ export interface CaptureOptions {
     pulumi?: Pulumi;
     /** Versions for default provider names; read from the installed packages when not given. */
     providerVersions?: Record<string, string>;
+    /**
+     * Turn off, for the duration of the run, what makes the mock runtime slow and heavy without changing what it
+     * registers: a stack trace (source-mapped, under tsx) and a label string captured for every one of the SDK's
+     * promises, kept for its leak report. Program errors then carry no stack trace. @default true, unless the
+     * environment variable CELLULAR_DEBUG is set.
+     */
+    lean?: boolean;
 }
 
 /** The program failed; `resources` holds what it had registered until then. */
@@ -82,18 +90,53 @@ interface RawRequest {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
     getObject(): { toJavaScript(): Props } | undefined;
+    getImportid(): string;
 }
 
-interface RawResponse {
-    getUrn(): string;
-    getId(): string;
-    getObject(): { toJavaScript(): Props } | undefined;
+interface ProtoModules {
+    resource: { RegisterResourceResponse: new () => { setUrn(u: string): void; setId(i: string): void; setObject(o: unknown): void } };
+    struct: { Struct: { fromJavaScript(v: Props): unknown } };
+}
+
+/** The protobuf modules of the given `@pulumi/pulumi` copy (a program with its own node_modules has its own). */
+function pulumiDirOf(pulumi: Pulumi): string {
+    const loaded = Object.values(require.cache).find(m => m?.exports === pulumi);
+    return loaded ? loaded.path : path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+}
+
+function protoModules(pulumiDir: string): ProtoModules {
+    return {
+        resource: require(path.join(pulumiDir, "proto", "resource_pb.js")) as ProtoModules["resource"],
+        struct: require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] })) as ProtoModules["struct"],
+    };
 }
 
 interface MockMonitorLike {
+    resources: Map<string, { urn: string; id: string | null; state: Props }>;
+    mocks: pulumiModule.runtime.Mocks;
     newUrn(parent: string, type: string, name: string): string;
-    registerResource(req: RawRequest, cb: (err: unknown, resp?: RawResponse) => void): Promise<void>;
+    registerResource(req: RawRequest, cb: (err: unknown, resp?: unknown) => void): Promise<void>;
     registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Props } | undefined }, cb: (err: unknown, resp?: unknown) => void): void;
+}
+
+/**
+ * Pulumi's SDK wraps every promise in `debuggablePromise`, which captures `new Error().stack` (formatted eagerly,
+ * through source maps under tsx) and keeps the promise in a set for its leak report at exit: most of the
+ * per-resource time and a quarter of the memory of a run under mocks. Returns a function that undoes it.
+ */
+function lighten(pulumiDir: string): () => void {
+    const debuggable = require(path.join(pulumiDir, "runtime", "debuggable.js")) as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> };
+    const original = debuggable.debuggablePromise;
+    const stackTraceLimit = Error.stackTraceLimit;
+    const sourceMaps = (process as unknown as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ?? false;
+    debuggable.debuggablePromise = p => p;
+    Error.stackTraceLimit = 0;
+    process.setSourceMapsEnabled(false);
+    return () => {
+        debuggable.debuggablePromise = original;
+        Error.stackTraceLimit = stackTraceLimit;
+        process.setSourceMapsEnabled(sourceMaps);
+    };
 }
 
 function packageVersion(pkg: string, from: string): string {
@@ -158,8 +201,9 @@ export async function capture(program: () => unknown, options: CaptureOptions): 
         return `${provider.urn}::${provider.id}`;
     };
 
-    const originalRegister = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: RawRequest, cb: (err: unknown, resp?: RawResponse) => void): Promise<void> => {
+    const pulumiDir = pulumiDirOf(pulumi);
+    const protos = protoModules(pulumiDir);
+    monitor.registerResource = async (req: RawRequest, cb: (err: unknown, resp?: unknown) => void): Promise<void> => {
         const type = req.getType();
         const custom = req.getCustom();
         const remote = req.getRemote();
@@ -186,14 +230,27 @@ export async function capture(program: () => unknown, options: CaptureOptions): 
         };
         resources.push(record);
         byUrn.set(record.urn, record);
-        return originalRegister(req, (err, resp) => {
-            if (resp) {
-                record.outputs = resp.getObject()?.toJavaScript() ?? {};
-                const id = resp.getId();
-                if (id) record.id = id;
-            }
-            cb(err, resp);
-        });
+        // What MockMonitor.registerResource does, converting the request and the response once rather than twice
+        // (the capture keeps the raw forms): at hundreds of cells these conversions are most of the garbage.
+        try {
+            const result = await monitor.mocks.newResource({
+                type, name: record.name,
+                inputs: pulumi.runtime.deserializeProperties({ toJavaScript: () => record.inputs } as never),
+                provider: req.getProvider(), custom, id: req.getImportid(),
+            });
+            const state = await pulumi.runtime.serializeProperties("", result.state) as Props;
+            record.outputs = state;
+            if (result.id) record.id = result.id;
+            // Components need their entry for registerResourceOutputs; nothing reads those of custom resources.
+            if (!custom) monitor.resources.set(record.urn, { urn: record.urn, id: result.id ?? null, state });
+            const response = new protos.resource.RegisterResourceResponse();
+            response.setUrn(record.urn);
+            response.setId(result.id || "");
+            response.setObject(protos.struct.Struct.fromJavaScript(state));
+            cb(null, response);
+        } catch (err) {
+            cb(err);
+        }
     };
 
     const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
@@ -207,6 +264,8 @@ export async function capture(program: () => unknown, options: CaptureOptions): 
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
+    const lean = options.lean ?? !process.env.CELLULAR_DEBUG;
+    const restore = lean ? lighten(pulumiDir) : () => undefined;
     let stackOutputs: Props = {};
     try {
         try {
@@ -219,6 +278,7 @@ export async function capture(program: () => unknown, options: CaptureOptions): 
         await new Promise(resolve => setImmediate(resolve));
     } finally {
         process.off("unhandledRejection", onRejection);
+        restore();
     }
     if (failures.length > 0) throw new ProgramError(failures[0], resources);
     const root = resources.find(r => r.type === "pulumi:pulumi:Stack");
