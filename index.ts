@@ -16,11 +16,14 @@ function readConfig() {
     }
 }
 
-const config = readConfig();
-const app = createCellular(config);
-
-/** Where clients send requests: `<url>/customers/{customerId}/items`. */
-export const url = app.router.url;
-export const routerMode = config.router.mode;
-export const cells = app.cells.map(c => ({ id: c.cellId, wave: c.cell.wave, state: c.cell.state, table: c.tableName, function: c.invokeName }));
-export const reservedConcurrency = config.reservedConcurrencyTotal;
+export = async () => {
+    const config = readConfig();
+    const app = await createCellular(config);
+    return {
+        /** Where clients send requests: `<url>/customers/{customerId}/items`. */
+        url: app.router.url,
+        routerMode: config.router.mode,
+        cells: app.cells.map(c => ({ id: c.cellId, wave: c.cell.wave, state: c.cell.state, table: c.tableName, function: c.invokeName })),
+        reservedConcurrency: config.reservedConcurrencyTotal,
+    };
+};

@@ -32,7 +32,17 @@ export function awsContext(): pulumi.Output<AwsContext> {
         .apply(([accountId, regionName, partitionName]) => ({ accountId, region: regionName, partition: partitionName }));
 }
 
-export function createCellular(config: CellularConfig, context: pulumi.Output<AwsContext> = awsContext()): Cellular {
+/** Lets the registrations of what was just created go ahead before more is created (see createCellular). */
+function nextTurn(): Promise<void> {
+    return new Promise(resolve => setImmediate(resolve));
+}
+
+/**
+ * Creates the cells one at a time, yielding to the event loop after each, so that each cell's registrations go
+ * ahead before the next cell is built: what is in flight stays one cell's worth at any cell count (under the
+ * engine, registrations are network calls and this only interleaves them).
+ */
+export async function createCellular(config: CellularConfig, context: pulumi.Output<AwsContext> = awsContext()): Promise<Cellular> {
     const cells: Cell[] = [];
     const gates: aws.ssm.Parameter[] = [];
     const waves = [...new Set(config.cells.map(c => c.wave))].sort((a, b) => a - b);
@@ -50,7 +60,11 @@ export function createCellular(config: CellularConfig, context: pulumi.Output<Aw
             gates.push(gate);
             after = [gate];
         }
-        const current = config.cells.filter(c => c.wave === wave).map(cell => new Cell(cell.id, { cell, stack: config, context, after }));
+        const current: Cell[] = [];
+        for (const cell of config.cells.filter(c => c.wave === wave)) {
+            current.push(new Cell(cell.id, { cell, stack: config, context, after }));
+            await nextTurn();
+        }
         cells.push(...current);
         previous = current;
     }
