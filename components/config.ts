@@ -7,6 +7,7 @@
  * JSON-encoded) so the plan, the route command and the tests read a stack exactly as `pulumi up` does.
  */
 import { CellFunctionKind, Names, nameLimitProblems } from "./names";
+import { QUOTA_NAMES, QUOTAS, Quotas, quotaProblems } from "./quotas";
 import { ConfigError, Plain, Problems, Reader, deepMerge, isPlainObject } from "./validate";
 
 export { ConfigError } from "./validate";
@@ -202,6 +203,8 @@ export interface CellularConfig {
     router: RouterConfig;
     /** Reserved concurrency summed over every function of the stack. */
     reservedConcurrencyTotal: number;
+    /** The account's quotas the stack is checked against (AWS's defaults unless `cellular:quotas` says more). */
+    quotas: Quotas;
     names: Names;
 }
 
@@ -255,7 +258,7 @@ export const DEFAULTS = {
 
 /** Every `cellular:*` key the program reads. Any other `cellular:*` key is reported (it is probably a typo). */
 export const CONFIG_KEYS = ["tags", "accountConcurrencyLimit", "isolation", "cellCount", "cells", "defaults",
-    "router"] as const;
+    "router", "quotas"] as const;
 
 const FUNCTION_KEYS = ["memoryMb", "timeoutSeconds", "reservedConcurrency", "memoryJustification"] as const;
 const SOURCE_KEYS: Record<EventSourceKind, readonly string[]> = {
@@ -345,6 +348,12 @@ export function loadConfig(raw: Record<string, string>, options: LoadOptions): C
     checkCells(problems, cells, names);
     checkRouter(problems, router, cells);
     const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, accountConcurrencyLimit);
+    const quotas = readQuotas(read, values.quotas);
+    if (cells.length > 0) {
+        for (const p of quotaProblems({ names, region: region ?? "us-east-1", cells, router, isolation, functionsPerCell: c => cellFunctions(c).length }, quotas)) {
+            problems.note(p);
+        }
+    }
 
     problems.throwIfAny();
     return {
@@ -357,8 +366,21 @@ export function loadConfig(raw: Record<string, string>, options: LoadOptions): C
         cells,
         router,
         reservedConcurrencyTotal,
+        quotas,
         names,
     };
+}
+
+function readQuotas(read: Reader, value: unknown): Quotas {
+    const raw = read.object("cellular:quotas", value, QUOTA_NAMES);
+    const quotas = {} as Quotas;
+    for (const name of QUOTA_NAMES) {
+        const spec = QUOTAS[name];
+        quotas[name] = raw[name] === undefined ? spec.default
+            : read.integer(`cellular:quotas.${name}`, raw[name], spec.default, spec.max, spec.default,
+                `expected the account's quota for ${spec.what}: an integer from AWS's default ${spec.default} to ${spec.max}`);
+    }
+    return quotas;
 }
 
 /** Decodes the `cellular:*` values: Pulumi keeps every value as a string and objects as JSON. */

@@ -10,11 +10,12 @@ import { Arns, AwsContext } from "./arns";
 import { codeArchive } from "./bundle";
 import { FunctionSettings } from "./config";
 import { allow, document, LAMBDA_TRUST_POLICY, Statement, VPC_ENI_ACTIONS, XRAY_ACTIONS } from "./iam";
+import { LIVE_ALIAS_NAME } from "./names";
 import { Tags, withJustification } from "./tags";
 
 export const RUNTIME = "nodejs22.x";
 export const ARCHITECTURE = "arm64";
-export const LIVE_ALIAS = "live";
+export const LIVE_ALIAS = LIVE_ALIAS_NAME;
 
 export interface VpcPlacement {
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;

@@ -19,6 +19,9 @@ export const CELL_FUNCTION_KINDS = [
 ] as const;
 export type CellFunctionKind = (typeof CELL_FUNCTION_KINDS)[number];
 
+/** The alias callers invoke (it points at the published version; provisioned concurrency lives on it). */
+export const LIVE_ALIAS_NAME = "live";
+
 export class Names {
     /** `<project>-<stack>`, the prefix of every physical name of the stack. */
     readonly prefix: string;

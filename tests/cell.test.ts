@@ -298,6 +298,22 @@ describe("Cell and CellRouter", () => {
             assert.equal(gate2.dependencies.length, 3 * 58);
         });
 
+        it("at 100 cells, splits the router's grants into managed policies within IAM's size limits, naming every cell once", async () => {
+            let raw = edit(stackConfig("dev"), "router", r => { r.pinned = {}; });
+            delete raw["cellular:cells"];
+            raw = { ...raw, "cellular:cellCount": "100", "cellular:accountConcurrencyLimit": "10000" };
+            const stack = await runStack("dev", { config: raw });
+            const grants = stack.ofType("aws:iam/policy:Policy");
+            assert.deepEqual(grants.map(p => p.inputs.name), ["cellular-dev-router-invoke-cells-0", "cellular-dev-router-invoke-cells-1"]);
+            const named = grants.flatMap(p => stack.json(p, "policy").Statement[0].Resource as string[]);
+            assert.deepEqual(named, Array.from({ length: 100 }, (_, i) => arn("lambda", `function:cellular-dev-cell-${String(i + 1).padStart(3, "0")}-api:live`)));
+            for (const p of grants) assert.ok((p.inputs.policy as string).length <= 6144, `${p.name}: ${(p.inputs.policy as string).length}`);
+            assert.equal(stack.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 2);
+            const inline = stack.ofType("aws:iam/rolePolicy:RolePolicy").map(p => (p.inputs.policy as string).length);
+            assert.equal(inline.length, 801);
+            assert.ok(Math.max(...inline) <= 10240, String(Math.max(...inline)));
+        });
+
         it("with isolation vpc, puts each cell's functions in its own VPC with no NAT and a DynamoDB gateway endpoint", async () => {
             const stack = await runStack("dev", { mode: "update", config: { ...stackConfig("dev"), "cellular:isolation": "vpc" } });
             const vpcs = stack.ofType("awsx:ec2:Vpc");

@@ -200,7 +200,7 @@ describe("stack config", () => {
                 problem: 'cellular:tags.cell is "x"; the cell tag is set by the program on every resource (the cell id, or shared); remove it' },
             { name: "an unknown key",
                 raw: () => ({ ...devConfig(), "cellular:cell": "[]" }),
-                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router' },
+                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:quotas' },
             { name: "a misspelt nested key",
                 raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.batchsize = 3; }),
                 problem: "cellular:defaults.eventSources.queue.batchsize is 3; not a known setting; known: enabled, fifo, batchSize, batchingWindowSeconds, maxReceiveCount, memoryMb, timeoutSeconds, reservedConcurrency, memoryJustification" },
@@ -231,6 +231,74 @@ describe("stack config", () => {
                 assert.deepEqual(problemsOf(c.raw(), c.stack), [c.problem]);
             });
         }
+    });
+
+    describe("AWS quotas the stack runs into as it grows", () => {
+        /** n cells with only their API and failure handler (2 roles each), reserved concurrency 1 each. */
+        function bare(n: number, quotas?: Json): Raw {
+            let raw = edit(devConfig(), "defaults", d => {
+                for (const source of Object.values(d.eventSources) as Json[]) source.enabled = false;
+                d.reservedConcurrency = 1;
+            });
+            raw = edit(raw, "router", r => { r.pinned = {}; });
+            delete raw["cellular:cells"];
+            raw["cellular:cellCount"] = String(n);
+            raw["cellular:accountConcurrencyLimit"] = "100000";
+            if (quotas) raw["cellular:quotas"] = JSON.stringify(quotas);
+            return raw;
+        }
+
+        it("counts one IAM role per function against the account's 1000", () => {
+            assert.deepEqual(problemsOf(bare(499)), []);
+            assert.deepEqual(problemsOf(bare(500)), [
+                "cellular:quotas.iamRolesPerAccount is 1000 (IAM roles per account), but the stack needs 1001; after a quota increase, set cellular:quotas.iamRolesPerAccount (AWS allows up to 5000)",
+            ]);
+            assert.deepEqual(problemsOf(bare(500, { iamRolesPerAccount: 1001 })), []);
+        });
+
+        it("splits the router's invoke grants into managed policies, at most 10 per role by default", () => {
+            const quotas = { iamRolesPerAccount: 5000 };
+            assert.deepEqual(problemsOf(bare(700, quotas)), []);
+            assert.deepEqual(problemsOf(bare(1000, quotas)), [
+                "cellular:quotas.managedPoliciesPerRole is 10 (managed policies attached to one IAM role (the router's invoke grants)), but the stack needs 14; after a quota increase, set cellular:quotas.managedPoliciesPerRole (AWS allows up to 20)",
+            ]);
+            assert.deepEqual(problemsOf(bare(1000, { ...quotas, managedPoliciesPerRole: 20 })), []);
+            // In redirect mode the router may invoke nothing: no grants at all.
+            assert.deepEqual(problemsOf(edit(bare(1000, { ...quotas, apisPerRegion: 1001 }), "router", r => { r.mode = "redirect"; })), []);
+        });
+
+        it("needs a VPC per cell with isolation vpc, 5 per region by default", () => {
+            assert.deepEqual(problemsOf({ ...devConfig(), "cellular:isolation": "vpc" }), []);
+            const six = edit({ ...devConfig(), "cellular:isolation": "vpc" }, "cells", c => { c.push({ id: "cell-d" }, { id: "cell-e" }, { id: "cell-f" }); });
+            assert.deepEqual(problemsOf(six), [
+                "cellular:quotas.vpcsPerRegion is 5 (VPCs per region), but the stack needs 6; after a quota increase, set cellular:quotas.vpcsPerRegion (AWS allows up to 1000)",
+            ]);
+        });
+
+        it("counts a schedule rule per cell on the default bus (300)", () => {
+            const raw = edit(bare(301, { iamRolesPerAccount: 5000 }), "defaults", d => { d.eventSources.schedule.enabled = true; });
+            assert.deepEqual(problemsOf(raw), [
+                "cellular:quotas.eventBridgeRulesPerBus is 300 (EventBridge rules on the default event bus), but the stack needs 301; after a quota increase, set cellular:quotas.eventBridgeRulesPerBus (AWS allows up to 2000)",
+            ]);
+        });
+
+        it("says when no quota increase can help", () => {
+            const quotas = { iamRolesPerAccount: 5000, managedPoliciesPerRole: 20, eventBridgeRulesPerBus: 2000, kinesisShardsPerRegion: 1000 };
+            const raw = edit(bare(1000, quotas), "defaults", d => {
+                for (const source of Object.values(d.eventSources) as Json[]) { source.enabled = true; source.reservedConcurrency = 1; }
+            });
+            assert.deepEqual(problemsOf(raw), [
+                "cellular:quotas.iamRolesPerAccount is 5000 (IAM roles per account), but the stack needs 8001; AWS allows at most 5000: use fewer cells per stack",
+            ]);
+        });
+
+        it("rejects a quota below AWS's default or above its maximum, and unknown quotas", () => {
+            assert.deepEqual(problemsOf(bare(3, { vpcsPerRegion: 2, apisPerRegion: 20000, lambdas: 1 })), [
+                "cellular:quotas.lambdas is 1; not a known setting; known: iamRolesPerAccount, managedPoliciesPerRole, eventBridgeRulesPerBus, kinesisShardsPerRegion, vpcsPerRegion, apisPerRegion, dynamodbTablesPerRegion, alarmsPerRegion",
+                "cellular:quotas.vpcsPerRegion is 2; expected the account's quota for VPCs per region: an integer from AWS's default 5 to 1000",
+                "cellular:quotas.apisPerRegion is 20000; expected the account's quota for API Gateway HTTP APIs per region: an integer from AWS's default 600 to 10000",
+            ]);
+        });
     });
 
     it("rejects a stack name that makes physical names too long for AWS", () => {
