@@ -100,7 +100,7 @@ export function shippedStack(stack: string, mode: "preview" | "update" = "previe
 }
 
 export async function runStack(stack: string, options: { mode?: "preview" | "update"; config?: Raw } = {}): Promise<Stack> {
-    const result = await capture(programRunner(ROOT), {
+    const result = await capture(programRunner(ROOT, { reload: "main" }), {
         project: "cellular",
         stack,
         preview: (options.mode ?? "preview") === "preview",

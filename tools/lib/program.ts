@@ -21,13 +21,18 @@ export function programMain(dir: string): string {
     return found;
 }
 
-/** A function that runs the program once; modules of the program (not of node_modules) are loaded afresh. */
-export function programRunner(dir: string): () => unknown {
+/**
+ * A function that runs the program once. Modules of the program (not of node_modules) are loaded afresh, since a
+ * program may create resources when a module is loaded; `reload: "main"` reloads only the main file, for a
+ * program whose other modules only define things (this project's: components/ create nothing when loaded).
+ */
+export function programRunner(dir: string, options: { reload?: "all" | "main" } = {}): () => unknown {
     const main = programMain(dir);
     const root = path.resolve(dir) + path.sep;
+    const reloadAll = (options.reload ?? "all") === "all";
     return () => {
         for (const key of Object.keys(require.cache)) {
-            if (key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`) && !key.includes(`${path.sep}components${path.sep}bundle`)) {
+            if (reloadAll ? key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`) : key === main) {
                 delete require.cache[key];
             }
         }
