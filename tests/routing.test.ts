@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { LIVE_ALIAS_NAME } from "../components/names";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -368,10 +369,8 @@ describe("routing: routing tables", () => {
 
 describe("routing: facts shared with the program", () => {
     it("invokes the alias the program publishes cell functions under", () => {
-        const source = fs.readFileSync(path.join(ROOT, "components/function.ts"), "utf8");
-        const match = /export const LIVE_ALIAS = "([^"]+)";/.exec(source);
-        assert.ok(match, "components/function.ts declares LIVE_ALIAS");
-        assert.equal(CELL_API_ALIAS, match[1]);
+        // Handler code cannot import components/ (it would pull Pulumi into the bundle); the test can.
+        assert.equal(CELL_API_ALIAS, LIVE_ALIAS_NAME);
     });
 
     it("uses exactly the customer id rule of the stack configuration", () => {
