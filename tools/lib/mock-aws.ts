@@ -114,6 +114,11 @@ function computedOutputs(type: string, name: string, inputs: Props, a: MockAccou
             const param = physicalName(inputs, name);
             return { id: param, outputs: { ...base, name: param, arn: arnOf("ssm", `parameter${param.startsWith("/") ? "" : "/"}${param}`), version: 1 } };
         }
+        case "aws:iam/accessKey:AccessKey": {
+            // Credentials: what a program must never put in plain text (the policy pack's secrets tests use it).
+            const id = `AKIA${suffix(name, 16).toUpperCase()}`;
+            return { id, outputs: { secret: createHash("sha256").update(`${name}/secret`).digest("base64").slice(0, 40), status: "Active" } };
+        }
         case "aws:lambda/eventSourceMapping:EventSourceMapping": {
             const uuid = suffix(name, 32);
             return { id: uuid, outputs: { ...base, uuid, arn: arnOf("lambda", `event-source-mapping:${uuid}`), functionArn: String(inputs.functionName) } };

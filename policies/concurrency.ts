@@ -1,0 +1,64 @@
+/**
+ * reserved-concurrency-budget: reserved concurrency is both a floor and a ceiling. The stack's reservations fit in
+ * the account's limit minus the 100 executions AWS keeps unreserved (else the deploy fails), and every function
+ * of a cell has one, so that a cell's blast radius is bounded.
+ */
+import { StackValidationPolicy } from "@pulumi/policy";
+import { configOf, integer } from "./lib/config";
+import { ACCOUNT_CONCURRENCY_LIMIT, UNRESERVED_MINIMUM } from "./lib/facts";
+import { StackGraph, subject } from "./lib/graph";
+import { AWS } from "./lib/types";
+import { Reporter, UNKNOWN, describe } from "./lib/values";
+import { reservedOf } from "./memory";
+
+export interface ConcurrencyConfig {
+    /** The account's concurrency limit in the stack's region. */
+    accountConcurrencyLimit: number;
+}
+
+export const CONCURRENCY_DEFAULTS: ConcurrencyConfig = { accountConcurrencyLimit: ACCOUNT_CONCURRENCY_LIMIT };
+
+const NAME = "reserved-concurrency-budget";
+
+export const reservedConcurrencyBudget: StackValidationPolicy = {
+    name: NAME,
+    description: "The stack's reserved concurrency fits in the account's budget, and every function of a cell has reserved concurrency.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    configSchema: {
+        properties: {
+            accountConcurrencyLimit: integer("The account's Lambda concurrency limit in the stack's region (AWS keeps 100 of it unreserved).",
+                CONCURRENCY_DEFAULTS.accountConcurrencyLimit, UNRESERVED_MINIMUM + 1),
+        },
+    },
+    validateStack: (args, report) => {
+        const { accountConcurrencyLimit } = configOf(args, CONCURRENCY_DEFAULTS);
+        const graph = new StackGraph(args.resources);
+        const reporter = new Reporter(NAME, report, true);
+        let total = 0;
+        for (const fn of graph.ofType(AWS.function)) {
+            reporter.guard(subject(fn), () => {
+                const reserved = reservedOf(fn);
+                if (reserved === UNKNOWN) {
+                    reporter.undecided(subject(fn), "its reservedConcurrentExecutions can't be known during preview, so the stack's total can't be checked");
+                    return;
+                }
+                if (reserved !== undefined) {
+                    total += reserved;
+                    return;
+                }
+                const cell = graph.cellOf(fn);
+                if (!cell) return;
+                const id = cell.id === UNKNOWN ? `"${cell.cell.name}"` : cell.id;
+                reporter.violation(fn, `${describe(subject(fn))} in cell ${id} has no reserved concurrency, so it can take the whole ` +
+                    "account's concurrency and the cell's blast radius is unbounded; set reservedConcurrentExecutions");
+            });
+        }
+        const budget = accountConcurrencyLimit - UNRESERVED_MINIMUM;
+        if (total > budget) {
+            reporter.violation(graph.stack, `The functions of this stack reserve ${total} concurrent executions in total, more than the ` +
+                `${budget} that an account limit of ${accountConcurrencyLimit} leaves (AWS keeps ${UNRESERVED_MINIMUM} unreserved, and the ` +
+                "deploy fails); lower reservedConcurrentExecutions, or raise accountConcurrencyLimit once the account's quota is raised");
+        }
+    },
+};

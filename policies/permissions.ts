@@ -1,0 +1,68 @@
+/**
+ * lambda-permission-source-arn: a Lambda permission names who may invoke the function. `*` lets anyone; a service
+ * principal without `sourceArn` lets that service invoke it on behalf of any resource of any account (the confused
+ * deputy). S3 may use `sourceAccount` instead (bucket ARNs carry no account).
+ */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { parseFunctionRef } from "./lib/arn";
+import { AWS } from "./lib/types";
+import { Reporter, UNKNOWN, describe, has, read } from "./lib/values";
+
+const NAME = "lambda-permission-source-arn";
+
+/** What `sourceArn` names for each service principal. */
+const SOURCES: Record<string, string> = {
+    s3: "bucket",
+    sns: "topic",
+    events: "EventBridge rule",
+    scheduler: "schedule",
+    apigateway: "API (its execution ARN)",
+    logs: "log group",
+    sqs: "queue",
+    iot: "IoT rule",
+    ses: "SES receipt rule",
+    elasticloadbalancing: "target group",
+    "secretsmanager": "secret",
+    cognito: "user pool",
+};
+
+function given(props: unknown, key: string): boolean {
+    if (!has(props, key)) return false;
+    const value = read(props, key);
+    return value === UNKNOWN || (value !== undefined && value !== null && value !== "");
+}
+
+export const lambdaPermissionSourceArn: ResourceValidationPolicy = {
+    name: NAME,
+    description: "A Lambda permission names its caller: never principal \"*\", and a service principal only with sourceArn.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    validateResource: (args, report) => {
+        if (args.type !== AWS.permission) return;
+        const reporter = new Reporter(NAME, report, false);
+        const resource = { urn: args.urn, type: args.type, name: args.name, props: args.props };
+        reporter.guard(resource, () => {
+            const props = args.props;
+            const principal = read(props, "principal");
+            if (principal === UNKNOWN) {
+                reporter.undecided(resource, "its principal can't be known during preview");
+                return;
+            }
+            if (typeof principal !== "string") return;
+            const target = read(props, "function");
+            const ref = typeof target === "string" ? parseFunctionRef(target) : undefined;
+            const fn = ref ? `function ${ref.name}` : "its function";
+            if (principal === "*") {
+                reporter.violation(resource, `${describe(resource)} lets anyone (principal "*") invoke ${fn}; name the calling ` +
+                    "service (with sourceArn) or account as the principal");
+                return;
+            }
+            const service = /^([a-z0-9-]+)(?:\.[a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/.exec(principal)?.[1];
+            if (!service || given(props, "sourceArn")) return;
+            if (service === "s3" && given(props, "sourceAccount")) return;
+            reporter.violation(resource, `${describe(resource)} lets ${principal} invoke ${fn} on behalf of any resource of any ` +
+                `account (a confused deputy); set sourceArn to the ${SOURCES[service] ?? "resource"} that calls it` +
+                `${service === "s3" ? " (or sourceAccount to the bucket's account)" : ""}`);
+        });
+    },
+};

@@ -1,0 +1,179 @@
+/**
+ * apigateway-lambda-timeout: a function behind API Gateway finishes before the integration gives up, and so
+ * does every function it may invoke synchronously (transitively), each within its caller's timeout.
+ *
+ * The functions behind an API are found through the integration's property dependencies on the function (or on
+ * one of its aliases), so this decides during preview, when the invoke ARNs are unknown.
+ */
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { parseFunctionRef } from "./lib/arn";
+import { configOf, integer } from "./lib/config";
+import { AWS_DEFAULTS, MAX_SYNC_TIMEOUT_SECONDS } from "./lib/facts";
+import { StackGraph, subject } from "./lib/graph";
+import { invokeTargets, roleAccess } from "./lib/iam";
+import { AWS } from "./lib/types";
+import { Reporter, UNKNOWN, Unknown, describe, num, read } from "./lib/values";
+
+export interface TimeoutConfig {
+    /** The longest timeout of a function behind API Gateway, in seconds. */
+    maxTimeoutSeconds: number;
+}
+
+export const TIMEOUT_DEFAULTS: TimeoutConfig = { maxTimeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS };
+
+const NAME = "apigateway-lambda-timeout";
+
+interface Invoker {
+    /** The integration (or API) that invokes the function. */
+    via: PolicyResource;
+    /** Its own timeout, when set. */
+    timeoutMs?: number | Unknown;
+}
+
+/** The function's timeout in seconds (AWS's default when unset), or UNKNOWN. */
+export function timeoutOf(fn: PolicyResource): number | Unknown {
+    const t = num(read(fn.props, "timeout"));
+    return t === undefined ? AWS_DEFAULTS.lambdaTimeoutSeconds : t;
+}
+
+/** `x-amazon-apigateway-integration` entries of an OpenAPI body: their uri and timeoutInMillis. */
+function openApiIntegrations(body: string): Array<{ uri: string; timeoutMs?: number }> {
+    const found: Array<{ uri: string; timeoutMs?: number }> = [];
+    let doc: unknown;
+    try {
+        doc = JSON.parse(body);
+    } catch {
+        // YAML or another format: look for invoke ARNs in the text.
+        for (const m of body.matchAll(/arn:[a-z-]+:apigateway:[^:\s"']*:lambda:path\/[^\s"']+?\/invocations/g)) found.push({ uri: m[0] });
+        return found;
+    }
+    const visit = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(visit);
+        else if (node && typeof node === "object") {
+            for (const [k, v] of Object.entries(node)) {
+                if (k === "x-amazon-apigateway-integration" && v && typeof v === "object") {
+                    const uri = (v as Record<string, unknown>).uri;
+                    const t = (v as Record<string, unknown>).timeoutInMillis;
+                    if (typeof uri === "string") found.push({ uri, ...(typeof t === "number" ? { timeoutMs: t } : {}) });
+                } else visit(v);
+            }
+        }
+    };
+    visit(doc);
+    return found;
+}
+
+/** Every function API Gateway invokes, with what invokes it. */
+function apiFunctions(graph: StackGraph): Map<string, { fn: PolicyResource; invokers: Invoker[] }> {
+    const out = new Map<string, { fn: PolicyResource; invokers: Invoker[] }>();
+    const add = (fn: PolicyResource, invoker: Invoker) => {
+        const entry = out.get(fn.urn) ?? { fn, invokers: [] };
+        entry.invokers.push(invoker);
+        out.set(fn.urn, entry);
+    };
+    const integrationTimeout = (r: PolicyResource): { timeoutMs?: number | Unknown } => {
+        const t = num(read(r.props, "timeoutMilliseconds"));
+        return t === undefined ? {} : { timeoutMs: t };
+    };
+    for (const integration of graph.ofType(AWS.restIntegration)) {
+        for (const t of graph.functions(integration, "uri").targets) add(t.fn, { via: integration, ...integrationTimeout(integration) });
+    }
+    for (const integration of graph.ofType(AWS.httpIntegration)) {
+        for (const t of graph.functions(integration, "integrationUri").targets) add(t.fn, { via: integration, ...integrationTimeout(integration) });
+    }
+    for (const api of graph.ofType(AWS.httpApi)) {
+        // Quick create: `target` is the function; API Gateway makes the integration (30 s).
+        for (const t of graph.functions(api, "target").targets) add(t.fn, { via: api });
+    }
+    for (const api of graph.ofType(AWS.restApi)) {
+        const body = read(api.props, "body");
+        if (typeof body === "string") {
+            for (const entry of openApiIntegrations(body)) {
+                const ref = parseFunctionRef(entry.uri);
+                if (!ref) continue;
+                for (const fn of graph.functionNamed(ref.name)) add(fn, { via: api, ...(entry.timeoutMs === undefined ? {} : { timeoutMs: entry.timeoutMs }) });
+            }
+        }
+        // While the body is unknown, its integrations' own timeouts (timeoutInMillis) are too.
+        const timeoutMs: { timeoutMs?: Unknown } = body === UNKNOWN ? { timeoutMs: UNKNOWN } : {};
+        for (const dep of graph.deps(api, "body")) {
+            if (dep.type === AWS.function) add(dep, { via: api, ...timeoutMs });
+            if (dep.type === AWS.alias) for (const t of graph.functions(dep, "functionName").targets) add(t.fn, { via: api, ...timeoutMs });
+        }
+    }
+    return out;
+}
+
+export const apigatewayLambdaTimeout: StackValidationPolicy = {
+    name: NAME,
+    description: "A Lambda function behind API Gateway, and any function it invokes synchronously, finishes before its caller gives up.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    configSchema: {
+        properties: {
+            maxTimeoutSeconds: integer("The longest timeout, in seconds, of a function behind API Gateway (REST gives up after 29 s).",
+                TIMEOUT_DEFAULTS.maxTimeoutSeconds, 1),
+        },
+    },
+    validateStack: (args, report) => {
+        const { maxTimeoutSeconds } = configOf(args, TIMEOUT_DEFAULTS);
+        const graph = new StackGraph(args.resources);
+        const reporter = new Reporter(NAME, report, true);
+
+        const callers: Array<{ fn: PolicyResource; timeout: number; behindApi: boolean }> = [];
+        for (const { fn, invokers } of apiFunctions(graph).values()) {
+            const timeout = timeoutOf(fn);
+            if (timeout === UNKNOWN) {
+                reporter.undecided(subject(fn), "its timeout can't be known during preview");
+                continue;
+            }
+            const first = invokers[0]!.via;
+            if (timeout > maxTimeoutSeconds) {
+                reporter.violation(fn, `${describe(subject(fn))} has a timeout of ${timeout} s, but API Gateway invokes it ` +
+                    `(${describe(subject(first))}); a function behind API Gateway must finish within ${maxTimeoutSeconds} s, or the ` +
+                    `client gets a 504 while the function keeps running: set timeout to ${maxTimeoutSeconds} or less`);
+            }
+            for (const { via, timeoutMs } of invokers) {
+                if (timeoutMs === undefined) continue;
+                if (timeoutMs === UNKNOWN) {
+                    reporter.undecided(subject(via), via.type === AWS.restApi
+                        ? "its body can't be known during preview, so the timeoutInMillis of its integrations can't be checked"
+                        : "its timeoutMilliseconds can't be known during preview");
+                    continue;
+                }
+                if (timeout * 1000 >= timeoutMs) {
+                    const setting = via.type === AWS.restApi ? "timeoutInMillis" : "timeoutMilliseconds";
+                    reporter.violation(fn, `${describe(subject(fn))} has a timeout of ${timeout} s, not below the ${timeoutMs} ms ` +
+                        `${setting} of ${describe(subject(via))} that invokes it; set the function's timeout below ` +
+                        `${timeoutMs / 1000} s, or raise the integration's ${setting}`);
+                }
+            }
+            callers.push({ fn, timeout, behindApi: true });
+        }
+
+        // Functions the API's functions may invoke synchronously, transitively: each finishes within its caller.
+        if (callers.length === 0) return;
+        const { byRole } = roleAccess(graph);
+        const visited = new Set(callers.map(c => c.fn.urn));
+        while (callers.length > 0) {
+            const caller = callers.shift()!;
+            for (const callee of invokeTargets(graph, byRole, caller.fn)) {
+                const timeout = timeoutOf(callee);
+                if (timeout === UNKNOWN) {
+                    reporter.undecided(subject(callee), "its timeout can't be known during preview");
+                    continue;
+                }
+                if (timeout >= caller.timeout) {
+                    reporter.violation(callee, `${describe(subject(callee))} has a timeout of ${timeout} s, not below the ` +
+                        `${caller.timeout} s of ${describe(subject(caller.fn))}, which ${caller.behindApi ? "serves API Gateway" : "runs on behalf of API Gateway"} and may invoke it ` +
+                        `synchronously (its role allows lambda:InvokeFunction on it); set its timeout below ${caller.timeout} s, ` +
+                        "so that the caller can answer before it times out itself");
+                }
+                if (!visited.has(callee.urn)) {
+                    visited.add(callee.urn);
+                    callers.push({ fn: callee, timeout, behindApi: false });
+                }
+            }
+        }
+    },
+};

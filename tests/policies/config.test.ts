@@ -1,0 +1,200 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import { programRunner } from "../../tools/lib/program";
+import { readStackConfig } from "../../tools/lib/stack-config";
+import { Cell, TAGS, allow, httpApi, lambda, queueWithDlq, sqsMapping } from "../fixtures/policies/builders";
+import { CONFIG_DIR, policyPack, run } from "./lib/harness";
+
+const NON_COMPLIANT = path.resolve(__dirname, "..", "..", "examples", "non-compliant");
+
+function nonCompliant() {
+    return { program: programRunner(NON_COMPLIANT), stackConfig: readStackConfig(NON_COMPLIANT, "dev").config };
+}
+
+/** Runs `program` with the default config and with a config file; returns both outcomes' lines of `policy`. */
+async function compare(program: () => unknown, configFile: string, policy: string): Promise<{ defaults: string[]; configured: string[] }> {
+    const defaults = await run(program);
+    const configured = await run(program, { configFile });
+    return { defaults: defaults.of(policy), configured: configured.of(policy) };
+}
+
+describe("policy pack config (--policy-pack-config)", () => {
+    it("has the contract's policies, levels and defaults", async () => {
+        const pack = await policyPack();
+        assert.equal(pack.name, "cellular-guardrails");
+        const config = pack.reconcile({});
+        assert.deepEqual(Object.fromEntries(Object.entries(config).map(([name, c]) => [name, c.enforcementLevel])), {
+            "lambda-least-privilege": "mandatory",
+            "apigateway-lambda-timeout": "mandatory",
+            "async-lambda-dlq": "mandatory",
+            "event-source-failure-handling": "mandatory",
+            "sqs-visibility-timeout": "mandatory",
+            "lambda-memory-right-sized": "mandatory",
+            "cell-cost-tags": "mandatory",
+            "lambda-permission-source-arn": "mandatory",
+            "no-secrets-in-environment": "mandatory",
+            "reserved-concurrency-budget": "mandatory",
+            "lambda-tracing-active": "advisory",
+            "lambda-log-retention": "advisory",
+        });
+        assert.deepEqual(config["lambda-least-privilege"]!.properties, {
+            wildcardResourceActions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
+                "cloudwatch:PutMetricData", "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+            allowedManagedPolicies: ["service-role/AWSLambdaBasicExecutionRole", "service-role/AWSLambdaVPCAccessExecutionRole", "AWSXRayDaemonWriteAccess"],
+        });
+        assert.deepEqual(config["apigateway-lambda-timeout"]!.properties, { maxTimeoutSeconds: 28 });
+        assert.deepEqual(config["event-source-failure-handling"]!.properties, { minMaxReceiveCount: 5 });
+        assert.deepEqual(config["sqs-visibility-timeout"]!.properties, { multiplier: 6 });
+        assert.deepEqual(config["lambda-memory-right-sized"]!.properties, { maxMemoryMb: 1769, justificationTag: "memory-justification" });
+        assert.deepEqual(config["cell-cost-tags"]!.properties, { requiredTags: ["cell", "cost-center", "environment"], cellTag: "cell", sharedCellValue: "shared" });
+        assert.deepEqual(config["reserved-concurrency-budget"]!.properties, { accountConcurrencyLimit: 1000 });
+    });
+
+    it("turns every mandatory violation into an advisory with \"all\": \"advisory\"", async () => {
+        const { program, stackConfig } = nonCompliant();
+        const defaults = await run(program, { stackConfig });
+        const advisory = await run(nonCompliant().program, { stackConfig, configFile: "all-advisory.json" });
+        assert.equal(defaults.mandatory().length, 4);
+        assert.deepEqual(advisory.mandatory(), []);
+        assert.deepEqual(advisory.lines(), defaults.lines().map(l => l.replace(/^mandatory /, "advisory ")).sort());
+    });
+
+    it("reports violations of \"remediate\" policies as mandatory (the pack remediates nothing)", async () => {
+        const { program, stackConfig } = nonCompliant();
+        const defaults = await run(program, { stackConfig });
+        const remediate = await run(nonCompliant().program, { stackConfig, config: { all: "remediate" } });
+        assert.deepEqual(remediate.lines(), defaults.lines());
+    });
+
+    it("sets one policy's level: disabled, advisory, or mandatory", async () => {
+        const outcome = await run(() => {
+            lambda("w", { statements: [allow("All", "s3:*", "*")], args: { memorySize: 4096, tracingConfig: undefined } });
+        }, { configFile: "levels.json" });
+        assert.deepEqual(outcome.diagnostics.map(d => `${d.enforcementLevel} ${d.policyName}`).sort(), [
+            "advisory lambda-memory-right-sized",
+            "mandatory lambda-tracing-active",
+        ]);
+    });
+
+    it("rejects a config that does not fit the pack's schemas, with every problem at once", async () => {
+        const pack = await policyPack();
+        const text = fs.readFileSync(path.join(CONFIG_DIR, "invalid.json"), "utf8");
+        assert.throws(() => pack.reconcile(text, "invalid.json"), {
+            name: "PolicyConfigError",
+            message: [
+                "the policy pack config invalid.json is invalid:",
+                "  - cell-cost-tags: tagz is not a property of this policy (it has: cellTag, requiredTags, sharedCellValue)",
+                "  - \"lambda-timeouts\" is not a policy of cellular-guardrails; its policies are: apigateway-lambda-timeout, async-lambda-dlq, " +
+                "cell-cost-tags, event-source-failure-handling, lambda-least-privilege, lambda-log-retention, lambda-memory-right-sized, " +
+                "lambda-permission-source-arn, lambda-tracing-active, no-secrets-in-environment, reserved-concurrency-budget, sqs-visibility-timeout",
+                "  - \"all\" takes only an enforcement level",
+                "  - apigateway-lambda-timeout: maxTimeoutSeconds: Invalid type. Expected: integer, given: string",
+                "  - sqs-visibility-timeout: multiplier: Must be greater than or equal to 1",
+                "  - cell-cost-tags: requiredTags: array items[0,1] must be unique",
+                "  - cell-cost-tags: requiredTags.2: Invalid type. Expected: string, given: integer",
+            ].join("\n"),
+        });
+    });
+
+    it("rejects invalid enforcement levels and values as the CLI does", async () => {
+        const pack = await policyPack();
+        const text = fs.readFileSync(path.join(CONFIG_DIR, "invalid-level.json"), "utf8");
+        assert.throws(() => pack.reconcile(text, "invalid-level.json"), {
+            message: [
+                "the policy pack config invalid-level.json is invalid:",
+                "  - parsing enforcement level for \"lambda-least-privilege\": \"strict\" is not a valid enforcement level; use one of advisory, mandatory, remediate, disabled",
+                "  - parsing enforcement level for \"async-lambda-dlq\": 1 is not a valid enforcement level; use one of advisory, mandatory, remediate, disabled",
+                "  - parsing \"cell-cost-tags\": 5 is not a valid value; must be a string or object",
+            ].join("\n"),
+        });
+        assert.throws(() => pack.reconcile("{ \"all\": ", "broken.json"), /^PolicyConfigError: the policy pack config broken.json is invalid:\n {2}- it is not valid JSON: /);
+    });
+
+    describe("each threshold, changed in a config file, changes the verdict", () => {
+        it("lambda-least-privilege: wildcardResourceActions and allowedManagedPolicies", async () => {
+            const program = () => {
+                lambda("w", {
+                    statements: [allow("List", "dynamodb:ListTables", "*")],
+                    roleArgs: { managedPolicyArns: [aws.iam.ManagedPolicy.AmazonDynamoDBReadOnlyAccess] },
+                });
+            };
+            const { defaults, configured } = await compare(program, "least-privilege-extended.json", "lambda-least-privilege");
+            assert.equal(defaults.length, 2);
+            assert.deepEqual(configured, []);
+        });
+
+        it("apigateway-lambda-timeout: maxTimeoutSeconds", async () => {
+            const { defaults, configured } = await compare(() => httpApi("front", lambda("api", { args: { timeout: 15 } }).fn),
+                "timeout-10s.json", "apigateway-lambda-timeout");
+            assert.deepEqual(defaults, []);
+            assert.deepEqual(configured, [
+                "mandatory apigateway-lambda-timeout api-function: aws.lambda.Function \"api-function\" (api) has a timeout of 15 s, but API " +
+                "Gateway invokes it (aws.apigatewayv2.Integration \"front-integration\"); a function behind API Gateway must finish within 10 s, or " +
+                "the client gets a 504 while the function keeps running: set timeout to 10 or less",
+            ]);
+        });
+
+        it("event-source-failure-handling: minMaxReceiveCount", async () => {
+            const { defaults, configured } = await compare(() => {
+                const { queue } = queueWithDlq("jobs", {}, 8);
+                sqsMapping("m", queue, lambda("w").fn);
+            }, "receive-count-10.json", "event-source-failure-handling");
+            assert.deepEqual(defaults, []);
+            assert.deepEqual(configured, [
+                "mandatory event-source-failure-handling jobs: aws.sqs.Queue \"jobs\" moves a failing message to its dead-letter queue after 8 " +
+                "receives; set redrivePolicy.maxReceiveCount to at least 10, so that a message that was throttled or failed briefly is retried first",
+            ]);
+        });
+
+        it("sqs-visibility-timeout: multiplier", async () => {
+            const { defaults, configured } = await compare(() => {
+                const { queue } = queueWithDlq("jobs", { visibilityTimeoutSeconds: 30 });
+                sqsMapping("m", queue, lambda("w").fn);
+            }, "visibility-3x.json", "sqs-visibility-timeout");
+            assert.equal(defaults.length, 1);
+            assert.deepEqual(configured, []);
+        });
+
+        it("lambda-memory-right-sized: maxMemoryMb and justificationTag", async () => {
+            const { defaults, configured } = await compare(() => {
+                lambda("medium", { args: { memorySize: 2048 } });
+                lambda("old-tag", { args: { memorySize: 4096, tags: { ...TAGS, "memory-justification": "image resizing" } } });
+                lambda("new-tag", { args: { memorySize: 4096, tags: { ...TAGS, why: "image resizing" } } });
+            }, "memory-3008.json", "lambda-memory-right-sized");
+            assert.deepEqual(defaults.map(l => l.split(":")[0]), [
+                "mandatory lambda-memory-right-sized medium-function",
+                "mandatory lambda-memory-right-sized new-tag-function",
+            ]);
+            assert.deepEqual(configured, [
+                "mandatory lambda-memory-right-sized old-tag-function: aws.lambda.Function \"old-tag-function\" (old-tag) has 4096 MB of memory, " +
+                "more than maxMemoryMb (3008 MB), and no why tag saying why; lower memorySize to 3008 or less, or tag it why with the reason",
+            ]);
+        });
+
+        it("cell-cost-tags: requiredTags, cellTag and sharedCellValue", async () => {
+            const { defaults, configured } = await compare(() => {
+                const cell = new Cell("cell-a", "cell-a");
+                new aws.sqs.Queue("in-cell", { name: "in-cell", tags: { ...TAGS, cell: "cell-a", "cell-id": "cell-a", owner: "orders" } }, { parent: cell });
+                new aws.sqs.Queue("common", { name: "common", tags: { ...TAGS, "cell-id": "common", owner: "orders" } });
+                new aws.sqs.Queue("unowned", { name: "unowned", tags: { ...TAGS, "cell-id": "shared" } });
+            }, "tags-owner.json", "cell-cost-tags");
+            assert.deepEqual(defaults, []);
+            assert.deepEqual(configured, [
+                "mandatory cell-cost-tags unowned: aws.sqs.Queue \"unowned\" is outside every cell but its cell-id tag is \"shared\"; set it to \"common\"",
+                "mandatory cell-cost-tags unowned: aws.sqs.Queue \"unowned\" lacks the required tag owner (missing or empty); add it to its tags, or " +
+                "to its provider's defaultTags",
+            ]);
+        });
+
+        it("reserved-concurrency-budget: accountConcurrencyLimit", async () => {
+            const { defaults, configured } = await compare(() => {
+                lambda("a", { args: { reservedConcurrentExecutions: 901 } });
+            }, "account-2000.json", "reserved-concurrency-budget");
+            assert.equal(defaults.length, 1);
+            assert.deepEqual(configured, []);
+        });
+    });
+});

@@ -1,0 +1,38 @@
+import { strict as assert } from "assert";
+import { CELL_TYPE as PROGRAM_CELL_TYPE, VISIBILITY_MULTIPLIER as PROGRAM_VISIBILITY_MULTIPLIER } from "../../components/cell";
+import { DEFAULTS, LIMITS, loadConfig, REQUIRED_TAGS as PROGRAM_REQUIRED_TAGS, SHARED_CELL_TAG } from "../../components/config";
+import { cellTags, sharedTags, withJustification } from "../../components/tags";
+import { CELL_TYPE as PLAN_CELL_TYPE } from "../../tools/lib/summary";
+import * as facts from "../../policies/lib/facts";
+import { stackConfig } from "../lib/stack";
+
+/** The pack repeats the program's facts on purpose (it imports nothing from the program): both sides agree. */
+describe("facts the policy pack shares with the program", () => {
+    it("names the cell component's type token as the program registers it", () => {
+        assert.equal(facts.CELL_TYPE, PROGRAM_CELL_TYPE);
+        assert.equal(facts.CELL_TYPE, PLAN_CELL_TYPE);
+    });
+
+    it("requires the tags the program puts on every resource, with the program's shared cell value", () => {
+        assert.deepEqual(facts.REQUIRED_TAGS, PROGRAM_REQUIRED_TAGS);
+        assert.equal(facts.SHARED_CELL_VALUE, SHARED_CELL_TAG);
+        const config = loadConfig(stackConfig("dev"), { project: "cellular", stack: "dev" });
+        assert.deepEqual(Object.keys(cellTags(config, "cell-a")).sort(), [...facts.REQUIRED_TAGS].sort());
+        assert.equal(cellTags(config, "cell-a")[facts.CELL_TAG], "cell-a");
+        assert.equal(sharedTags(config)[facts.CELL_TAG], facts.SHARED_CELL_VALUE);
+    });
+
+    it("accepts the justification tag the program sets for memory above one vCPU", () => {
+        assert.deepEqual(Object.keys(withJustification({}, "why")), [facts.JUSTIFICATION_TAG]);
+    });
+
+    it("uses the program's limits as its defaults", () => {
+        assert.equal(facts.SINGLE_VCPU_MEMORY_MB, LIMITS.singleVcpuMemoryMb);
+        assert.equal(facts.MAX_SYNC_TIMEOUT_SECONDS, LIMITS.synchronousTimeoutSeconds);
+        assert.equal(facts.MIN_MAX_RECEIVE_COUNT, LIMITS.maxReceiveCount.min);
+        assert.equal(facts.UNRESERVED_MINIMUM, LIMITS.unreservedMinimum);
+        assert.equal(facts.ACCOUNT_CONCURRENCY_LIMIT, DEFAULTS.accountConcurrencyLimit);
+        assert.equal(facts.VISIBILITY_MULTIPLIER, PROGRAM_VISIBILITY_MULTIPLIER);
+        assert.equal(facts.AWS_DEFAULTS.streamMaxRetryAttempts, LIMITS.streamRetryAttempts.max);
+    });
+});

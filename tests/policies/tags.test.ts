@@ -1,0 +1,92 @@
+import { strict as assert } from "assert";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Cell, TAGS, lambda } from "../fixtures/policies/builders";
+import { MODES, run, runBoth } from "./lib/harness";
+
+const POLICY = "cell-cost-tags";
+
+describe("cell-cost-tags", () => {
+    for (const mode of MODES) {
+        it(`rejects a taggable resource with missing or empty cost tags (${mode})`, async () => {
+            const outcome = await run(() => {
+                new aws.sqs.Queue("jobs", { name: "jobs" });
+                new aws.dynamodb.Table("orders", {
+                    name: "orders", billingMode: "PAY_PER_REQUEST", hashKey: "pk", attributes: [{ name: "pk", type: "S" }],
+                    tags: { ...TAGS, environment: "" },
+                });
+                new aws.ec2.Eip("egress", { domain: "vpc", tags: { owner: "platform" } });
+            }, { mode });
+            assert.deepEqual(outcome.lines(), [
+                `mandatory ${POLICY} egress: aws.ec2.Eip "egress" lacks the required tags cell, cost-center and environment (missing or empty); ` +
+                "add them to its tags, or to its provider's defaultTags",
+                `mandatory ${POLICY} jobs: aws.sqs.Queue "jobs" lacks the required tags cell, cost-center and environment (missing or empty); ` +
+                "add them to its tags, or to its provider's defaultTags",
+                `mandatory ${POLICY} orders: aws.dynamodb.Table "orders" lacks the required tag environment (missing or empty); add it to its ` +
+                "tags, or to its provider's defaultTags",
+            ]);
+        });
+    }
+
+    it("requires no tags of the types that take none", async () => {
+        const outcome = await run(() => {
+            const { fn } = lambda("w");
+            const topic = new aws.sns.Topic("t", { name: "t", tags: TAGS });
+            const rule = new aws.cloudwatch.EventRule("r", { name: "r", scheduleExpression: "rate(1 hour)", tags: TAGS });
+            new aws.lambda.Permission("from-topic", { action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: topic.arn });
+            new aws.sns.TopicSubscription("subscription", { topic: topic.arn, protocol: "sqs", endpoint: "arn:aws:sqs:us-east-1:123456789012:q" });
+            new aws.cloudwatch.EventTarget("target", { rule: rule.name, arn: topic.arn });
+            new aws.cloudwatch.Dashboard("board", { dashboardName: "board", dashboardBody: JSON.stringify({ widgets: [] }) });
+        });
+        assert.deepEqual(outcome.of(POLICY), []);
+    });
+
+    it("counts the tags an explicit provider adds through defaultTags", async () => {
+        const outcome = await run(() => {
+            const provider = new aws.Provider("tagged", { region: "us-east-1", defaultTags: { tags: TAGS } });
+            new aws.sqs.Queue("jobs", { name: "jobs" }, { provider });
+            new aws.sqs.Queue("partly", { name: "partly", tags: { cell: "shared" } }, { provider });
+        });
+        assert.deepEqual(outcome.lines(), []);
+    });
+
+    for (const mode of MODES) {
+        it(`counts the tags the default provider adds through aws:defaultTags (${mode})`, async () => {
+            const outcome = await run(() => {
+                new aws.sqs.Queue("jobs", { name: "jobs" });
+            }, { mode, stackConfig: { "aws:defaultTags": JSON.stringify({ tags: TAGS }) } });
+            assert.deepEqual(outcome.lines(), []);
+        });
+
+        it(`requires the cell tag to name the resource's cell, or "shared" outside every cell (${mode})`, async () => {
+            const outcome = await run(() => {
+                const cell = new Cell("cell-a", "cell-a");
+                const inCell = { ...TAGS, cell: "cell-a" };
+                new aws.sqs.Queue("right", { name: "right", tags: inCell }, { parent: cell });
+                new aws.sqs.Queue("wrong", { name: "wrong", tags: { ...TAGS, cell: "cell-b" } }, { parent: cell });
+                // Deeper in the cell: through another component.
+                const group = new pulumi.ComponentResource("test:index:Group", "group", {}, { parent: cell });
+                new aws.sqs.Queue("deep", { name: "deep", tags: inCell }, { parent: group });
+                new aws.sqs.Queue("stray", { name: "stray", tags: inCell });
+                new aws.sqs.Queue("shared", { name: "shared", tags: TAGS });
+            }, { mode });
+            assert.deepEqual(outcome.lines(), [
+                `mandatory ${POLICY} stray: aws.sqs.Queue "stray" is outside every cell but its cell tag is "cell-a"; set it to "shared"`,
+                `mandatory ${POLICY} wrong: aws.sqs.Queue "wrong" belongs to cell cell-a but its cell tag is "cell-b"; set it to "cell-a"`,
+            ]);
+        });
+    }
+
+    it("cannot judge a tag whose value is unknown in preview; decides once it is known", async () => {
+        const { preview, update } = await runBoth(() => {
+            const table = new aws.dynamodb.Table("orders", {
+                name: "orders", billingMode: "PAY_PER_REQUEST", hashKey: "pk", attributes: [{ name: "pk", type: "S" }], tags: TAGS,
+            });
+            new aws.sqs.Queue("jobs", { name: "jobs", tags: { ...TAGS, "cost-center": table.arn } });
+        });
+        assert.deepEqual(preview.lines(), [
+            `advisory ${POLICY} jobs: can't run policy '${POLICY}' on aws.sqs.Queue "jobs" during preview: its tag cost-center can't be known during preview`,
+        ]);
+        assert.deepEqual(update.lines(), []);
+    });
+});
