@@ -71,10 +71,19 @@ export function arnService(value: string): string | undefined {
     return parseArn(value)?.service;
 }
 
+const globs = new Map<string, RegExp>();
+
 /** IAM-style matching: `*` any run of characters, `?` any one character. */
 export function glob(pattern: string, value: string, ignoreCase = false): boolean {
-    const source = pattern.split("").map(c => c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")).join("");
-    return new RegExp(`^${source}$`, ignoreCase ? "i" : "").test(value);
+    if (!/[*?]/.test(pattern)) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+    const key = `${ignoreCase ? "i" : "c"}${pattern}`;
+    let regex = globs.get(key);
+    if (!regex) {
+        const source = pattern.split("").map(c => c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")).join("");
+        regex = new RegExp(`^${source}$`, ignoreCase ? "i" : "");
+        globs.set(key, regex);
+    }
+    return regex.test(value);
 }
 
 /** Services whose ARNs have no resource type: the resource part starts with the name. */

@@ -34,6 +34,8 @@ export class StackGraph {
     readonly stack?: PolicyResource;
     private readonly byType = new Map<string, PolicyResource[]>();
     private functionsByName?: Map<string, PolicyResource[]>;
+    /** Per type, its resources by known name and by known ARN (built on first use: lookups stay O(1) per value). */
+    private readonly indexes = new Map<string, { byName: Map<string, PolicyResource[]>; byArn: Map<string, PolicyResource[]> }>();
     private functionsByRole?: Map<string, PolicyResource[]>;
 
     constructor(readonly resources: readonly PolicyResource[]) {
@@ -153,15 +155,31 @@ export class StackGraph {
             }
             if (typeof v !== "string") continue;
             const name = nameOf(v);
-            const arn = v;
-            for (const candidate of this.ofType(type)) {
-                if ((name !== undefined && this.name(candidate) === name) || str(read(candidate.props, "arn")) === arn) targets.push(candidate);
-            }
+            const index = this.index(type);
+            if (name !== undefined) targets.push(...(index.byName.get(name) ?? []));
+            targets.push(...(index.byArn.get(v) ?? []));
         }
         if (unknown || targets.length === 0) {
             for (const dep of this.deps(r, key)) if (dep.type === type) targets.push(dep);
         }
         return { targets: unique(targets, t => t.urn), decided: !unknown || this.deps(r, key).length > 0 };
+    }
+
+    private index(type: string): { byName: Map<string, PolicyResource[]>; byArn: Map<string, PolicyResource[]> } {
+        let index = this.indexes.get(type);
+        if (!index) {
+            index = { byName: new Map(), byArn: new Map() };
+            const add = (map: Map<string, PolicyResource[]>, key: string | undefined, r: PolicyResource) => {
+                if (key !== undefined) map.set(key, [...(map.get(key) ?? []), r]);
+            };
+            for (const r of this.ofType(type)) {
+                add(index.byName, this.name(r), r);
+                const arn = str(read(r.props, "arn"));
+                add(index.byArn, typeof arn === "string" ? arn : undefined, r);
+            }
+            this.indexes.set(type, index);
+        }
+        return index;
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -253,9 +253,13 @@ export function invokeTargets(graph: StackGraph, byRole: Map<string, RoleAccess>
                 }
                 for (const pattern of resources.values) {
                     const ref = parseFunctionRef(pattern);
-                    for (const fn of all) {
-                        if (coversFunction(graph, pattern, fn) || (ref && !pattern.includes("*") && graph.functionNamed(ref.name).includes(fn))) callees.push(fn);
+                    // An exact ARN names its function: look it up instead of matching it against every function
+                    // (a router granted hundreds of cells would otherwise cost cells x functions matches).
+                    if (ref && !/[*?]/.test(pattern)) {
+                        callees.push(...graph.functionNamed(ref.name));
+                        continue;
                     }
+                    for (const fn of all) if (coversFunction(graph, pattern, fn)) callees.push(fn);
                 }
             }
         }

@@ -44,7 +44,7 @@ const SEVERITIES = [undefined, "low", "medium", "high", "critical"] as const;
 /** gRPC message size the CLI allows (400 MB). */
 const MAX_MESSAGE = 1024 * 1024 * 400;
 /** Analyze requests in flight at once. */
-const ANALYZE_CONCURRENCY = 8;
+const ANALYZE_CONCURRENCY = 32;
 
 export interface PolicyDiagnostic {
     policyName: string;
