@@ -53,6 +53,17 @@ export function createApi(args: ApiArgs): ApiResources {
     return args.kind === "http" ? createHttpApi(args) : createRestApi(args);
 }
 
+/** API Gateway may invoke the alias, from this API only (any stage, method and route). */
+function invokePermission(args: ApiArgs, executionArn: pulumi.Output<string>, opts: pulumi.CustomResourceOptions): aws.lambda.Permission {
+    return new aws.lambda.Permission(`${args.logicalName}-invoke-permission`, {
+        action: "lambda:InvokeFunction",
+        function: args.functionName,
+        qualifier: args.alias.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${executionArn}/*/*`,
+    }, opts);
+}
+
 function accessLogs(args: ApiArgs): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(`${args.logicalName}-access-logs`, {
         name: `/aws/apigateway/${args.name}`,
@@ -94,13 +105,7 @@ function createHttpApi(args: ApiArgs): ApiResources {
         accessLogSettings: { destinationArn: logs.arn, format: ACCESS_LOG_FORMAT },
         tags: args.tags,
     }, { ...opts, dependsOn: [...(args.dependsOn as pulumi.Resource[] ?? []), ...routes] });
-    const permission = new aws.lambda.Permission(`${args.logicalName}-invoke-permission`, {
-        action: "lambda:InvokeFunction",
-        function: args.functionName,
-        qualifier: args.alias.name,
-        principal: "apigateway.amazonaws.com",
-        sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
-    }, opts);
+    const permission = invokePermission(args, api.executionArn, opts);
     return { url: api.apiEndpoint, resources: [api, integration, ...routes, logs, stage, permission] };
 }
 
@@ -160,13 +165,7 @@ function createRestApi(args: ApiArgs): ApiResources {
             metricsEnabled: true,
         },
     }, opts);
-    const permission = new aws.lambda.Permission(`${args.logicalName}-invoke-permission`, {
-        action: "lambda:InvokeFunction",
-        function: args.functionName,
-        qualifier: args.alias.name,
-        principal: "apigateway.amazonaws.com",
-        sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
-    }, opts);
+    const permission = invokePermission(args, api.executionArn, opts);
     return {
         url: stage.invokeUrl,
         resources: [api, customers, customer, proxy, ...methodsAndIntegrations, deployment, logs, stage, settings, permission],

@@ -1,22 +1,11 @@
 import { strict as assert } from "assert";
-import * as path from "path";
 import { ConfigError, DEFAULTS, loadConfig, LIMITS } from "../components/config";
+import { edit, Json, Raw, ROOT, stackConfig } from "./lib/stack";
 import { readStackConfig } from "../tools/lib/stack-config";
-
-const ROOT = path.resolve(__dirname, "..");
-type Raw = Record<string, string>;
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The dev stack's config, as the CLI would pass it: the known-good starting point of every negative case. */
 function devConfig(): Raw {
-    return { ...readStackConfig(ROOT, "dev").config };
-}
-
-/** Edits one `cellular:*` JSON value of a config. */
-function edit(raw: Raw, key: string, change: (value: Json) => void): Raw {
-    const value = JSON.parse(raw[`cellular:${key}`] ?? "{}") as Json;
-    change(value);
-    return { ...raw, [`cellular:${key}`]: JSON.stringify(value) };
+    return stackConfig("dev");
 }
 
 function problemsOf(raw: Raw, stack = "dev"): string[] {

@@ -102,12 +102,17 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
 export async function planStack(stackConfig: StackConfig, mode: "preview" | "update", dir = ROOT): Promise<Capture> {
     // Fail on bad settings before the program (and the engine) sees anything; the program validates again.
     loadConfig(stackConfig.config, stackConfig);
+    return runProgram(stackConfig, mode, dir);
+}
+
+function runProgram(stackConfig: StackConfig, mode: "preview" | "update", dir: string, pulumi?: typeof pulumiModule): Promise<Capture> {
     return capture(programRunner(dir), {
         project: stackConfig.project,
         stack: stackConfig.stack,
         preview: mode === "preview",
         config: stackConfig.config,
         secretKeys: stackConfig.secretKeys,
+        ...(pulumi ? { pulumi } : {}),
     });
 }
 
@@ -120,14 +125,7 @@ function foreignStackConfig(dir: string, stack: string): StackConfig {
 /** Runs a foreign program with its own @pulumi/pulumi (its node_modules, or the nearest one above it). */
 async function planProgram(stackConfig: StackConfig, mode: "preview" | "update", dir: string): Promise<Capture> {
     const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [dir] })) as typeof pulumiModule;
-    return capture(programRunner(dir), {
-        project: stackConfig.project,
-        stack: stackConfig.stack,
-        preview: mode === "preview",
-        config: stackConfig.config,
-        secretKeys: stackConfig.secretKeys,
-        pulumi,
-    });
+    return runProgram(stackConfig, mode, dir, pulumi);
 }
 
 interface PolicyRun {
