@@ -14,7 +14,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { ApiEvent, ApiRequest, ApiResult, HttpResponse, errorResponse, parseApiEvent, toApiResult } from "./lib/http";
+import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
 import { CUSTOMER_ID_RULE, isValidCustomerId } from "./lib/routing";
 import { ENV, ITEM_PREFIX, keys } from "./lib/table";
 
@@ -39,7 +39,7 @@ export const MESSAGES = {
     badJson: "the body is not valid JSON",
     notAnObject: "the body must be a JSON object",
     tooLarge: `the body is larger than ${MAX_BODY_BYTES} bytes`,
-    internal: "internal error",
+    internal: INTERNAL_ERROR,
 } as const;
 
 type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
@@ -260,20 +260,7 @@ export function createCellApi({ cellId, tableName, client, logger }: CellApiOpti
         return deleteItem(customerId, itemId, request);
     }
 
-    return async (event: ApiEvent, context?: Context): Promise<ApiResult> => {
-        const parsed = parseApiEvent(event);
-        if (!parsed.ok) return toApiResult(errorResponse(400, parsed.error), "1.0");
-        try {
-            if (context) logger.addContext(context);
-            if (parsed.request.requestId !== undefined) logger.appendKeys({ apiRequestId: parsed.request.requestId });
-            return toApiResult(await handle(parsed.request), parsed.request.version);
-        } catch (err) {
-            logger.error("unexpected error", err as Error);
-            return toApiResult(errorResponse(500, MESSAGES.internal), parsed.request.version);
-        } finally {
-            logger.resetKeys();
-        }
-    };
+    return apiHandler(logger, handle);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { TooManyRequestsException } from "@aws-sdk/client-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
-import { ApiEvent, ApiRequest, ApiResult, HttpResponse, errorResponse, parseApiEvent, toApiResult } from "./lib/http";
+import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
 import { CompiledRoutingTable, CUSTOMER_ID_RULE, isCompiledRoutingTable, isValidCustomerId, RoutingTableError, routeCustomer } from "./lib/routing";
 import type { RoutedCell, RoutingTable } from "./lib/routing-table";
 import { ROUTING_TABLE_FILE } from "./lib/routing-table";
@@ -32,7 +32,7 @@ export const MESSAGES = {
     tooLarge: "request too large",
     timeout: "the service did not respond in time",
     badGateway: "the service failed to handle the request",
-    internal: "internal error",
+    internal: INTERNAL_ERROR,
 } as const;
 
 export type RoutingTableSource = CompiledRoutingTable | { error: string };
@@ -155,21 +155,7 @@ export function createRouter({ table, lambda, logger }: RouterOptions): RouterHa
         return errorResponse(502, MESSAGES.badGateway);
     }
 
-    return async (event: ApiEvent, context?: Context): Promise<ApiResult> => {
-        const parsed = parseApiEvent(event);
-        // A malformed event gets the 1.0 result shape, which both payload formats accept.
-        if (!parsed.ok) return toApiResult(errorResponse(400, parsed.error), "1.0");
-        try {
-            if (context) logger.addContext(context);
-            if (parsed.request.requestId !== undefined) logger.appendKeys({ apiRequestId: parsed.request.requestId });
-            return toApiResult(await route(parsed.request, context), parsed.request.version);
-        } catch (err) {
-            logger.error("unexpected error", err as Error);
-            return toApiResult(errorResponse(500, MESSAGES.internal), parsed.request.version);
-        } finally {
-            logger.resetKeys();
-        }
-    };
+    return apiHandler(logger, route);
 }
 
 function redirect(cell: RoutedCell, request: ApiRequest): HttpResponse {

@@ -5,6 +5,7 @@
  * the one format cells speak.
  */
 import type {
+    Context,
     APIGatewayEventRequestContextV2,
     APIGatewayProxyEvent,
     APIGatewayProxyEventV2,
@@ -253,5 +254,38 @@ export function toApiResult(response: HttpResponse, version: PayloadVersion): Ap
         ...(cookies && cookies.length > 0 ? { multiValueHeaders: { "set-cookie": cookies } } : {}),
         body,
         isBase64Encoded,
+    };
+}
+
+/** What apiHandler needs of a logger (Powertools' Logger has it). */
+export interface RequestLogger {
+    addContext(context: Context): void;
+    appendKeys(keys: Record<string, unknown>): void;
+    error(message: string, error: Error): void;
+    resetKeys(): void;
+}
+
+export const INTERNAL_ERROR = "internal error";
+
+/**
+ * The entry point of an API function: parses the event (a malformed one gets a 400 in the 1.0 result shape, which
+ * both payload formats accept), runs `handle` with request-scoped log keys, and turns an unexpected error into a
+ * 500 without internals, logged with the request id.
+ */
+export function apiHandler(logger: RequestLogger, handle: (request: ApiRequest, context?: Context) => Promise<HttpResponse>):
+    (event: ApiEvent, context?: Context) => Promise<ApiResult> {
+    return async (event, context) => {
+        const parsed = parseApiEvent(event);
+        if (!parsed.ok) return toApiResult(errorResponse(400, parsed.error), "1.0");
+        try {
+            if (context) logger.addContext(context);
+            if (parsed.request.requestId !== undefined) logger.appendKeys({ apiRequestId: parsed.request.requestId });
+            return toApiResult(await handle(parsed.request, context), parsed.request.version);
+        } catch (err) {
+            logger.error("unexpected error", err as Error);
+            return toApiResult(errorResponse(500, INTERNAL_ERROR), parsed.request.version);
+        } finally {
+            logger.resetKeys();
+        }
     };
 }
