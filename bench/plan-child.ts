@@ -19,6 +19,7 @@ import * as aws from "@pulumi/aws";
 import { PolicyPack } from "../tools/lib/analyzer";
 import { capture, CapturedResource, UNKNOWN } from "../tools/lib/capture";
 import { programRunner } from "../tools/lib/program";
+import { cellComponentOf } from "../tools/lib/summary";
 import { readStackConfig } from "../tools/lib/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -90,14 +91,7 @@ function baselineProgram(resources: BaselineResource[]): () => Promise<void> {
 /** What the baseline needs of a capture: every resource but the root and the synthetic provider. */
 export function baselineOf(resources: CapturedResource[]): BaselineResource[] {
     const byUrn = new Map(resources.map(r => [r.urn, r]));
-    const cellOf = (r: CapturedResource): string | undefined => {
-        let c: CapturedResource | undefined = r;
-        while (c) {
-            if (c.type === "cellular:index:Cell") return c.name;
-            c = c.parent ? byUrn.get(c.parent) : undefined;
-        }
-        return undefined;
-    };
+    const cellOf = (r: CapturedResource): string | undefined => cellComponentOf(byUrn, r)?.name;
     const root = resources.find(r => r.type === "pulumi:pulumi:Stack")?.urn;
     return resources.filter(r => !r.synthetic && r.type !== "pulumi:pulumi:Stack").map(r => ({
         type: r.type, name: r.name, urn: r.urn, custom: r.custom, inputs: r.inputs,

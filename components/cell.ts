@@ -10,7 +10,7 @@ import { ENV, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from "../handlers/lib/tab
 import { Arns, AwsContext } from "./arns";
 import { CellConfig, CellularConfig, cellFunctions } from "./config";
 import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets, usesDestination } from "./destinations";
-import { createEventSources, EventSourceResources, FAILURES_PREFIX } from "./event-sources";
+import { createEventSources, DLQ_RETENTION_SECONDS, EventSourceResources, FAILURES_PREFIX, VISIBILITY_MULTIPLIER } from "./event-sources";
 import { createApi } from "./http-api";
 import { createLambda, LambdaResources, LIVE_ALIAS, VpcPlacement } from "./function";
 import { allow, Statement } from "./iam";
@@ -19,12 +19,8 @@ import { cellTags, Tags } from "./tags";
 
 export const CELL_TYPE = "cellular:index:Cell";
 
-/** The failure queue keeps messages for the longest time SQS allows, so an operator has two weeks to look. */
-export const FAILURE_RETENTION_SECONDS = 1209600;
 /** Receives of a failure-queue message before it moves to the last-resort queue. */
 export const FAILURE_MAX_RECEIVE_COUNT = 5;
-/** SQS's visibility timeout should be at least six times the consumer's timeout (AWS's guidance). */
-export const VISIBILITY_MULTIPLIER = 6;
 
 export interface CellArgs {
     /** The cell's settings (validated by components/config.ts). */
@@ -160,7 +156,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         return new aws.sqs.Queue(`${this.cellId}-failures-last-resort`, {
             name: this.names.lastResortQueue(this.cellId),
             sqsManagedSseEnabled: true,
-            messageRetentionSeconds: FAILURE_RETENTION_SECONDS,
+            messageRetentionSeconds: DLQ_RETENTION_SECONDS,
             tags: this.tags,
         }, this.opts());
     }
@@ -169,7 +165,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         return new aws.sqs.Queue(`${this.cellId}-failures`, {
             name: this.failureQueueName,
             sqsManagedSseEnabled: true,
-            messageRetentionSeconds: FAILURE_RETENTION_SECONDS,
+            messageRetentionSeconds: DLQ_RETENTION_SECONDS,
             visibilityTimeoutSeconds: VISIBILITY_MULTIPLIER * this.cell.failureHandler.timeoutSeconds,
             redrivePolicy: this.context.apply(ctx => JSON.stringify({
                 deadLetterTargetArn: new Arns(ctx).queue(this.names.lastResortQueue(this.cellId)),
@@ -339,15 +335,15 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         const async = this.cell.async;
         if (usesDestination(async, "topic")) {
             createFailureTopic({
-                logicalName: this.cellId, topicName: targets.topicName, functionArns: [], failureQueue: this.failureQueue,
-                ruleName: "", tags: this.tags, parent: this, dependsOn: this.after,
+                logicalName: this.cellId, topicName: targets.topicName, failureQueue: this.failureQueue,
+                tags: this.tags, parent: this, dependsOn: this.after,
             });
             sources.push({ service: "sns.amazonaws.com", arn: arns => arns.topic(targets.topicName) });
         }
         if (usesDestination(async, "bus")) {
             const ruleName = `${this.names.cell(this.cellId)}-failure-records`;
             createFailureRule({
-                logicalName: this.cellId, topicName: "", failureQueue: this.failureQueue, ruleName,
+                logicalName: this.cellId, failureQueue: this.failureQueue, ruleName,
                 functionArns: this.functions.map(f => this.context.apply(ctx => new Arns(ctx).function(f.functionName))),
                 tags: this.tags, parent: this, dependsOn: this.after,
             });

@@ -87,20 +87,26 @@ export function createInvokeConfig(args: InvokeConfigArgs): aws.lambda.FunctionE
     }, { parent: args.parent, dependsOn: [...(args.dependsOn ?? []), args.fn.policy] });
 }
 
-export interface FailureRoutingArgs {
+interface FailureRoutingArgs {
     logicalName: string;
-    topicName: string;
-    /** Function names whose failures EventBridge should route back into the failure queue (bus destination). */
-    functionArns: pulumi.Input<string>[];
     failureQueue: aws.sqs.Queue;
-    ruleName: string;
     tags: Tags;
     parent: pulumi.Resource;
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
+export interface FailureTopicArgs extends FailureRoutingArgs {
+    topicName: string;
+}
+
+export interface FailureRuleArgs extends FailureRoutingArgs {
+    ruleName: string;
+    /** ARNs of the functions whose failures EventBridge routes back into the failure queue. */
+    functionArns: pulumi.Input<string>[];
+}
+
 /** A failure-events topic that delivers every record into the failure queue (raw, so it reads like a queue record). */
-export function createFailureTopic(args: FailureRoutingArgs): { topic: aws.sns.Topic; subscription: aws.sns.TopicSubscription } {
+export function createFailureTopic(args: FailureTopicArgs): { topic: aws.sns.Topic; subscription: aws.sns.TopicSubscription } {
     const opts = { parent: args.parent, dependsOn: args.dependsOn ?? [] };
     const topic = new aws.sns.Topic(`${args.logicalName}-failure-events`, {
         name: args.topicName,
@@ -120,7 +126,7 @@ export function createFailureTopic(args: FailureRoutingArgs): { topic: aws.sns.T
  * A rule on the default event bus that sends the cell's Lambda failure records into the failure queue, so a bus
  * destination does not let a failure go unobserved.
  */
-export function createFailureRule(args: FailureRoutingArgs): { rule: aws.cloudwatch.EventRule; target: aws.cloudwatch.EventTarget } {
+export function createFailureRule(args: FailureRuleArgs): { rule: aws.cloudwatch.EventRule; target: aws.cloudwatch.EventTarget } {
     const opts = { parent: args.parent, dependsOn: args.dependsOn ?? [] };
     const rule = new aws.cloudwatch.EventRule(`${args.logicalName}-failure-records`, {
         name: args.ruleName,

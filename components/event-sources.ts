@@ -24,11 +24,11 @@ import { KinesisSource, StreamSource } from "./config";
 import { LambdaResources } from "./function";
 import { allow, Statement } from "./iam";
 
-/** SQS's visibility timeout should be at least six times the consumer's timeout. */
-const VISIBILITY_MULTIPLIER = 6;
-/** Source queues keep messages four days (SQS's default); their DLQs the maximum, fourteen. */
+/** SQS's visibility timeout should be at least six times the consumer's timeout (AWS's guidance). */
+export const VISIBILITY_MULTIPLIER = 6;
+/** Source queues keep messages four days (SQS's default); dead-letter and failure queues the maximum, fourteen. */
 const SOURCE_RETENTION_SECONDS = 345600;
-const DLQ_RETENTION_SECONDS = 1209600;
+export const DLQ_RETENTION_SECONDS = 1209600;
 /** Where the ingest function reads, and writes its error reports; where the daily job writes its summary. */
 export const ERRORS_PREFIX = "errors/";
 export const SUMMARIES_PREFIX = "summaries/";

@@ -329,7 +329,10 @@ describe("Cell and CellRouter", () => {
             ]);
             const fn = stack.get("aws:lambda/function:Function", "cell-a-api-function");
             const sg = stack.get("aws:ec2/securityGroup:SecurityGroup", "cell-a-functions-sg");
-            assert.deepEqual((fn.inputs.vpcConfig as Json).subnetIds, vpc.outputs.isolatedSubnetIds ?? (fn.inputs.vpcConfig as Json).subnetIds);
+            const isolated = vpc.outputs.isolatedSubnetIds as string[];
+            assert.equal(isolated.length, 2);
+            assert.deepEqual(vpc.outputs.privateSubnetIds, []);
+            assert.deepEqual((fn.inputs.vpcConfig as Json).subnetIds, isolated);
             assert.deepEqual(fn.propertyDependencies.vpcConfig!.sort(), [vpc.urn, sg.urn].sort());
             for (const f of stack.inCell("cell-a").filter(r => r.type === "aws:lambda/function:Function")) assert.ok(f.inputs.vpcConfig, f.name);
             assert.deepEqual(stack.json(stack.get("aws:iam/rolePolicy:RolePolicy", "cell-a-api-policy"), "policy").Statement.at(-1), ENIS);

@@ -178,8 +178,7 @@ describe("event sources and destinations (dev, preview)", () => {
                 { Sid: "WriteSummaries", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${BUCKET("cell-a")}/summaries/*`] },
                 DELIVER_FAILED("cell-a"),
             ]);
-            assert.equal(dev.get(FN, "cell-a-scheduled-function").inputs.environment && (dev.get(FN, "cell-a-scheduled-function").inputs.environment as Json).variables.BUCKET_NAME,
-                `cellular-dev-cell-a-${ACCOUNT}`);
+            assert.equal((dev.get(FN, "cell-a-scheduled-function").inputs.environment as Json).variables.BUCKET_NAME, `cellular-dev-cell-a-${ACCOUNT}`);
         });
     });
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import fc from "fast-check";
 import { csvField, readCsv } from "../../handlers/lib/csv";
 import { FakeDynamo, startFakeDynamo } from "./fakes/events-dynamo";
-import { awsEnv, capture, fakeContext, metricValues, s3Event, setEnv } from "./fakes/events-lambda";
+import { awsEnv, capture, fakeContext, jsonError, metricValues, s3Event, setEnv } from "./fakes/events-lambda";
 import { FakeS3, startFakeS3 } from "./fakes/events-s3";
 
 type Ingest = typeof import("../../handlers/ingest");
@@ -314,12 +314,3 @@ describe("ingest handler", () => {
         }), { numRuns: 40 });
     });
 });
-
-function jsonError(text: string): string {
-    try {
-        JSON.parse(text);
-        return "";
-    } catch (err) {
-        return (err as Error).message;
-    }
-}

@@ -1,29 +1,21 @@
 import * as assert from "assert";
 import fc from "fast-check";
-import { FakeDynamo, startFakeDynamo } from "./fakes/events-dynamo";
-import { awsEnv, capture, fakeContext, metricValues, setEnv, snsEvent } from "./fakes/events-lambda";
+import { FakeDynamo, resetFakeDynamo, startHandlerOnFakeDynamo } from "./fakes/events-dynamo";
+import { capture, fakeContext, metricValues, snsEvent, jsonError } from "./fakes/events-lambda";
 
 type Notifier = typeof import("../../handlers/notifier");
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:cellular-test-cell-a-topic";
 
 describe("notifier handler", () => {
     let dynamo: FakeDynamo;
-    let restoreEnv: () => void;
     let handler: Notifier["handler"];
+    let stop: () => Promise<void>;
 
     before(async () => {
-        dynamo = await startFakeDynamo();
-        restoreEnv = setEnv(awsEnv({ dynamodb: dynamo.endpoint }));
-        handler = (require("../../handlers/notifier") as Notifier).handler;
+        ({ dynamo, handler, stop } = await startHandlerOnFakeDynamo<Notifier["handler"]>("notifier"));
     });
-    after(async () => {
-        restoreEnv();
-        await dynamo.close();
-    });
-    beforeEach(async () => {
-        dynamo.failWhen(undefined);
-        await dynamo.clear();
-    });
+    after(() => stop());
+    beforeEach(() => resetFakeDynamo(dynamo));
 
     const run = (messages: Array<{ messageId: string; message: string }>) => capture(() => handler(snsEvent(messages), fakeContext()));
     const notification = (customerId: string, type: string, message: string) => JSON.stringify({ customerId, type, message });
@@ -101,12 +93,3 @@ describe("notifier handler", () => {
         }), { numRuns: 40 });
     });
 });
-
-function jsonError(text: string): string {
-    try {
-        JSON.parse(text);
-        return "";
-    } catch (err) {
-        return (err as Error).message;
-    }
-}

@@ -1,30 +1,21 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { FakeDynamo, startFakeDynamo } from "./fakes/events-dynamo";
-import { awsEnv, capture, failedItems, fakeContext, metricValues, setEnv, sqsRecord } from "./fakes/events-lambda";
+import { FakeDynamo, resetFakeDynamo, startHandlerOnFakeDynamo } from "./fakes/events-dynamo";
+import { capture, failedItems, fakeContext, metricValues, sqsRecord, jsonError } from "./fakes/events-lambda";
 
 type QueueWorker = typeof import("../../handlers/queue-worker");
 
 describe("queue-worker handler", () => {
     let dynamo: FakeDynamo;
-    let restoreEnv: () => void;
     let handler: QueueWorker["handler"];
+    let stop: () => Promise<void>;
 
     before(async () => {
-        dynamo = await startFakeDynamo();
-        restoreEnv = setEnv(awsEnv({ dynamodb: dynamo.endpoint }));
-        // The handler reads its environment and creates its clients at import: import it only now.
-        handler = (require("../../handlers/queue-worker") as QueueWorker).handler;
+        ({ dynamo, handler, stop } = await startHandlerOnFakeDynamo<QueueWorker["handler"]>("queue-worker"));
     });
-    after(async () => {
-        restoreEnv();
-        await dynamo.close();
-    });
-    beforeEach(async () => {
-        dynamo.failWhen(undefined);
-        await dynamo.clear();
-    });
+    after(() => stop());
+    beforeEach(() => resetFakeDynamo(dynamo));
 
     const run = async (records: SQSRecord[]) => {
         const captured = await capture(() => handler({ Records: records } as SQSEvent, fakeContext()));
@@ -192,12 +183,3 @@ describe("queue-worker handler", () => {
         }), { numRuns: 25 });
     });
 });
-
-function jsonError(text: string): string {
-    try {
-        JSON.parse(text);
-        return "";
-    } catch (err) {
-        return (err as Error).message;
-    }
-}

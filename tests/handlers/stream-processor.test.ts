@@ -1,30 +1,22 @@
 import * as assert from "assert";
 import fc from "fast-check";
 import type { DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda";
-import { FakeDynamo, startFakeDynamo } from "./fakes/events-dynamo";
-import { awsEnv, capture, dynamoRecord, failedItems, fakeContext, kinesisRecord, setEnv } from "./fakes/events-lambda";
+import { FakeDynamo, resetFakeDynamo, startHandlerOnFakeDynamo } from "./fakes/events-dynamo";
+import { capture, dynamoRecord, failedItems, fakeContext, kinesisRecord } from "./fakes/events-lambda";
 
 type StreamProcessor = typeof import("../../handlers/stream-processor");
 type Response = { batchItemFailures: Array<{ itemIdentifier: string }> };
 
 describe("stream-processor handler", () => {
     let dynamo: FakeDynamo;
-    let restoreEnv: () => void;
     let handler: StreamProcessor["handler"];
+    let stop: () => Promise<void>;
 
     before(async () => {
-        dynamo = await startFakeDynamo();
-        restoreEnv = setEnv(awsEnv({ dynamodb: dynamo.endpoint }));
-        handler = (require("../../handlers/stream-processor") as StreamProcessor).handler;
+        ({ dynamo, handler, stop } = await startHandlerOnFakeDynamo<StreamProcessor["handler"]>("stream-processor"));
     });
-    after(async () => {
-        restoreEnv();
-        await dynamo.close();
-    });
-    beforeEach(async () => {
-        dynamo.failWhen(undefined);
-        await dynamo.clear();
-    });
+    after(() => stop());
+    beforeEach(() => resetFakeDynamo(dynamo));
 
     const sequenceNumberOf = (r: DynamoDBRecord | KinesisStreamRecord) => ("kinesis" in r ? r.kinesis.sequenceNumber : r.dynamodb!.SequenceNumber!);
     const run = async (records: Array<DynamoDBRecord | KinesisStreamRecord>) => {

@@ -5,6 +5,7 @@
 import * as path from "path";
 import { capture, Capture, CapturedResource, indexByUrn, ProgramError, UNKNOWN } from "../../tools/lib/capture";
 import { programRunner } from "../../tools/lib/program";
+import { cellComponentOf } from "../../tools/lib/summary";
 import { readStackConfig } from "../../tools/lib/stack-config";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -55,12 +56,7 @@ export class Stack {
 
     /** The cell (id) a resource belongs to, through its parents, or undefined outside every cell. */
     cellOf(resource: CapturedResource): string | undefined {
-        let current: CapturedResource | undefined = resource;
-        while (current) {
-            if (current.type === "cellular:index:Cell") return current.outputs.cellId as string;
-            current = current.parent ? this.byUrn.get(current.parent) : undefined;
-        }
-        return undefined;
+        return cellComponentOf(this.byUrn, resource)?.outputs.cellId as string | undefined;
     }
 
     /** Resources of one cell (without the Cell component itself). */

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { CELL_TYPE as PROGRAM_CELL_TYPE, VISIBILITY_MULTIPLIER as PROGRAM_VISIBILITY_MULTIPLIER } from "../../components/cell";
+import { CELL_TYPE as PROGRAM_CELL_TYPE } from "../../components/cell";
+import { VISIBILITY_MULTIPLIER as PROGRAM_VISIBILITY_MULTIPLIER } from "../../components/event-sources";
 import { DEFAULTS, LIMITS, loadConfig, REQUIRED_TAGS as PROGRAM_REQUIRED_TAGS, SHARED_CELL_TAG } from "../../components/config";
 import { cellTags, sharedTags, withJustification } from "../../components/tags";
 import { CELL_TYPE as PLAN_CELL_TYPE } from "../../tools/lib/summary";

@@ -153,15 +153,18 @@ function computedOutputs(type: string, name: string, inputs: Props, a: MockAccou
 }
 
 /** Outputs a multi-language component returns (under mocks the component's own children are not built). */
-function remoteComponentOutputs(type: string, name: string, preview: boolean): Props {
+function remoteComponentOutputs(type: string, name: string, inputs: Props, preview: boolean): Props {
     if (type === "awsx:ec2:Vpc") {
         if (preview) return {};
-        const id = suffix(name, 17);
+        // Two subnets (two AZs) of each type the specs ask for; awsx's default is public + private.
+        const specs = Array.isArray(inputs.subnetSpecs) ? inputs.subnetSpecs as Array<{ type?: string }> : [{ type: "Public" }, { type: "Private" }];
+        const subnets = (kind: string) => specs.some(s => s.type === kind)
+            ? [1, 2].map(az => `subnet-${suffix(`${name}-${kind}-${az}`, 17)}`) : [];
         return {
-            vpcId: `vpc-${id}`,
-            privateSubnetIds: [`subnet-${suffix(`${name}-p1`, 17)}`, `subnet-${suffix(`${name}-p2`, 17)}`],
-            publicSubnetIds: [],
-            isolatedSubnetIds: [],
+            vpcId: `vpc-${suffix(name, 17)}`,
+            publicSubnetIds: subnets("Public"),
+            privateSubnetIds: subnets("Private"),
+            isolatedSubnetIds: subnets("Isolated"),
         };
     }
     return {};
@@ -172,7 +175,7 @@ export function createMocks(preview: boolean, account: MockAccount = DEFAULT_ACC
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Props } {
             const inputs = args.inputs as Props;
             if (!args.custom) {
-                return { id: undefined, state: { ...inputs, ...remoteComponentOutputs(args.type, args.name, preview) } };
+                return { id: undefined, state: { ...inputs, ...remoteComponentOutputs(args.type, args.name, inputs, preview) } };
             }
             if (preview) {
                 // Outputs of a resource that does not exist yet: its inputs; the id and computed values are unknown.

@@ -2,7 +2,7 @@
  * Turns a capture into the plan's report: resources grouped by cell (through `parent`, up to the
  * `cellular:index:Cell` component), counts per cell and in total, and the key settings of each resource.
  */
-import { Capture, CapturedResource, UNKNOWN, indexByUrn } from "./capture";
+import { ancestor, Capture, CapturedResource, UNKNOWN, indexByUrn } from "./capture";
 
 export const CELL_TYPE = "cellular:index:Cell";
 
@@ -167,18 +167,15 @@ function physicalName(r: CapturedResource): string | undefined {
     return undefined;
 }
 
+/** The `cellular:index:Cell` a resource belongs to (itself, or an ancestor through `parent`), if any. */
+export function cellComponentOf(byUrn: Map<string, CapturedResource>, r: CapturedResource): CapturedResource | undefined {
+    return r.type === CELL_TYPE ? r : ancestor(byUrn, r, a => a.type === CELL_TYPE);
+}
+
 export function summarise(capture: Capture): PlanSummary {
     const byUrn = indexByUrn(capture.resources);
     const groups = new Map<string, CellGroup>();
-    const cellOf = (r: CapturedResource): CapturedResource | undefined => {
-        if (r.type === CELL_TYPE) return r;
-        let current = r.parent ? byUrn.get(r.parent) : undefined;
-        while (current) {
-            if (current.type === CELL_TYPE) return current;
-            current = current.parent ? byUrn.get(current.parent) : undefined;
-        }
-        return undefined;
-    };
+    const cellOf = (r: CapturedResource) => cellComponentOf(byUrn, r);
     // Cells first, in registration order; shared resources last.
     for (const r of capture.resources) {
         if (r.type === CELL_TYPE) {

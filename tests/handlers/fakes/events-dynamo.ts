@@ -15,6 +15,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { awsEnv, setEnv } from "./events-lambda";
 
 // dynalite ships no types.
 const dynalite = require("dynalite") as (options: { createTableMs: number; deleteTableMs?: number; updateTableMs?: number }) => http.Server;
@@ -258,4 +259,28 @@ function close(server: http.Server): Promise<void> {
         server.closeAllConnections?.();
         server.close(() => resolve());
     });
+}
+
+/**
+ * A handler module loaded against a fresh fake table: its environment points the SDK at the fake before the module
+ * is required (handlers read their environment and create their clients at import). `stop` undoes both.
+ */
+export async function startHandlerOnFakeDynamo<H>(handlerName: string): Promise<{ dynamo: FakeDynamo; handler: H; stop(): Promise<void> }> {
+    const dynamo = await startFakeDynamo();
+    const restoreEnv = setEnv(awsEnv({ dynamodb: dynamo.endpoint }));
+    const handler = (require(`../../../handlers/${handlerName}`) as { handler: H }).handler;
+    return {
+        dynamo,
+        handler,
+        async stop() {
+            restoreEnv();
+            await dynamo.close();
+        },
+    };
+}
+
+/** Between tests: no injected failures, an empty table. */
+export async function resetFakeDynamo(dynamo: FakeDynamo): Promise<void> {
+    dynamo.failWhen(undefined);
+    await dynamo.clear();
 }

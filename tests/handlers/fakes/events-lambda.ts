@@ -285,3 +285,13 @@ export function scheduledEvent(time: string): ScheduledEvent {
         detail: {},
     };
 }
+
+/** The message JSON.parse gives for `text` (its wording differs between Node.js versions), or "" when it parses. */
+export function jsonError(text: string): string {
+    try {
+        JSON.parse(text);
+        return "";
+    } catch (err) {
+        return (err as Error).message;
+    }
+}
