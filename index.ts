@@ -1,14 +1,14 @@
 /**
  * cellular: a cell-based serverless architecture on AWS. The stack's settings are read and validated in full
- * before any resource is registered (components/config.ts); the components do the rest.
+ * before any resource is registered (components/config/); the components do the rest.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createCellular } from "./components/cellular";
-import { isConfigError, loadConfig } from "./components/config";
+import { isConfigError, loadSettings } from "./components/config";
 
-function readConfig() {
+function readSettings() {
     try {
-        return loadConfig(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
+        return loadSettings(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
     } catch (err) {
         // A RunError is shown without a stack trace: the message lists every problem.
         if (isConfigError(err)) throw new pulumi.RunError(err.message);
@@ -17,13 +17,13 @@ function readConfig() {
 }
 
 export = async () => {
-    const config = readConfig();
-    const app = await createCellular(config);
+    const settings = readSettings();
+    const app = await createCellular(settings);
     return {
         /** Where clients send requests: `<url>/customers/{customerId}/items`. */
         url: app.router.url,
-        routerMode: config.router.mode,
-        cells: app.cells.map(c => ({ id: c.cellId, wave: c.cell.wave, state: c.cell.state, table: c.tableName, function: c.invokeName })),
-        reservedConcurrency: config.reservedConcurrencyTotal,
+        routerMode: settings.router.mode,
+        cells: app.cells.map(c => ({ id: c.cellId, wave: c.settings.wave, state: c.settings.state, table: c.tableName, function: c.invokeName })),
+        reservedConcurrency: settings.reservedConcurrencyTotal,
     };
 };

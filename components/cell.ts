@@ -2,31 +2,38 @@
  * `Cell` (`cellular:index:Cell`): a complete, isolated copy of the workload. It shares no state with any other
  * cell: its own DynamoDB table, API function (with reserved and optional provisioned concurrency), least-privilege
  * roles, log groups, failure queue, event sources, alarms, dashboard and cost tags.
+ *
+ * Assembly runs one way: the cell creates its core (table, failure queues, network), then every function it has
+ * (components/cell-inventory.ts), then asks each enabled event source's module to wire itself to its function.
+ * No module calls back into the cell.
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { FAILURES_PREFIX } from "../handlers/lib/bucket-layout";
+import { LIVE_ALIAS } from "../handlers/lib/identifiers";
 import { ENV, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from "../handlers/lib/table";
 import { Arns, AwsContext } from "./arns";
-import { CellConfig, CellularConfig, cellFunctions } from "./config";
-import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets, usesDestination } from "./destinations";
-import { createEventSources, DLQ_RETENTION_SECONDS, EventSourceResources, FAILURES_PREFIX, VISIBILITY_MULTIPLIER } from "./event-sources";
+import { API_FUNCTION, CELL_ALARMS, CellFunction, FAILURE_HANDLER, cellFunctions, enabledSources } from "./cell-inventory";
+import { usesDestination } from "./config/async-settings";
+import type { CellSettings } from "./config/cell-settings";
+import type { StackSettings } from "./config/stack-settings";
+import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets } from "./destinations";
+import { CellScope, EventSourceKind, FailureQueueSender } from "./event-sources/kind";
+import { moduleOf } from "./event-sources/registry";
+import { createLambda, LambdaResources, VpcPlacement } from "./function";
 import { createApi } from "./http-api";
-import { createLambda, LambdaResources, LIVE_ALIAS, VpcPlacement } from "./function";
 import { allow, Statement } from "./iam";
-import { CellFunctionKind, Names } from "./names";
+import { Names } from "./names";
+import { DLQ_RETENTION_SECONDS, FAILURE_MAX_RECEIVE_COUNT, VISIBILITY_MULTIPLIER } from "./queues";
 import { cellTags, Tags } from "./tags";
-
-export const CELL_TYPE = "cellular:index:Cell";
-
-/** Receives of a failure-queue message before it moves to the last-resort queue. */
-export const FAILURE_MAX_RECEIVE_COUNT = 5;
+import { CELL_TYPE } from "./type-tokens";
 
 export interface CellArgs {
-    /** The cell's settings (validated by components/config.ts). */
-    cell: CellConfig;
+    /** The cell's settings (validated by components/config). */
+    settings: CellSettings;
     /** The stack's settings: names, tags, isolation, router mode. */
-    stack: CellularConfig;
+    stack: StackSettings;
     /** Account, region and partition (resolved during preview), to build ARNs that are known at preview. */
     context: pulumi.Output<AwsContext>;
     /**
@@ -36,38 +43,14 @@ export interface CellArgs {
     after?: pulumi.Resource[];
 }
 
-/** What the event sources and destinations need to know about their cell. */
-export interface CellScope {
-    readonly parent: pulumi.Resource;
-    readonly cell: CellConfig;
-    readonly stack: CellularConfig;
-    readonly names: Names;
-    readonly context: pulumi.Output<AwsContext>;
-    readonly tags: Tags;
-    readonly tableName: string;
-    readonly table: aws.dynamodb.Table;
-    readonly failureQueue: aws.sqs.Queue;
-    readonly failureQueueName: string;
-    readonly after: pulumi.Resource[];
-    readonly vpc?: VpcPlacement;
-    /** A function of this cell (role, policy, log group, function), with the cell's environment. */
-    lambda(kind: CellFunctionKind, handler: string, settings: CellConfig["api"] | CellConfig["failureHandler"],
-        statements: (arns: Arns) => Statement[], environment?: Record<string, pulumi.Input<string>>,
-        publish?: boolean): LambdaResources;
-    /** As `lambda`, for a function invoked asynchronously: adds its destinations and their grants. */
-    asyncLambda(kind: CellFunctionKind, handler: string, settings: CellConfig["failureHandler"],
-        statements: (arns: Arns) => Statement[], environment?: Record<string, pulumi.Input<string>>): LambdaResources;
-}
-
 export class Cell extends pulumi.ComponentResource implements CellScope {
     readonly cellId: string;
-    readonly cell: CellConfig;
-    readonly stack: CellularConfig;
+    readonly settings: CellSettings;
     readonly names: Names;
     readonly context: pulumi.Output<AwsContext>;
     readonly tags: Tags;
-    readonly after: pulumi.Resource[];
-    readonly parent: pulumi.Resource = this;
+    private readonly stack: StackSettings;
+    private readonly after: pulumi.Resource[];
 
     readonly tableName: string;
     readonly table: aws.dynamodb.Table;
@@ -75,13 +58,13 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     readonly failureQueue: aws.sqs.Queue;
     readonly lastResortQueue: aws.sqs.Queue;
     readonly vpc?: VpcPlacement;
+    /** Every function of the cell, by kind, in the order they were created. */
+    readonly functions = new Map<string, LambdaResources>();
     readonly api: LambdaResources;
     readonly apiAlias: aws.lambda.Alias;
     /** The cell's own endpoint (redirect mode only). */
     readonly endpoint?: pulumi.Output<string>;
-    readonly eventSources: EventSourceResources;
     readonly failureHandler: LambdaResources;
-    readonly functions: LambdaResources[] = [];
     readonly alarms: aws.cloudwatch.MetricAlarm[];
     readonly dashboard: aws.cloudwatch.Dashboard;
 
@@ -90,12 +73,12 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
 
     constructor(name: string, args: CellArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(CELL_TYPE, name, {}, opts);
-        this.cell = args.cell;
-        this.cellId = args.cell.id;
+        this.settings = args.settings;
+        this.cellId = args.settings.id;
         this.stack = args.stack;
         this.names = args.stack.names;
         this.context = args.context;
-        this.tags = cellTags(args.stack, args.cell.id);
+        this.tags = cellTags(args.stack, this.cellId);
         this.after = args.after ?? [];
 
         this.tableName = this.names.table(this.cellId);
@@ -106,24 +89,26 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         this.failureQueue = this.createFailureQueue();
         if (args.stack.isolation === "vpc") this.vpc = this.createNetwork();
 
-        this.api = this.lambda("api", "cell-api", this.cell.api, arns => [
-            allow("ReadWriteOwnTable", ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-                [arns.table(this.tableName)]),
-        ], {}, true);
+        for (const fn of cellFunctions(this.settings)) this.functions.set(fn.kind, this.createFunction(fn));
+        this.api = this.functions.get(API_FUNCTION.kind)!;
+        this.failureHandler = this.functions.get(FAILURE_HANDLER.kind)!;
         this.invokeName = `${this.api.functionName}:${LIVE_ALIAS}`;
         this.apiAlias = this.createAlias();
         if (args.stack.router.mode === "redirect") this.endpoint = this.createEndpoint();
 
-        this.failureHandler = this.createFailureHandler();
-        this.eventSources = createEventSources(this);
+        this.drainFailureQueue();
+        for (const kind of enabledSources(this.settings)) {
+            const source = moduleOf(kind);
+            source.wire(this, this.functions.get(source.function.kind)!, this.settings.eventSources[kind]);
+        }
         this.createFailureRouting();
         this.alarms = this.createAlarms();
         this.dashboard = this.createDashboard();
 
         this.registerOutputs({
             cellId: this.cellId,
-            wave: this.cell.wave,
-            state: this.cell.state,
+            wave: this.settings.wave,
+            state: this.settings.state,
             tableName: this.tableName,
             functionName: this.api.functionName,
             invokeName: this.invokeName,
@@ -131,12 +116,16 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         });
     }
 
-    private opts(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+    enabled(kind: EventSourceKind): boolean {
+        return this.settings.eventSources[kind].enabled;
+    }
+
+    opts(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
         return { parent: this, ...extra, dependsOn: [...this.after, ...((extra.dependsOn as pulumi.Resource[] | undefined) ?? [])] };
     }
 
     private createTable(): aws.dynamodb.Table {
-        const stream = this.cell.eventSources.tableStream.enabled;
+        const stream = enabledSources(this.settings).map(kind => moduleOf(kind).table?.streamViewType).find(v => v !== undefined);
         return new aws.dynamodb.Table(`${this.cellId}-table`, {
             name: this.tableName,
             billingMode: "PAY_PER_REQUEST",
@@ -146,8 +135,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             pointInTimeRecovery: { enabled: true },
             serverSideEncryption: { enabled: true },
             ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
-            // The consumer reads only the keys of a change; it needs no item images.
-            ...(stream ? { streamEnabled: true, streamViewType: "KEYS_ONLY" } : {}),
+            ...(stream ? { streamEnabled: true, streamViewType: stream } : {}),
             tags: this.tags,
         }, this.opts());
     }
@@ -166,7 +154,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             name: this.failureQueueName,
             sqsManagedSseEnabled: true,
             messageRetentionSeconds: DLQ_RETENTION_SECONDS,
-            visibilityTimeoutSeconds: VISIBILITY_MULTIPLIER * this.cell.failureHandler.timeoutSeconds,
+            visibilityTimeoutSeconds: VISIBILITY_MULTIPLIER * this.settings.failureHandler.timeoutSeconds,
             redrivePolicy: this.context.apply(ctx => JSON.stringify({
                 deadLetterTargetArn: new Arns(ctx).queue(this.names.lastResortQueue(this.cellId)),
                 maxReceiveCount: FAILURE_MAX_RECEIVE_COUNT,
@@ -200,59 +188,95 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         return { subnetIds: vpc.isolatedSubnetIds, securityGroupIds: [securityGroup.id] };
     }
 
-    lambda(kind: CellFunctionKind, handler: string, settings: CellConfig["api"] | CellConfig["failureHandler"],
-        statements: (arns: Arns) => Statement[], environment: Record<string, pulumi.Input<string>> = {},
-        publish = false): LambdaResources {
-        const fn = createLambda({
-            logicalName: `${this.cellId}-${kind}`,
-            functionName: this.names.cellFunction(this.cellId, kind),
-            handler,
-            settings,
+    /** Targets of this cell's destinations. */
+    private get destinationTargets(): DestinationTargets {
+        return {
+            queueName: this.failureQueueName,
+            topicName: this.names.failureTopic(this.cellId),
+            failureHandlerName: this.names.cellFunction(this.cellId, FAILURE_HANDLER.kind),
+        };
+    }
+
+    /** The bucket of the cell, when its bucket source is on. */
+    private bucketName(accountId: string): string {
+        return this.names.bucket(this.cellId, accountId);
+    }
+
+    /** What a function needs besides its logs and tracing, by what it is. */
+    private grantsOf(fn: CellFunction): { statements: (arns: Arns) => Statement[]; environment: Record<string, pulumi.Input<string>> } {
+        if (fn.source !== undefined) {
+            const source = moduleOf(fn.source);
+            const settings = this.settings.eventSources[fn.source];
+            return { statements: arns => source.grants(arns, this, settings), environment: source.environment?.(this, settings) ?? {} };
+        }
+        if (fn.kind === API_FUNCTION.kind) {
+            return {
+                statements: arns => [
+                    allow("ReadWriteOwnTable", ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+                        [arns.table(this.tableName)]),
+                ],
+                environment: {},
+            };
+        }
+        const withBucket = this.enabled("bucket");
+        return {
+            statements: arns => [
+                allow("ConsumeFailureQueue", ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+                    [arns.queue(this.failureQueueName)]),
+                allow("RecordFailures", ["dynamodb:PutItem"], [arns.table(this.tableName)]),
+                // Failed events too large for a table row are kept whole in the cell's bucket.
+                ...(withBucket ? [allow("KeepLargeFailures", ["s3:PutObject"], [arns.bucketObjects(this.bucketName(arns.ctx.accountId), FAILURES_PREFIX)])] : []),
+                ...(fn.invocation === "async" ? [allow("DeliverFailedEvents", ["sqs:SendMessage"], [arns.queue(this.names.lastResortQueue(this.cellId))])] : []),
+            ],
+            environment: withBucket ? { [ENV.bucketName]: this.context.accountId.apply(a => this.bucketName(a)) } : {},
+        };
+    }
+
+    /**
+     * One function of the cell (role, policy, log group, function) with the cell's environment; a function invoked
+     * asynchronously also gets its retries and destinations, and the grants to deliver to them.
+     */
+    private createFunction(fn: CellFunction): LambdaResources {
+        const { statements, environment } = this.grantsOf(fn);
+        const targets = this.destinationTargets;
+        // A source's async function reports to the cell's destinations; the failure handler's own failures go to
+        // the last-resort queue, never back to itself (its grant to do so is among its own statements).
+        const delivers = fn.invocation === "async" && fn.source !== undefined;
+        const resources = createLambda({
+            logicalName: `${this.cellId}-${fn.kind}`,
+            functionName: this.names.cellFunction(this.cellId, fn.kind),
+            names: this.names,
+            handler: fn.handler,
+            settings: fn.settings,
             environment: {
                 [ENV.cellId]: this.cellId,
                 [ENV.tableName]: this.tableName,
-                POWERTOOLS_SERVICE_NAME: kind,
+                POWERTOOLS_SERVICE_NAME: fn.kind,
                 POWERTOOLS_METRICS_NAMESPACE: "cellular",
                 ...environment,
             },
-            statements,
+            statements: arns => [...statements(arns), ...(delivers ? asyncDestinationStatements(this.settings.async, targets, arns) : [])],
             ctx: this.context,
             tags: this.tags,
-            logRetentionDays: this.cell.logRetentionDays,
-            publish,
+            logRetentionDays: this.settings.logRetentionDays,
+            publish: fn.kind === API_FUNCTION.kind,
             ...(this.vpc ? { vpc: this.vpc } : {}),
             parent: this,
             dependsOn: this.after,
         });
-        this.functions.push(fn);
-        return fn;
-    }
-
-    /** Targets of this cell's destinations. */
-    get destinationTargets(): DestinationTargets {
-        return {
-            queueName: this.failureQueueName,
-            topicName: `${this.names.cell(this.cellId)}-failure-events`,
-            failureHandlerName: this.names.cellFunction(this.cellId, "failure-handler"),
-        };
-    }
-
-    asyncLambda(kind: CellFunctionKind, handler: string, settings: CellConfig["failureHandler"],
-        statements: (arns: Arns) => Statement[], environment: Record<string, pulumi.Input<string>> = {}): LambdaResources {
-        const targets = this.destinationTargets;
-        const fn = this.lambda(kind, handler, settings, arns => [
-            ...statements(arns),
-            ...asyncDestinationStatements(this.cell.async, targets, arns),
-        ], environment);
-        createInvokeConfig({
-            logicalName: `${this.cellId}-${kind}`,
-            fn,
-            settings: this.cell.async,
-            arn: kind2 => this.context.apply(ctx => destinationArn(kind2, targets, new Arns(ctx))),
-            parent: this,
-            dependsOn: this.after,
-        });
-        return fn;
+        if (fn.invocation === "async") {
+            createInvokeConfig({
+                logicalName: `${this.cellId}-${fn.kind}`,
+                fn: resources,
+                settings: this.settings.async,
+                ...(delivers
+                    ? { arn: kind => this.context.apply(ctx => destinationArn(kind, targets, new Arns(ctx))) }
+                    : { onFailureArn: this.lastResortQueue.arn, arn: () => this.lastResortQueue.arn }),
+                parent: this,
+                dependsOn: this.after,
+            });
+        }
+        return resources;
     }
 
     private createAlias(): aws.lambda.Alias {
@@ -262,11 +286,11 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             functionVersion: this.api.fn.version,
             description: "The version the router (or the cell's endpoint) invokes",
         }, this.opts());
-        if (this.cell.api.provisionedConcurrency > 0) {
+        if (this.settings.api.provisionedConcurrency > 0) {
             new aws.lambda.ProvisionedConcurrencyConfig(`${this.cellId}-api-provisioned`, {
                 functionName: this.api.fn.name,
                 qualifier: alias.name,
-                provisionedConcurrentExecutions: this.cell.api.provisionedConcurrency,
+                provisionedConcurrentExecutions: this.settings.api.provisionedConcurrency,
             }, this.opts());
         }
         return alias;
@@ -277,11 +301,12 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         const api = createApi({
             kind: "http",
             logicalName: `${this.cellId}-endpoint`,
-            name: `${this.names.cell(this.cellId)}-api`,
+            name: this.names.cellApi(this.cellId),
+            names: this.names,
             functionName: this.api.fn.name,
             alias: this.apiAlias,
             throttle: this.stack.router.throttle,
-            logRetentionDays: this.cell.logRetentionDays,
+            logRetentionDays: this.settings.logRetentionDays,
             tags: this.tags,
             parent: this,
             dependsOn: this.after,
@@ -289,19 +314,9 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         return api.url;
     }
 
-    /** Drains the failure queue: logs every failed event with its origin, counts it, and records it in the table. */
-    private createFailureHandler(): LambdaResources {
-        const invokedAsync = usesDestination(this.cell.async, "function");
-        const withBucket = this.cell.eventSources.bucket.enabled;
-        const bucketOf = (accountId: string) => this.names.bucket(this.cellId, accountId);
-        const fn = this.lambda("failure-handler", "failure-handler", this.cell.failureHandler, arns => [
-            allow("ConsumeFailureQueue", ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
-                [arns.queue(this.failureQueueName)]),
-            allow("RecordFailures", ["dynamodb:PutItem"], [arns.table(this.tableName)]),
-            // Failed events too large for a table row are kept whole in the cell's bucket.
-            ...(withBucket ? [allow("KeepLargeFailures", ["s3:PutObject"], [arns.bucketObjects(bucketOf(arns.ctx.accountId), FAILURES_PREFIX)])] : []),
-            ...(invokedAsync ? [allow("DeliverFailedEvents", ["sqs:SendMessage"], [arns.queue(this.names.lastResortQueue(this.cellId))])] : []),
-        ], withBucket ? { [ENV.bucketName]: this.context.accountId.apply(bucketOf) } : {});
+    /** The failure handler drains the failure queue: logs every failed event with its origin, counts and records it. */
+    private drainFailureQueue(): void {
+        const fn = this.failureHandler;
         new aws.lambda.EventSourceMapping(`${this.cellId}-failure-handler-mapping`, {
             eventSourceArn: this.failureQueue.arn,
             functionName: fn.fn.arn,
@@ -309,20 +324,6 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             functionResponseTypes: ["ReportBatchItemFailures"],
             tags: this.tags,
         }, this.opts({ dependsOn: [fn.policy] }));
-        if (invokedAsync) {
-            // Destination "function": the failure handler is invoked asynchronously with each record; what it
-            // cannot handle goes to the last-resort queue, never back to itself.
-            createInvokeConfig({
-                logicalName: `${this.cellId}-failure-handler`,
-                fn,
-                settings: this.cell.async,
-                onFailureArn: this.lastResortQueue.arn,
-                arn: () => this.lastResortQueue.arn,
-                parent: this,
-                dependsOn: this.after,
-            });
-        }
-        return fn;
     }
 
     /**
@@ -330,33 +331,35 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
      * dead-letter queues) and, for the topic and bus destinations, the records routed to it.
      */
     private createFailureRouting(): void {
-        const sources: Array<{ service: string; arn: (arns: Arns) => string }> = [];
+        const senders: FailureQueueSender[] = [];
         const targets = this.destinationTargets;
-        const async = this.cell.async;
+        const async = this.settings.async;
         if (usesDestination(async, "topic")) {
             createFailureTopic({
                 logicalName: this.cellId, topicName: targets.topicName, failureQueue: this.failureQueue,
                 tags: this.tags, parent: this, dependsOn: this.after,
             });
-            sources.push({ service: "sns.amazonaws.com", arn: arns => arns.topic(targets.topicName) });
+            senders.push({ service: "sns.amazonaws.com", arn: arns => arns.topic(targets.topicName) });
         }
         if (usesDestination(async, "bus")) {
-            const ruleName = `${this.names.cell(this.cellId)}-failure-records`;
+            const ruleName = this.names.failureRule(this.cellId);
             createFailureRule({
                 logicalName: this.cellId, failureQueue: this.failureQueue, ruleName,
-                functionArns: this.functions.map(f => this.context.apply(ctx => new Arns(ctx).function(f.functionName))),
+                functionArns: [...this.functions.values()].map(f => this.context.apply(ctx => new Arns(ctx).function(f.functionName))),
                 tags: this.tags, parent: this, dependsOn: this.after,
             });
-            sources.push({ service: "events.amazonaws.com", arn: arns => arns.eventRule(ruleName) });
+            senders.push({ service: "events.amazonaws.com", arn: arns => arns.eventRule(ruleName) });
         }
-        sources.push(...this.eventSources.failureQueueSenders);
-        if (sources.length === 0) return;
+        for (const kind of enabledSources(this.settings)) {
+            senders.push(...(moduleOf(kind).failureQueueSenders?.(this.names, this.cellId, this.settings.eventSources[kind]) ?? []));
+        }
+        if (senders.length === 0) return;
         new aws.sqs.QueuePolicy(`${this.cellId}-failures-policy`, {
             queueUrl: this.failureQueue.url,
             policy: this.context.apply(ctx => {
                 const arns = new Arns(ctx);
                 const byService = new Map<string, string[]>();
-                for (const s of sources) byService.set(s.service, [...(byService.get(s.service) ?? []), s.arn(arns)]);
+                for (const s of senders) byService.set(s.service, [...(byService.get(s.service) ?? []), s.arn(arns)]);
                 return JSON.stringify({
                     Version: "2012-10-17",
                     Statement: [...byService].map(([service, sourceArns]) => ({
@@ -372,8 +375,17 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         }, this.opts());
     }
 
+    /** Queues whose waiting messages are failed events: the failure queues and the sources' dead-letter queues. */
+    private failedEventQueues(): string[] {
+        return [
+            this.failureQueueName,
+            this.names.lastResortQueue(this.cellId),
+            ...enabledSources(this.settings).flatMap(kind => moduleOf(kind).failedEventQueues?.(this.names, this.cellId, this.settings.eventSources[kind]) ?? []),
+        ];
+    }
+
     private createAlarms(): aws.cloudwatch.MetricAlarm[] {
-        const functionNames = cellFunctions(this.cell).map(f => this.names.cellFunction(this.cellId, f.kind));
+        const functionNames = [...this.functions.values()].map(f => f.functionName);
         const lambdaSum = (metric: string) => [
             ...functionNames.map((fn, i) => ({
                 id: `m${i}`,
@@ -382,9 +394,8 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             })),
             { id: "total", expression: `SUM([${functionNames.map((_, i) => `m${i}`).join(",")}])`, label: `${metric} of every function of the cell`, returnData: true },
         ];
-        const queues = [this.failureQueueName, this.names.lastResortQueue(this.cellId)];
-        if (this.cell.eventSources.queue.enabled) queues.push(this.names.sourceQueueDlq(this.cellId, this.cell.eventSources.queue.fifo));
-        const alarm = (what: string, description: string, metricQueries: aws.types.input.cloudwatch.MetricAlarmMetricQuery[]) =>
+        const queues = this.failedEventQueues();
+        const alarm = (what: (typeof CELL_ALARMS)[number], description: string, metricQueries: aws.types.input.cloudwatch.MetricAlarmMetricQuery[]) =>
             new aws.cloudwatch.MetricAlarm(`${this.cellId}-${what}-alarm`, {
                 name: this.names.alarm(this.cellId, what),
                 alarmDescription: description,
@@ -410,7 +421,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     }
 
     private createDashboard(): aws.cloudwatch.Dashboard {
-        const fns = cellFunctions(this.cell).map(f => this.names.cellFunction(this.cellId, f.kind));
+        const fns = [...this.functions.values()].map(f => f.functionName);
         const queues = [this.failureQueueName, this.names.lastResortQueue(this.cellId)];
         return new aws.cloudwatch.Dashboard(`${this.cellId}-dashboard`, {
             dashboardName: this.names.dashboard(this.cellId),

@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "./arns";
 import { Cell } from "./cell";
-import { CellularConfig } from "./config";
+import type { StackSettings } from "./config/stack-settings";
 import { CellRouter } from "./router";
 import { sharedTags } from "./tags";
 
@@ -42,35 +42,35 @@ function nextTurn(): Promise<void> {
  * ahead before the next cell is built: what is in flight stays one cell's worth at any cell count (under the
  * engine, registrations are network calls and this only interleaves them).
  */
-export async function createCellular(config: CellularConfig, context: pulumi.Output<AwsContext> = awsContext()): Promise<Cellular> {
+export async function createCellular(settings: StackSettings, context: pulumi.Output<AwsContext> = awsContext()): Promise<Cellular> {
     const cells: Cell[] = [];
     const gates: aws.ssm.Parameter[] = [];
-    const waves = [...new Set(config.cells.map(c => c.wave))].sort((a, b) => a - b);
+    const waves = [...new Set(settings.cells.map(c => c.wave))].sort((a, b) => a - b);
     let previous: Cell[] = [];
     for (const wave of waves) {
         let after: pulumi.Resource[] = [];
         if (previous.length > 0) {
             const gate = new aws.ssm.Parameter(`wave-${wave}-gate`, {
-                name: config.names.waveParameter(wave),
+                name: settings.names.waveParameter(wave),
                 type: "String",
-                description: `Wave ${wave} of ${config.names.prefix} rolls out after wave ${wave - 1} (${previous.map(c => c.cellId).join(", ")})`,
+                description: `Wave ${wave} of ${settings.names.prefix} rolls out after wave ${wave - 1} (${previous.map(c => c.cellId).join(", ")})`,
                 value: JSON.stringify({ wave, after: previous.map(c => c.cellId) }),
-                tags: sharedTags(config),
+                tags: sharedTags(settings),
             }, { dependsOn: previous });
             gates.push(gate);
             after = [gate];
         }
         const current: Cell[] = [];
-        for (const cell of config.cells.filter(c => c.wave === wave)) {
-            current.push(new Cell(cell.id, { cell, stack: config, context, after }));
+        for (const cell of settings.cells.filter(c => c.wave === wave)) {
+            current.push(new Cell(cell.id, { settings: cell, stack: settings, context, after }));
             await nextTurn();
         }
         cells.push(...current);
         previous = current;
     }
     // The routing order is the configured order, whatever the waves.
-    cells.sort((a, b) => a.cell.index - b.cell.index);
-    const router = new CellRouter("router", { stack: config, cells, context });
+    cells.sort((a, b) => a.settings.index - b.settings.index);
+    const router = new CellRouter("router", { settings, cells, context });
     return { cells, router, gates };
 }
 

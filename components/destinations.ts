@@ -11,7 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Arns } from "./arns";
-import { AsyncSettings, DestinationKind } from "./config";
+import { AsyncSettings, DestinationKind } from "./config/async-settings";
 import { LambdaResources } from "./function";
 import { allow, Statement } from "./iam";
 import { Tags } from "./tags";
@@ -56,11 +56,6 @@ export function asyncDestinationStatements(settings: AsyncSettings, targets: Des
         statements.push(success);
     }
     return statements;
-}
-
-/** Whether any of the cell's destinations is of this kind (so the target must be created). */
-export function usesDestination(settings: AsyncSettings, kind: DestinationKind): boolean {
-    return settings.onFailure === kind || settings.onSuccess === kind;
 }
 
 export interface InvokeConfigArgs {

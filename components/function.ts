@@ -8,14 +8,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Arns, AwsContext } from "./arns";
 import { codeArchive } from "./bundle";
-import { FunctionSettings } from "./config";
+import type { FunctionSettings } from "./config/function-settings";
 import { allow, document, LAMBDA_TRUST_POLICY, Statement, VPC_ENI_ACTIONS, XRAY_ACTIONS } from "./iam";
-import { LIVE_ALIAS_NAME } from "./names";
+import { FUNCTION_POLICY_NAME, Names } from "./names";
 import { Tags, withJustification } from "./tags";
 
 export const RUNTIME = "nodejs22.x";
 export const ARCHITECTURE = "arm64";
-export const LIVE_ALIAS = LIVE_ALIAS_NAME;
 
 export interface VpcPlacement {
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
@@ -27,6 +26,8 @@ export interface LambdaArgs {
     logicalName: string;
     /** Physical name of the function and of its role. */
     functionName: string;
+    /** Where every other physical name comes from (the log group's). */
+    names: Names;
     /** `handlers/<handler>.ts` is bundled into the code (once per handler, shared by every cell). */
     handler: string;
     /** Overrides the bundled code (the router adds its routing table to the bundle). */
@@ -56,10 +57,10 @@ export interface LambdaResources {
 }
 
 /** The statements of a function's inline policy, in order: its own grants, then logs, X-Ray and ENIs. */
-export function functionStatements(arns: Arns, functionName: string, own: Statement[], inVpc: boolean): Statement[] {
+export function functionStatements(arns: Arns, logGroupName: string, own: Statement[], inVpc: boolean): Statement[] {
     const statements = [
         ...own,
-        allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [arns.logStreams(`/aws/lambda/${functionName}`)]),
+        allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [arns.logStreams(logGroupName)]),
         allow("Tracing", XRAY_ACTIONS, ["*"]),
     ];
     if (inVpc) statements.push(allow("NetworkInterfaces", VPC_ENI_ACTIONS, ["*"]));
@@ -73,7 +74,7 @@ export function createLambda(args: LambdaArgs): LambdaResources {
         ...extra,
         dependsOn: [...(args.dependsOn ?? []), ...((extra.dependsOn as pulumi.Resource[] | undefined) ?? [])],
     });
-    const logGroupName = `/aws/lambda/${functionName}`;
+    const logGroupName = args.names.logGroup(functionName);
 
     const role = new aws.iam.Role(`${args.logicalName}-role`, {
         name: functionName,
@@ -84,10 +85,10 @@ export function createLambda(args: LambdaArgs): LambdaResources {
 
     const policy = new aws.iam.RolePolicy(`${args.logicalName}-policy`, {
         role: role.name,
-        name: "least-privilege",
+        name: FUNCTION_POLICY_NAME,
         policy: args.ctx.apply(ctx => {
             const arns = new Arns(ctx);
-            return JSON.stringify(document(functionStatements(arns, functionName, args.statements(arns), args.vpc !== undefined)));
+            return JSON.stringify(document(functionStatements(arns, logGroupName, args.statements(arns), args.vpc !== undefined)));
         }),
     }, opts());
 

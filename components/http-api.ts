@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Names } from "./names";
 import { Tags } from "./tags";
 
 export const CUSTOMER_ROUTES = ["/customers/{customerId}", "/customers/{customerId}/{proxy+}"] as const;
@@ -32,6 +33,8 @@ export interface ApiArgs {
     logicalName: string;
     /** Physical name of the API. */
     name: string;
+    /** Where the access log group's name comes from. */
+    names: Names;
     /** The function and the alias the API invokes. */
     functionName: pulumi.Input<string>;
     alias: aws.lambda.Alias;
@@ -66,7 +69,7 @@ function invokePermission(args: ApiArgs, executionArn: pulumi.Output<string>, op
 
 function accessLogs(args: ApiArgs): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(`${args.logicalName}-access-logs`, {
-        name: `/aws/apigateway/${args.name}`,
+        name: args.names.accessLogGroup(args.name),
         retentionInDays: args.logRetentionDays,
         tags: args.tags,
     }, { parent: args.parent, dependsOn: args.dependsOn ?? [] });

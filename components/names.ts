@@ -1,26 +1,44 @@
 /**
- * Deterministic physical names. Every name is known at program time, so the ARNs built from them are known
- * during `pulumi preview` and the policy pack can read IAM documents on a pull request, not only after deploy.
+ * Deterministic physical names: every physical name of the stack is made here. Every name is known at program
+ * time, so the ARNs built from them are known during `pulumi preview` and the policy pack can read IAM documents on
+ * a pull request, not only after deploy; and every name is checked against AWS's limit for its kind before anything
+ * is registered ({@link nameProblems}).
  *
- * Pure: no Pulumi, no AWS. Config validation uses {@link nameLimitProblems} to reject a stack whose names would
- * not fit AWS's length limits before anything is registered.
+ * Pure: no Pulumi, no AWS.
  */
 
-/** The kinds of function a cell can have; each is also the suffix of the function's (and its role's) name. */
-export const CELL_FUNCTION_KINDS = [
-    "api",
-    "queue-worker",
-    "notifier",
-    "ingest",
-    "scheduled",
-    "table-stream",
-    "kinesis-stream",
-    "failure-handler",
-] as const;
-export type CellFunctionKind = (typeof CELL_FUNCTION_KINDS)[number];
+/** AWS's limits on the names of each kind of resource the stack names itself. */
+export const NAME_LIMITS = {
+    /** A function's execution role has the function's name (IAM and Lambda are separate namespaces). */
+    function: { max: 64, what: "Lambda function and IAM role names" },
+    role: { max: 64, what: "IAM role names" },
+    managedPolicy: { max: 128, what: "IAM policy names" },
+    queue: { max: 80, what: "SQS queue names" },
+    bucket: { max: 63, what: "S3 bucket names" },
+    eventRule: { max: 64, what: "EventBridge rule names" },
+    topic: { max: 256, what: "SNS topic names" },
+    kinesisStream: { max: 128, what: "Kinesis stream names" },
+    table: { max: 255, what: "DynamoDB table names" },
+    logGroup: { max: 512, what: "CloudWatch Logs log group names" },
+    alarm: { max: 255, what: "CloudWatch alarm names" },
+    dashboard: { max: 255, what: "CloudWatch dashboard names" },
+    api: { max: 128, what: "API Gateway API names" },
+    parameter: { max: 1011, what: "SSM parameter names" },
+} as const;
 
-/** The alias callers invoke (it points at the published version; provisioned concurrency lives on it). */
-export const LIVE_ALIAS_NAME = "live";
+export type NameKind = keyof typeof NAME_LIMITS;
+
+/** A physical name with the kind of resource it names (which decides its limit). */
+export interface PhysicalName {
+    kind: NameKind;
+    name: string;
+}
+
+/** Stands for the account id in names that hold it, where it is known only at deploy time (always 12 digits). */
+export const ACCOUNT_ID_PLACEHOLDER = "123456789012";
+
+/** The name of the inline policy each function's role carries (names are per role, not global). */
+export const FUNCTION_POLICY_NAME = "least-privilege";
 
 export class Names {
     /** `<project>-<stack>`, the prefix of every physical name of the stack. */
@@ -35,8 +53,13 @@ export class Names {
         return `${this.prefix}-${cellId}`;
     }
 
-    /** A cell function's name; its execution role has the same name (IAM and Lambda are separate namespaces). */
-    cellFunction(cellId: string, kind: CellFunctionKind): string {
+    /** A resource of one cell, named `<prefix>-<cellId>-<suffix>`: what an event source names its resources with. */
+    cellResource(kind: NameKind, cellId: string, suffix: string): PhysicalName {
+        return { kind, name: `${this.cell(cellId)}-${suffix}` };
+    }
+
+    /** A cell function's name (`kind` is the function's kind, e.g. `api`); its execution role has the same name. */
+    cellFunction(cellId: string, kind: string): string {
         return `${this.cell(cellId)}-${kind}`;
     }
 
@@ -53,17 +76,14 @@ export class Names {
         return `${this.cell(cellId)}-failures-last-resort`;
     }
 
-    /** `.fifo` is appended by the caller for FIFO queues (AWS requires the suffix). */
-    sourceQueue(cellId: string, fifo: boolean): string {
-        return `${this.cell(cellId)}-queue${fifo ? ".fifo" : ""}`;
+    /** The SNS topic that feeds the failure queue (destination `topic`). */
+    failureTopic(cellId: string): string {
+        return `${this.cell(cellId)}-failure-events`;
     }
 
-    sourceQueueDlq(cellId: string, fifo: boolean): string {
-        return `${this.cell(cellId)}-queue-dlq${fifo ? ".fifo" : ""}`;
-    }
-
-    topic(cellId: string): string {
-        return `${this.cell(cellId)}-events`;
+    /** The default-bus rule that routes the cell's failure records into the failure queue (destination `bus`). */
+    failureRule(cellId: string): string {
+        return `${this.cell(cellId)}-failure-records`;
     }
 
     /** S3 names are global: the account id makes them unique per account. */
@@ -71,32 +91,45 @@ export class Names {
         return `${this.cell(cellId)}-${accountId}`;
     }
 
-    scheduleRule(cellId: string): string {
-        return `${this.cell(cellId)}-daily`;
-    }
-
-    kinesisStream(cellId: string): string {
-        return `${this.cell(cellId)}-stream`;
-    }
-
     dashboard(cellId: string): string {
-        return `${this.cell(cellId)}`;
+        return this.cell(cellId);
     }
 
     alarm(cellId: string, what: string): string {
         return `${this.cell(cellId)}-${what}`;
     }
 
+    /** The cell's own HTTP API (redirect mode). */
+    cellApi(cellId: string): string {
+        return `${this.cell(cellId)}-api`;
+    }
+
+    /** The log group Lambda writes a function's logs to. */
     logGroup(functionName: string): string {
         return `/aws/lambda/${functionName}`;
+    }
+
+    /** The log group an API's stage writes its access logs to. */
+    accessLogGroup(apiName: string): string {
+        return `/aws/apigateway/${apiName}`;
     }
 
     routerFunction(): string {
         return `${this.prefix}-router`;
     }
 
+    /** The k-th managed policy of the router's invoke grants (components/router-grants.ts). */
+    routerInvokePolicy(k: number): string {
+        return `${this.routerFunction()}-invoke-cells-${k}`;
+    }
+
     api(): string {
         return `${this.prefix}-api`;
+    }
+
+    /** The account-wide role REST APIs write access logs through. */
+    apiGatewayLogsRole(): string {
+        return `${this.prefix}-apigateway-logs`;
     }
 
     /** The SSM parameter that records that a deployment wave has rolled out (see components/cellular.ts). */
@@ -105,24 +138,22 @@ export class Names {
     }
 }
 
-/** AWS's name limits for the names above (the longest of each family is checked). */
-const LIMITS: ReadonlyArray<{ what: string; max: number; name: (n: Names, cellId: string) => string }> = [
-    { what: "Lambda function and IAM role names", max: 64, name: (n, c) => n.cellFunction(c, "failure-handler") },
-    { what: "EventBridge rule names", max: 64, name: (n, c) => n.scheduleRule(c) },
-    // 12 digits stand for the account id, known only at deploy time.
-    { what: "S3 bucket names", max: 63, name: (n, c) => n.bucket(c, "123456789012") },
-    { what: "SQS queue names", max: 80, name: (n, c) => n.lastResortQueue(c) },
-];
-
-/** Problems with the names a cell would get, or [] when they all fit. */
-export function nameLimitProblems(names: Names, cellId: string): string[] {
+/**
+ * Problems with names that would not fit AWS's limits, or [] when they all fit. One problem per kind of name (the
+ * longest name of the kind decides); `owner` says whose names they are (`cell "cell-a"`, `the router`).
+ */
+export function nameProblems(names: Names, owned: ReadonlyArray<{ owner: string; name: PhysicalName }>): string[] {
+    const longest = new Map<NameKind, { owner: string; name: PhysicalName }>();
+    for (const entry of owned) {
+        const current = longest.get(entry.name.kind);
+        if (current === undefined || entry.name.name.length > current.name.name.length) longest.set(entry.name.kind, entry);
+    }
     const problems: string[] = [];
-    for (const limit of LIMITS) {
-        const name = limit.name(names, cellId);
-        if (name.length > limit.max) {
-            problems.push(`${limit.what} are limited to ${limit.max} characters, but cell ${JSON.stringify(cellId)} ` +
-                `of stack ${JSON.stringify(names.stack)} would get ${JSON.stringify(name)} (${name.length}); ` +
-                `use a shorter stack name or cell id`);
+    for (const [kind, { owner, name }] of longest) {
+        const limit = NAME_LIMITS[kind];
+        if (name.name.length > limit.max) {
+            problems.push(`${limit.what} are limited to ${limit.max} characters, but ${owner} of stack ${JSON.stringify(names.stack)} ` +
+                `would get ${JSON.stringify(name.name)} (${name.name.length}); use a shorter stack name or cell id`);
         }
     }
     return problems;

@@ -6,22 +6,22 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LIVE_ALIAS } from "../handlers/lib/identifiers";
 import { buildRoutingTable } from "../handlers/lib/routing";
 import { ROUTING_TABLE_FILE, RoutingTable } from "../handlers/lib/routing-table";
 import { Arns, AwsContext } from "./arns";
 import { codeArchive } from "./bundle";
 import { Cell } from "./cell";
-import { CellularConfig } from "./config";
+import type { StackSettings } from "./config/stack-settings";
 import { createApi } from "./http-api";
-import { createLambda, LambdaResources, LIVE_ALIAS } from "./function";
-import { invokeDocument, shardInvokeGrants } from "./router-grants";
+import { createLambda, LambdaResources } from "./function";
+import { cellAliasArn, invokeDocument, invokeGrantShards } from "./router-grants";
 import { sharedTags, Tags } from "./tags";
-
-export const ROUTER_TYPE = "cellular:index:CellRouter";
+import { ROUTER_TYPE } from "./type-tokens";
 
 export interface CellRouterArgs {
     /** The stack's settings (router mode, API kind, throttling, pins, names, tags). */
-    stack: CellularConfig;
+    settings: StackSettings;
     /** The cells, in their configured order (the order is part of the hash scheme). */
     cells: Cell[];
     /** Account, region and partition, to build the invoke grants as documents known at preview. */
@@ -38,14 +38,15 @@ export class CellRouter extends pulumi.ComponentResource {
 
     constructor(name: string, args: CellRouterArgs, opts: pulumi.ComponentResourceOptions = {}) {
         super(ROUTER_TYPE, name, {}, opts);
-        const { stack, cells } = args;
-        this.tags = sharedTags(stack);
-        const router = stack.router;
-        const functionName = stack.names.routerFunction();
+        const { settings, cells } = args;
+        this.tags = sharedTags(settings);
+        const router = settings.router;
+        const functionName = settings.names.routerFunction();
 
         this.fn = createLambda({
             logicalName: `${name}`,
             functionName,
+            names: settings.names,
             handler: "router",
             code: this.code(args),
             settings: router,
@@ -73,11 +74,12 @@ export class CellRouter extends pulumi.ComponentResource {
                 provisionedConcurrentExecutions: router.provisionedConcurrency,
             }, { parent: this });
         }
-        if (router.api === "rest") this.createRestLoggingRole(name, stack);
+        if (router.api === "rest") this.createRestLoggingRole(name, settings);
         const api = createApi({
             kind: router.api,
             logicalName: name,
-            name: stack.names.api(),
+            name: settings.names.api(),
+            names: settings.names,
             functionName: this.fn.fn.name,
             alias: this.alias,
             throttle: router.throttle,
@@ -91,12 +93,12 @@ export class CellRouter extends pulumi.ComponentResource {
 
     /** The router bundle plus its routing table; in redirect mode the cells' endpoints are outputs. */
     private code(args: CellRouterArgs): pulumi.Input<pulumi.asset.Archive> {
-        const { stack, cells } = args;
-        const pinned = stack.router.pinned;
-        if (stack.router.mode === "invoke") {
+        const { settings, cells } = args;
+        const pinned = settings.router.pinned;
+        if (settings.router.mode === "invoke") {
             const table = buildRoutingTable({
                 mode: "invoke",
-                cells: cells.map(c => ({ id: c.cellId, state: c.cell.state, functionName: c.invokeName })),
+                cells: cells.map(c => ({ id: c.cellId, state: c.settings.state, functionName: c.invokeName })),
                 pinned,
             });
             return codeArchive("router", { [ROUTING_TABLE_FILE]: JSON.stringify(table) });
@@ -104,7 +106,7 @@ export class CellRouter extends pulumi.ComponentResource {
         return pulumi.all(cells.map(c => c.endpoint!)).apply(endpoints => {
             const table: RoutingTable = buildRoutingTable({
                 mode: "redirect",
-                cells: cells.map((c, i) => ({ id: c.cellId, state: c.cell.state, endpoint: endpoints[i]! })),
+                cells: cells.map((c, i) => ({ id: c.cellId, state: c.settings.state, endpoint: endpoints[i]! })),
                 pinned,
             });
             return codeArchive("router", { [ROUTING_TABLE_FILE]: JSON.stringify(table) });
@@ -113,24 +115,15 @@ export class CellRouter extends pulumi.ComponentResource {
 
     /** Managed policies naming each cell's `live` alias, split to stay within IAM's size limits. */
     private createInvokeGrants(name: string, args: CellRouterArgs): pulumi.Resource[] {
-        const { stack, cells } = args;
-        // Shard with the exact ARN lengths: the region is config and the account id always has 12 digits.
-        const sizing = new Arns({ partition: "aws", region: stack.region, accountId: "123456789012" });
-        const shards = shardInvokeGrants(cells.map(c => sizing.functionAlias(c.api.functionName, LIVE_ALIAS)));
-        const cellsOf: Cell[][] = [];
-        let next = 0;
-        for (const shard of shards) {
-            cellsOf.push(cells.slice(next, next + shard.length));
-            next += shard.length;
-        }
+        const { settings, cells } = args;
         const attachments: pulumi.Resource[] = [];
-        cellsOf.forEach((group, k) => {
+        invokeGrantShards(settings.names, settings.region, cells, c => c.cellId).forEach((group, k) => {
             const policy = new aws.iam.Policy(`${name}-invoke-cells-${k}`, {
-                name: `${stack.names.routerFunction()}-invoke-cells-${k}`,
+                name: settings.names.routerInvokePolicy(k),
                 description: `The router may invoke cells ${group[0]!.cellId} to ${group[group.length - 1]!.cellId}`,
                 policy: args.context.apply(ctx => {
                     const arns = new Arns(ctx);
-                    return JSON.stringify(invokeDocument(group.map(c => arns.functionAlias(c.api.functionName, LIVE_ALIAS))));
+                    return JSON.stringify(invokeDocument(group.map(c => cellAliasArn(arns, settings.names, c.cellId))));
                 }),
                 tags: this.tags,
             }, { parent: this });
@@ -144,9 +137,9 @@ export class CellRouter extends pulumi.ComponentResource {
     }
 
     /** REST APIs write access logs through an account-wide role; HTTP APIs need none. */
-    private createRestLoggingRole(name: string, stack: CellularConfig): void {
+    private createRestLoggingRole(name: string, settings: StackSettings): void {
         const role = new aws.iam.Role(`${name}-apigateway-logs`, {
-            name: `${stack.names.prefix}-apigateway-logs`,
+            name: settings.names.apiGatewayLogsRole(),
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],

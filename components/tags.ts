@@ -1,14 +1,15 @@
 /** The cost tags: `cell` (the cell id or `shared`), `cost-center`, `environment`, plus any from `cellular:tags`. */
-import { CellularConfig, SHARED_CELL_TAG } from "./config";
+import type { StackSettings } from "./config/stack-settings";
+import { SHARED_CELL_TAG } from "./config/tags";
 
 export type Tags = Record<string, string>;
 
-export function cellTags(config: CellularConfig, cellId: string): Tags {
-    return { ...config.tags, cell: cellId };
+export function cellTags(settings: StackSettings, cellId: string): Tags {
+    return { ...settings.tags, cell: cellId };
 }
 
-export function sharedTags(config: CellularConfig): Tags {
-    return { ...config.tags, cell: SHARED_CELL_TAG };
+export function sharedTags(settings: StackSettings): Tags {
+    return { ...settings.tags, cell: SHARED_CELL_TAG };
 }
 
 /** Adds the `memory-justification` tag the policy pack accepts for memory above one vCPU. */

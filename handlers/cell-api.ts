@@ -15,10 +15,9 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, Update
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
-import { CUSTOMER_ID_RULE, isValidCustomerId } from "./lib/routing";
+import { CUSTOMER_ID_RULE, ITEM_ID_RULE, isValidCustomerId, isValidItemId } from "./lib/identifiers";
 import { ENV, ITEM_PREFIX, keys } from "./lib/table";
 
-export const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /** Largest accepted PUT body, in bytes (after base64 decoding). */
 export const MAX_BODY_BYTES = 64 * 1024;
 export const LIST_LIMIT = { default: 25, max: 100 } as const;
@@ -28,7 +27,7 @@ export const MESSAGES = {
     itemNotFound: "item not found",
     methodNotAllowed: "method not allowed",
     badCustomerId: `invalid customer id: ${CUSTOMER_ID_RULE}`,
-    badItemId: "invalid item id: item ids are 1-128 letters, digits, _ . - and start with a letter or digit",
+    badItemId: `invalid item id: ${ITEM_ID_RULE}`,
     badLimit: `limit must be an integer from 1 to ${LIST_LIMIT.max}`,
     badNext: "invalid next token",
     badIfMatch: "If-Match must be an item version in quotes, such as \"3\", or *",
@@ -104,7 +103,7 @@ export function decodeNextToken(token: string): string | undefined {
     if (!/^[A-Za-z0-9_-]{1,200}$/.test(token)) return undefined;
     const itemId = Buffer.from(token, "base64url").toString("utf8");
     // Canonical encodings only, so one cursor has one spelling.
-    if (!ITEM_ID.test(itemId) || encodeNextToken(itemId) !== token) return undefined;
+    if (!isValidItemId(itemId) || encodeNextToken(itemId) !== token) return undefined;
     return itemId;
 }
 
@@ -251,7 +250,7 @@ export function createCellApi({ cellId, tableName, client, logger }: CellApiOpti
         const allowed = itemId === undefined ? ["GET"] : ["DELETE", "GET", "PUT"];
         if (!allowed.includes(method)) return errorResponse(405, MESSAGES.methodNotAllowed, { allow: allowed.join(", ") });
         if (!isValidCustomerId(customerId)) return errorResponse(400, MESSAGES.badCustomerId);
-        if (itemId !== undefined && !ITEM_ID.test(itemId)) return errorResponse(400, MESSAGES.badItemId);
+        if (itemId !== undefined && !isValidItemId(itemId)) return errorResponse(400, MESSAGES.badItemId);
         logger.appendKeys({ customerId, ...(itemId === undefined ? {} : { itemId }) });
         if (cellId === undefined || tableName === undefined) throw new Error(`${ENV.cellId} and ${ENV.tableName} must be set`);
         if (itemId === undefined) return listItems(customerId, request);

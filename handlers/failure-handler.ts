@@ -41,6 +41,7 @@ import { METRICS_NAMESPACE, hasS3EndpointOverride, optionalEnv, requireEnv } fro
 import { ParsedFailure, isSuccessRecord, parseDestinationRecord, parseFailureMessage } from "./lib/failure-record";
 import { isConditionalCheckFailed } from "./lib/idempotency";
 import { ENV, keys } from "./lib/table";
+import { failureKey } from "./lib/bucket-layout";
 
 const SERVICE = "failure-handler";
 /** DynamoDB items are at most 400 KB; this leaves room for the parsed fields. */
@@ -67,7 +68,7 @@ async function bodyFields(body: string, messageId: string, at: string): Promise<
     const bytes = Buffer.byteLength(body, "utf8");
     if (bytes <= MAX_INLINE_BODY_BYTES) return { body };
     if (bucketName !== undefined) {
-        const key = `failures/${at.slice(0, 10)}/${messageId}.json`;
+        const key = failureKey(at.slice(0, 10), messageId);
         await s3.send(new PutObjectCommand({ Bucket: bucketName, Key: key, Body: body, ContentType: "application/json" }));
         return { bodyLocation: `s3://${bucketName}/${key}`, bodyBytes: bytes };
     }

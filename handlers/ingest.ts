@@ -34,6 +34,7 @@ import { expiresAt } from "./lib/idempotency";
 import { IngestFormat, IngestRow, RowError, formatOf, parseObject } from "./lib/ingest-rows";
 import { ENV, keys } from "./lib/table";
 import { TimeBudget } from "./lib/time-budget";
+import { OWN_PREFIXES, errorReportKey } from "./lib/bucket-layout";
 
 const SERVICE = "ingest";
 const BATCH_SIZE = 25;
@@ -49,7 +50,6 @@ const MAX_REPORTED_ERRORS = 1_000;
 /** Errors listed in the log line. */
 const MAX_LOGGED_ERRORS = 50;
 /** Prefixes this function (and the scheduled job, failure handler) write to; never ingested. */
-const OWN_PREFIXES = ["errors/", "summaries/", "failures/"];
 
 const cellId = requireEnv(ENV.cellId);
 const tableName = requireEnv(ENV.tableName);
@@ -163,7 +163,7 @@ async function writeBatch(batch: IngestRow[], location: string, budget: TimeBudg
 async function writeReport(bucket: string, key: string, report: Record<string, unknown>): Promise<void> {
     await s3.send(new PutObjectCommand({
         Bucket: bucket,
-        Key: `errors/${key}.json`,
+        Key: errorReportKey(key),
         Body: JSON.stringify(report, null, 2),
         ContentType: "application/json",
     }));

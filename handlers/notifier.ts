@@ -18,9 +18,10 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, SNSEvent, SNSEventRecord } from "aws-lambda";
 import { METRICS_NAMESPACE, requireEnv } from "./lib/events-env";
-import { CUSTOMER_ID_PATTERN, InvalidRecordError, idProblem, isJsonObject, parseJson } from "./lib/events-items";
+import { InvalidRecordError, idProblem, isJsonObject, parseJson } from "./lib/events-items";
 import { isConditionalCheckFailed } from "./lib/idempotency";
 import { ENV, keys } from "./lib/table";
+import { CUSTOMER_ID } from "./lib/identifiers";
 
 const SERVICE = "notifier";
 const TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -48,7 +49,7 @@ function parseNotification(text: string): Notification {
     const value = parseJson(text, "the SNS message");
     if (!isJsonObject(value)) throw new InvalidRecordError(["the SNS message must be a JSON object"]);
     const problems: string[] = [];
-    const customer = idProblem(value.customerId, "customerId", CUSTOMER_ID_PATTERN);
+    const customer = idProblem(value.customerId, "customerId", CUSTOMER_ID);
     if (customer) problems.push(customer);
     const type = idProblem(value.type, "type", TYPE_PATTERN);
     if (type) problems.push(type);

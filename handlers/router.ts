@@ -13,7 +13,8 @@ import type { TooManyRequestsException } from "@aws-sdk/client-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
-import { CompiledRoutingTable, CUSTOMER_ID_RULE, isCompiledRoutingTable, isValidCustomerId, RoutingTableError, routeCustomer } from "./lib/routing";
+import { CUSTOMER_ID_RULE, isValidCustomerId } from "./lib/identifiers";
+import { CompiledRoutingTable, isCompiledRoutingTable, RoutingTableError, routeCustomer } from "./lib/routing";
 import type { RoutedCell, RoutingTable } from "./lib/routing-table";
 import { ROUTING_TABLE_FILE } from "./lib/routing-table";
 

@@ -23,6 +23,7 @@ import type { Context, ScheduledEvent } from "aws-lambda";
 import { METRICS_NAMESPACE, hasS3EndpointOverride, optionalEnv, requireEnv } from "./lib/events-env";
 import { ENV } from "./lib/table";
 import { TimeBudget } from "./lib/time-budget";
+import { summaryKey } from "./lib/bucket-layout";
 
 const SERVICE = "scheduled";
 
@@ -98,7 +99,7 @@ export const handler = async (event: ScheduledEvent, context: Context): Promise<
         } else {
             await s3.send(new PutObjectCommand({
                 Bucket: bucketName,
-                Key: `summaries/${summary.date}.json`,
+                Key: summaryKey(summary.date),
                 Body: JSON.stringify(summary, null, 2),
                 ContentType: "application/json",
             }));

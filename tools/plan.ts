@@ -15,7 +15,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as pulumiModule from "@pulumi/pulumi";
-import { isConfigError, loadConfig } from "../components/config";
+import { isConfigError, loadSettings } from "../components/config";
 import { mandatory, PolicyPack, PolicyPackError, AnalysisResult } from "./lib/analyzer";
 import { capture, Capture, ProgramError } from "./lib/capture";
 import { PolicyConfigError, readPolicyPackConfigFile } from "./lib/policy-config";
@@ -101,7 +101,7 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
 /** Validates the stack's config (throws ConfigError) and runs the program under mocks. */
 export async function planStack(stackConfig: StackConfig, mode: "preview" | "update", dir = ROOT): Promise<Capture> {
     // Fail on bad settings before the program (and the engine) sees anything; the program validates again.
-    loadConfig(stackConfig.config, stackConfig);
+    loadSettings(stackConfig.config, stackConfig);
     return runProgram(stackConfig, mode, dir);
 }
 
@@ -181,7 +181,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         // A bad policy config file is reported before anything runs.
         const given = options.policyPackConfig === undefined ? {} : readPolicyPackConfigFile(options.policyPackConfig);
         const stackConfig = options.program ? foreignStackConfig(options.dir, options.stack) : readStackConfig(options.dir, options.stack);
-        if (!options.program) loadConfig(stackConfig.config, stackConfig);
+        if (!options.program) loadSettings(stackConfig.config, stackConfig);
         // The pack starts (seconds: ts-node type-checks it) while the program runs.
         const starting = options.policies ? startPolicies(stackConfig, options.mode) : undefined;
         // Handled when awaited below; marked now so that a failed start is not taken for the program's failure.

@@ -1,15 +1,17 @@
 /**
  * Which cell serves a customer: `npm run route -- --stack dev <customerId> [--json]`.
  *
- * Reads the stack's config as `pulumi up` does (readStackConfig + loadConfig), builds the routing table with the
+ * Reads the stack's config as `pulumi up` does (readStackConfig + loadSettings), builds the routing table with the
  * same function the program uses (buildRoutingTable, cells in configured order) and asks the router's own
  * decision function. Prints the cell, its state, whether the customer is pinned or hashed and, in invoke mode,
  * the function the router invokes. Exit codes: 0 found; 2 bad arguments, bad customer id or unknown stack;
  * 1 invalid stack configuration.
  */
 import * as path from "path";
-import { isConfigError, loadConfig } from "../components/config";
-import { buildRoutingTable, CELL_API_ALIAS, cellIndexFor, CUSTOMER_ID_RULE, isValidCustomerId, routeCustomer } from "../handlers/lib/routing";
+import { isConfigError, loadSettings } from "../components/config";
+import { API_FUNCTION } from "../components/cell-inventory";
+import { CUSTOMER_ID_RULE, LIVE_ALIAS, isValidCustomerId } from "../handlers/lib/identifiers";
+import { buildRoutingTable, cellIndexFor, routeCustomer } from "../handlers/lib/routing";
 import { readStackConfig, StackConfigError } from "./lib/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -44,26 +46,26 @@ export class RouteUsageError extends Error {
 export function routeOnStack(dir: string, stack: string, customerId: string): RouteAnswer {
     if (!isValidCustomerId(customerId)) throw new RouteUsageError(`invalid customer id ${JSON.stringify(customerId)}: ${CUSTOMER_ID_RULE}`);
     const stackConfig = readStackConfig(dir, stack);
-    const config = loadConfig(stackConfig.config, { project: stackConfig.project, stack: stackConfig.stack });
-    const functionNameOf = (cellId: string) => `${config.names.cellFunction(cellId, "api")}:${CELL_API_ALIAS}`;
+    const settings = loadSettings(stackConfig.config, { project: stackConfig.project, stack: stackConfig.stack });
+    const functionNameOf = (cellId: string) => `${settings.names.cellFunction(cellId, API_FUNCTION.kind)}:${LIVE_ALIAS}`;
     // The decision depends only on the cell order, states and pins. In redirect mode the program fills in each
     // cell's endpoint, an output known after deployment, so the table here carries the function names instead.
     const table = buildRoutingTable({
         mode: "invoke",
-        cells: config.cells.map(c => ({ id: c.id, state: c.state, functionName: functionNameOf(c.id) })),
-        pinned: config.router.pinned,
+        cells: settings.cells.map(c => ({ id: c.id, state: c.state, functionName: functionNameOf(c.id) })),
+        pinned: settings.router.pinned,
     });
     const decision = routeCustomer(table, customerId);
     return {
-        project: config.project,
-        stack: config.stack,
+        project: settings.project,
+        stack: settings.stack,
         customerId,
-        mode: config.router.mode,
+        mode: settings.router.mode,
         cell: { id: decision.cell.id, index: decision.index, state: decision.cell.state },
         reason: decision.reason,
         hashCell: table.cells[cellIndexFor(customerId, table.cells.length)]!.id,
         cellCount: table.cells.length,
-        ...(config.router.mode === "invoke" ? { functionName: decision.cell.functionName! } : {}),
+        ...(settings.router.mode === "invoke" ? { functionName: decision.cell.functionName! } : {}),
     };
 }
 

@@ -1,14 +1,11 @@
 /**
  * Validation of the customer items that event handlers write (queue-worker messages, ingest rows). Pure.
  *
- * An item input is `{ customerId, itemId, data? }`: ids follow the router's customer-id rule (letters, digits,
- * `_`, `.`, `-`, first character a letter or digit; customer ids up to 64 characters, item ids up to 128), `data`
- * is a JSON object stored as the item's `data` map.
+ * An item input is `{ customerId, itemId, data? }`: ids follow the rules of lib/identifiers.ts, `data` is a JSON
+ * object stored as the item's `data` map.
  */
 
-/** Same rule as the router's customer ids (components/config.ts `CUSTOMER_ID`). */
-export const CUSTOMER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-export const ITEM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+import { CUSTOMER_ID, ITEM_ID } from "./identifiers";
 
 /** A record that can never succeed as it is (bad JSON, missing or invalid fields): retrying it will not help. */
 export class InvalidRecordError extends Error {
@@ -50,9 +47,9 @@ export function idProblem(value: unknown, field: string, pattern: RegExp): strin
 /** Collects every problem of an item input; empty when it is valid. */
 export function itemProblems(value: JsonObject): string[] {
     const problems: string[] = [];
-    const customer = idProblem(value.customerId, "customerId", CUSTOMER_ID_PATTERN);
+    const customer = idProblem(value.customerId, "customerId", CUSTOMER_ID);
     if (customer) problems.push(customer);
-    const item = idProblem(value.itemId, "itemId", ITEM_ID_PATTERN);
+    const item = idProblem(value.itemId, "itemId", ITEM_ID);
     if (item) problems.push(item);
     if (value.data !== undefined && !isJsonObject(value.data)) problems.push("data must be a JSON object");
     return problems;

@@ -19,7 +19,8 @@
  */
 import type { DynamoDBRecord, KinesisStreamRecord } from "aws-lambda";
 import { ITEM_PREFIX } from "./table";
-import { CUSTOMER_ID_PATTERN, ITEM_ID_PATTERN, InvalidRecordError, describeValue, idProblem, isJsonObject, parseJson } from "./events-items";
+import { InvalidRecordError, describeValue, idProblem, isJsonObject, parseJson } from "./events-items";
+import { CUSTOMER_ID, ITEM_ID } from "./identifiers";
 
 export type StreamSource = "dynamodb" | "kinesis";
 
@@ -83,9 +84,9 @@ export function fromKinesisRecord(record: KinesisStreamRecord): ItemChange {
     const value = parseJson(text, "the record data");
     if (!isJsonObject(value)) throw new InvalidRecordError([`the record data must be a JSON object, got ${describeValue(value)}`]);
     const problems: string[] = [];
-    const customer = idProblem(value.customerId, "customerId", CUSTOMER_ID_PATTERN);
+    const customer = idProblem(value.customerId, "customerId", CUSTOMER_ID);
     if (customer) problems.push(customer);
-    const item = idProblem(value.itemId, "itemId", ITEM_ID_PATTERN);
+    const item = idProblem(value.itemId, "itemId", ITEM_ID);
     if (item) problems.push(item);
     const action = value.action;
     const delta = typeof action === "string" && Object.hasOwn(KINESIS_ACTIONS, action) ? KINESIS_ACTIONS[action] : undefined;

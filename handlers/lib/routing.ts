@@ -21,22 +21,8 @@
  *   the router.
  */
 import * as crypto from "node:crypto";
+import { CUSTOMER_ID_RULE, isValidCustomerId } from "./identifiers";
 import type { CellState, RoutedCell, RoutingMode, RoutingTable } from "./routing-table";
-
-// ---------------------------------------------------------------------------------------------------------------
-// Customer ids
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Customer ids the router accepts (the partition key). Identical to the rule in components/config.ts. */
-export const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-export const CUSTOMER_ID_RULE = "customer ids are 1-64 letters, digits, _ . - and start with a letter or digit";
-
-export function isValidCustomerId(value: unknown): value is string {
-    return typeof value === "string" && CUSTOMER_ID.test(value);
-}
-
-/** The alias of a cell's API function that the router invokes (`<project>-<stack>-<cellId>-api:live`). */
-export const CELL_API_ALIAS = "live";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Hashing
@@ -232,7 +218,7 @@ export function parseRoutingTable(value: unknown): RoutingTable {
         add("pinned", value.pinned, "expected a map of customer ids to cell ids ({} for none)");
     } else {
         for (const [customer, cellId] of Object.entries(value.pinned)) {
-            if (!CUSTOMER_ID.test(customer)) {
+            if (!isValidCustomerId(customer)) {
                 add("pinned", customer, CUSTOMER_ID_RULE);
             } else if (typeof cellId !== "string" || !firstIndex.has(cellId)) {
                 const known = [...firstIndex.keys()];

@@ -1,23 +1,22 @@
 import { strict as assert } from "assert";
-import { CELL_TYPE as PROGRAM_CELL_TYPE } from "../../components/cell";
-import { VISIBILITY_MULTIPLIER as PROGRAM_VISIBILITY_MULTIPLIER } from "../../components/event-sources";
-import { DEFAULTS, LIMITS, loadConfig, REQUIRED_TAGS as PROGRAM_REQUIRED_TAGS, SHARED_CELL_TAG } from "../../components/config";
+import { DEFAULTS, LIMITS, loadSettings, REQUIRED_TAGS as PROGRAM_REQUIRED_TAGS, SHARED_CELL_TAG } from "../../components/config";
+import { VISIBILITY_MULTIPLIER as PROGRAM_VISIBILITY_MULTIPLIER } from "../../components/queues";
 import { cellTags, sharedTags, withJustification } from "../../components/tags";
-import { CELL_TYPE as PLAN_CELL_TYPE } from "../../tools/lib/summary";
+import { CELL_ID_OUTPUT, CELL_TYPE as PROGRAM_CELL_TYPE } from "../../components/type-tokens";
 import * as facts from "../../policies/lib/facts";
-import { stackConfig } from "../lib/stack";
+import { stackConfig } from "../fixtures/stack";
 
 /** The pack repeats the program's facts on purpose (it imports nothing from the program): both sides agree. */
 describe("facts the policy pack shares with the program", () => {
     it("names the cell component's type token as the program registers it", () => {
         assert.equal(facts.CELL_TYPE, PROGRAM_CELL_TYPE);
-        assert.equal(facts.CELL_TYPE, PLAN_CELL_TYPE);
+        assert.equal(facts.CELL_ID_OUTPUT, CELL_ID_OUTPUT);
     });
 
     it("requires the tags the program puts on every resource, with the program's shared cell value", () => {
         assert.deepEqual(facts.REQUIRED_TAGS, PROGRAM_REQUIRED_TAGS);
         assert.equal(facts.SHARED_CELL_VALUE, SHARED_CELL_TAG);
-        const config = loadConfig(stackConfig("dev"), { project: "cellular", stack: "dev" });
+        const config = loadSettings(stackConfig("dev"), { project: "cellular", stack: "dev" });
         assert.deepEqual(Object.keys(cellTags(config, "cell-a")).sort(), [...facts.REQUIRED_TAGS].sort());
         assert.equal(cellTags(config, "cell-a")[facts.CELL_TAG], "cell-a");
         assert.equal(sharedTags(config)[facts.CELL_TAG], facts.SHARED_CELL_VALUE);

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { shippedStack } from "../lib/stack";
+import { shippedStack } from "../fixtures/stack";
 import { MODES, line, policyPack } from "./lib/harness";
 
 describe("the shipped stacks under the policy pack", () => {

@@ -2,9 +2,8 @@
  * Turns a capture into the plan's report: resources grouped by cell (through `parent`, up to the
  * `cellular:index:Cell` component), counts per cell and in total, and the key settings of each resource.
  */
+import { CELL_ID_OUTPUT, CELL_TYPE } from "../../components/type-tokens";
 import { ancestor, Capture, CapturedResource, UNKNOWN, indexByUrn } from "./capture";
-
-export const CELL_TYPE = "cellular:index:Cell";
 
 export interface PlannedResource {
     type: string;
@@ -179,7 +178,8 @@ export function summarise(capture: Capture): PlanSummary {
     // Cells first, in registration order; shared resources last.
     for (const r of capture.resources) {
         if (r.type === CELL_TYPE) {
-            const id = typeof r.outputs.cellId === "string" ? r.outputs.cellId : r.name;
+            const cellId = r.outputs[CELL_ID_OUTPUT];
+            const id = typeof cellId === "string" ? cellId : r.name;
             const wave = typeof r.outputs.wave === "number" ? r.outputs.wave : undefined;
             const state = typeof r.outputs.state === "string" ? r.outputs.state : undefined;
             groups.set(r.urn, { id, ...(wave === undefined ? {} : { wave }), ...(state === undefined ? {} : { state }), resources: [] });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { countByType, edit, ProgramError, runStack, shippedStack, Stack, stackConfig } from "./lib/stack";
+import { countByType, edit, ProgramError, runStack, shippedStack, Stack, stackConfig } from "./fixtures/stack";
 
 /** What every function brings: its role, its inline policy, its log group and itself. */
 const PER_FUNCTION = 4;

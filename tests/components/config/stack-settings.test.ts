@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { ConfigError, DEFAULTS, loadConfig, LIMITS } from "../components/config";
-import { edit, Json, Raw, ROOT, stackConfig } from "./lib/stack";
-import { readStackConfig } from "../tools/lib/stack-config";
+import { ConfigError, DEFAULTS, loadSettings, LIMITS } from "../../../components/config";
+import { edit, Json, Raw, ROOT, stackConfig } from "../../fixtures/stack";
+import { readStackConfig } from "../../../tools/lib/stack-config";
 
 /** The dev stack's config, as the CLI would pass it: the known-good starting point of every negative case. */
 function devConfig(): Raw {
@@ -10,7 +10,7 @@ function devConfig(): Raw {
 
 function problemsOf(raw: Raw, stack = "dev"): string[] {
     try {
-        loadConfig(raw, { project: "cellular", stack });
+        loadSettings(raw, { project: "cellular", stack });
     } catch (err) {
         if (err instanceof ConfigError) return [...err.problems];
         throw err;
@@ -24,7 +24,7 @@ describe("stack config", () => {
     describe("the shipped stacks", () => {
         it("loads dev: 3 cells, every event source on, small reserved concurrency", () => {
             const dev = readStackConfig(ROOT, "dev");
-            const config = loadConfig(dev.config, dev);
+            const config = loadSettings(dev.config, dev);
             assert.deepEqual(config.cells.map(c => c.id), ["cell-a", "cell-b", "cell-c"]);
             for (const cell of config.cells) {
                 for (const [kind, source] of Object.entries(cell.eventSources)) assert.equal(source.enabled, true, `${cell.id} ${kind}`);
@@ -37,7 +37,7 @@ describe("stack config", () => {
 
         it("loads prod: 12 cells in waves with a single canary first, within the account budget", () => {
             const prod = readStackConfig(ROOT, "prod");
-            const config = loadConfig(prod.config, prod);
+            const config = loadSettings(prod.config, prod);
             assert.equal(config.cells.length, 12);
             assert.deepEqual(config.cells.filter(c => c.wave === 0).map(c => c.id), ["cell-01"]);
             assert.deepEqual([...new Set(config.cells.map(c => c.wave))], [0, 1, 2]);
@@ -47,7 +47,7 @@ describe("stack config", () => {
 
         it("lets a cell's settings default from the stack-wide ones, and override them", () => {
             const raw = edit(devConfig(), "cells", cells => { cells[1].memoryMb = 512; cells[1].eventSources = { topic: { enabled: false } }; });
-            const config = loadConfig(raw, { project: "cellular", stack: "dev" });
+            const config = loadSettings(raw, { project: "cellular", stack: "dev" });
             assert.equal(config.cells[0]!.api.memoryMb, 256);
             assert.equal(config.cells[1]!.api.memoryMb, 512);
             assert.equal(config.cells[1]!.api.timeoutSeconds, 10);
@@ -60,7 +60,7 @@ describe("stack config", () => {
             const raw = edit(devConfig(), "router", r => { r.pinned = {}; });
             delete raw["cellular:cells"];
             raw["cellular:cellCount"] = "4";
-            const config = loadConfig(raw, { project: "cellular", stack: "dev" });
+            const config = loadSettings(raw, { project: "cellular", stack: "dev" });
             assert.deepEqual(config.cells.map(c => c.id), ["cell-001", "cell-002", "cell-003", "cell-004"]);
         });
 
@@ -74,7 +74,7 @@ describe("stack config", () => {
             assert.equal(DEFAULTS.cell.eventSources.queue.maxReceiveCount, 5);
             assert.deepEqual(DEFAULTS.cell.async, { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600, onFailure: "queue", onSuccess: "none" });
             const minimal = { "aws:region": "eu-west-1", "cellular:tags": JSON.stringify({ "cost-center": "c", environment: "e" }), "cellular:cellCount": "1" };
-            const config = loadConfig(minimal, { project: "cellular", stack: "dev" });
+            const config = loadSettings(minimal, { project: "cellular", stack: "dev" });
             assert.deepEqual(config.cells[0]!.api, { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 10, provisionedConcurrency: 0 });
             assert.equal(config.isolation, "none");
         });
@@ -313,7 +313,7 @@ describe("stack config", () => {
 
     it("throws one ConfigError whose message lists every problem", () => {
         const raw = edit(devConfig(), "defaults", d => { d.memoryMb = 100; d.timeoutSeconds = 0; });
-        assert.throws(() => loadConfig(raw, { project: "cellular", stack: "dev" }), (err: unknown) => {
+        assert.throws(() => loadSettings(raw, { project: "cellular", stack: "dev" }), (err: unknown) => {
             assert.ok(err instanceof ConfigError);
             assert.equal(err.message, "invalid stack configuration (2 problems):\n" +
                 "  - cellular:defaults.memoryMb is 100; expected an integer from 128 to 10240\n" +

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { CapturedResource } from "../tools/lib/capture";
-import { edit, Json, runStack, shippedStack, Stack, stackConfig, UNKNOWN } from "./lib/stack";
+import { CapturedResource } from "../../tools/lib/capture";
+import { edit, Json, runStack, shippedStack, Stack, stackConfig, UNKNOWN } from "../fixtures/stack";
 
 const ACCOUNT = "123456789012";
 const REGION = "us-east-1";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { edit, Json, runStack, shippedStack, Stack, stackConfig, UNKNOWN } from "./lib/stack";
+import { edit, Json, runStack, shippedStack, Stack, stackConfig, UNKNOWN } from "../../fixtures/stack";
 
 const ACCOUNT = "123456789012";
 const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;

@@ -3,10 +3,10 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { build } from "esbuild";
-import { BUILD_OPTIONS, bundleHandler, clearBundleMemory, HANDLERS_DIR } from "../components/bundle";
-import { shippedStack } from "./lib/stack";
+import { BUILD_OPTIONS, bundleHandler, clearBundleMemory, HANDLERS_DIR } from "../../components/bundle";
+import { shippedStack } from "../fixtures/stack";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const CACHE = path.join(ROOT, ".cellular", "bundles");
 
 describe("handler bundles", () => {

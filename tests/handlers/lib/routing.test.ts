@@ -1,21 +1,15 @@
 import * as assert from "node:assert/strict";
-import { LIVE_ALIAS_NAME } from "../components/names";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import {
     buildRoutingTable,
-    CELL_API_ALIAS,
     cellIndexFor,
     compileRoutingTable,
     CompiledRoutingTable,
-    CUSTOMER_ID,
     isCompiledRoutingTable,
     isRoutingTableError,
-    isValidCustomerId,
     jumpConsistentHash,
     md5Key,
     md5ModN,
@@ -24,10 +18,10 @@ import {
     RoutingTableError,
     RoutingTableInput,
     routingKey,
-} from "../handlers/lib/routing";
-import { main as routeMain } from "../tools/route";
+} from "../../../handlers/lib/routing";
+import { randomCustomerIds } from "../../fixtures/customer-ids";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..", "..");
 
 /** The published algorithm, on BigInt: the yardstick for the 32-bit implementation. */
 function referenceJump(key: bigint, n: number): number {
@@ -43,33 +37,6 @@ function referenceJump(key: bigint, n: number): number {
 
 const halves = (key: bigint): [number, number] => [Number(key >> 32n), Number(key & 0xffffffffn)];
 
-/** Deterministic random customer ids (10 letters and digits), so the statistical checks give the same answer every run. */
-function randomCustomerIds(count: number, seed: number): string[] {
-    let state = seed >>> 0;
-    const next = () => {
-        // mulberry32
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return (t ^ (t >>> 14)) >>> 0;
-    };
-    const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    const codes = new Array<number>(10);
-    const ids = new Array<string>(count);
-    for (let i = 0; i < count; i++) {
-        // 62^5 < 2^32: five characters from each 32-bit draw.
-        for (let half = 0; half < 2; half++) {
-            let x = next();
-            for (let k = 0; k < 5; k++) {
-                codes[half * 5 + k] = alphabet.charCodeAt(x % 62);
-                x = Math.floor(x / 62);
-            }
-        }
-        ids[i] = String.fromCharCode(...codes);
-    }
-    return ids;
-}
 
 function table(cellCount: number, overrides: Partial<RoutingTableInput> = {}): RoutingTableInput {
     return {
@@ -270,12 +237,12 @@ describe("routing: routing tables", () => {
     });
 
     it("recognises a table compiled by another copy of the module (the program runner reloads modules)", () => {
-        const file = require.resolve("../handlers/lib/routing");
+        const file = require.resolve("../../../handlers/lib/routing");
         const original = require.cache[file];
         delete require.cache[file];
         try {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const copy = require("../handlers/lib/routing") as typeof import("../handlers/lib/routing");
+            const copy = require("../../../handlers/lib/routing") as typeof import("../../../handlers/lib/routing");
             assert.notEqual(copy.CompiledRoutingTable, CompiledRoutingTable);
             const foreign = copy.compileRoutingTable(buildRoutingTable(table(4, { pinned: { acme: "cell-3" } })));
             assert.ok(isCompiledRoutingTable(foreign));
@@ -364,136 +331,5 @@ describe("routing: routing tables", () => {
         assert.throws(() => parseRoutingTable({ version: 1, mode: "invoke", cells: [], pinned: {} }), {
             message: "invalid routing table (1 problem):\n  - cells is []; expected a non-empty list of cells in hash order",
         });
-    });
-});
-
-describe("routing: facts shared with the program", () => {
-    it("invokes the alias the program publishes cell functions under", () => {
-        // Handler code cannot import components/ (it would pull Pulumi into the bundle); the test can.
-        assert.equal(CELL_API_ALIAS, LIVE_ALIAS_NAME);
-    });
-
-    it("uses exactly the customer id rule of the stack configuration", () => {
-        const source = fs.readFileSync(path.join(ROOT, "components/config.ts"), "utf8");
-        const match = /const CUSTOMER_ID = \/(.+)\/;/.exec(source);
-        assert.ok(match, "components/config.ts declares CUSTOMER_ID");
-        assert.equal(CUSTOMER_ID.source, match[1]);
-        assert.equal(CUSTOMER_ID.flags, "");
-    });
-
-    it("accepts 1-64 letters, digits, _ . - starting with a letter or digit", () => {
-        for (const ok of ["a", "A", "0", "demo-customer", "a.b_c-d", "x".repeat(64)]) assert.ok(isValidCustomerId(ok), ok);
-        for (const bad of ["", "-a", ".a", "_a", "a b", "a/b", "é", "x".repeat(65), "a\n"]) assert.ok(!isValidCustomerId(bad), JSON.stringify(bad));
-        assert.ok(!isValidCustomerId(42));
-    });
-});
-
-describe("routing: the route command (tools/route.ts)", () => {
-    let dir: string;
-    const run = (...argv: string[]) => {
-        const out: string[] = [];
-        const err: string[] = [];
-        const code = routeMain(argv, { log: t => out.push(t), error: t => err.push(t) }, dir);
-        return { code, out: out.join("\n"), err: err.join("\n") };
-    };
-
-    before(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "routing-route-"));
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: cellular\nruntime: nodejs\n");
-        const stack = (mode: string) => [
-            "config:",
-            "  aws:region: eu-west-1",
-            "  cellular:tags:",
-            "    cost-center: cc-test",
-            "    environment: test",
-            "  cellular:cells:",
-            "    - id: cell-a",
-            "    - id: cell-b",
-            "    - { id: cell-c, state: disabled }",
-            "    - id: cell-d",
-            "  cellular:router:",
-            `    mode: ${mode}`,
-            "    pinned:",
-            "      vip: cell-d",
-            "",
-        ].join("\n");
-        fs.writeFileSync(path.join(dir, "Pulumi.test.yaml"), stack("invoke"));
-        fs.writeFileSync(path.join(dir, "Pulumi.redir.yaml"), stack("redirect"));
-        fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), stack("teleport"));
-    });
-
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-    it("prints the cell, its state, hash or pin and the function the router invokes", () => {
-        assert.deepEqual(run("--stack", "test", "acme"), {
-            code: 0,
-            err: "",
-            out: [
-                "customer   acme",
-                "stack      cellular/test (4 cells, router mode invoke)",
-                "cell       cell-b (index 1 of the ordered cell list, counting from 0)",
-                "state      active",
-                "routed by  hash (jump consistent hash of sha256 over 4 cells)",
-                "function   cellular-test-cell-b-api:live",
-            ].join("\n"),
-        });
-    });
-
-    it("tells a pinned customer from a hashed one, and a disabled cell", () => {
-        const pinned = JSON.parse(run("--stack", "test", "vip", "--json").out) as Record<string, unknown>;
-        assert.deepEqual(pinned, {
-            project: "cellular", stack: "test", customerId: "vip", mode: "invoke",
-            cell: { id: "cell-d", index: 3, state: "active" }, reason: "pinned", hashCell: "cell-c", cellCount: 4,
-            functionName: "cellular-test-cell-d-api:live",
-        });
-        const disabled = run("--stack=test", "customer-1");
-        assert.equal(disabled.code, 0);
-        assert.match(disabled.out, /^state {6}disabled: the router answers 503 to this customer$/m);
-    });
-
-    it("routes exactly as the router does for the same table", () => {
-        const deployed = buildRoutingTable({
-            mode: "invoke",
-            cells: ["cell-a", "cell-b", "cell-c", "cell-d"].map(id => ({ id, state: id === "cell-c" ? "disabled" as const : "active" as const, functionName: `cellular-test-${id}-api:live` })),
-            pinned: { vip: "cell-d" },
-        });
-        for (const id of randomCustomerIds(50, 9)) {
-            const answer = JSON.parse(run("--stack", "test", id, "--json").out) as { cell: { id: string }; functionName: string };
-            const decision = routeCustomer(deployed, id);
-            assert.equal(answer.cell.id, decision.cell.id);
-            assert.equal(answer.functionName, decision.cell.functionName);
-        }
-    });
-
-    it("says where a redirect goes in redirect mode", () => {
-        const result = run("--stack", "redir", "acme");
-        assert.equal(result.code, 0);
-        assert.match(result.out, /^redirect {3}307 to the cell's own API endpoint \(a stack output, known after deployment\)$/m);
-        assert.doesNotMatch(result.out, /function/);
-    });
-
-    it("exits 2 with a clear message for a bad customer id, an unknown stack or bad arguments", () => {
-        const badId = run("--stack", "test", "no spaces");
-        assert.equal(badId.code, 2);
-        assert.equal(badId.err.split("\n")[0], "error: invalid customer id \"no spaces\": customer ids are 1-64 letters, digits, _ . - and start with a letter or digit");
-        const unknown = run("--stack", "staging", "acme");
-        assert.deepEqual(unknown, { code: 2, out: "", err: `error: no stack "staging": ${path.join(dir, "Pulumi.staging.yaml")} does not exist; stacks here: broken, redir, test` });
-        assert.equal(run("acme").err.split("\n")[0], "error: --stack is required");
-        assert.equal(run("--stack", "test").err.split("\n")[0], "error: expected one customer id, got 0");
-        assert.equal(run("--stack", "test", "a", "b").code, 2);
-        assert.equal(run("--stack", "test", "--verbose", "a").err.split("\n")[0], "error: unknown argument \"--verbose\"");
-    });
-
-    it("exits 1 with the config problems for an invalid stack", () => {
-        const result = run("--stack", "broken", "acme");
-        assert.equal(result.code, 1);
-        assert.equal(result.err, "error: the broken stack's invalid stack configuration (1 problem):\n  - cellular:router.mode is \"teleport\"; expected one of invoke, redirect");
-    });
-
-    it("exits 2 from the command line (npm run route) for a bad customer id", () => {
-        const result = spawnSync(process.execPath, ["--import", "tsx", "tools/route.ts", "--stack", "dev", "-bad"], { cwd: ROOT, encoding: "utf8" });
-        assert.equal(result.status, 2);
-        assert.equal(result.stderr.split("\n")[0], "error: invalid customer id \"-bad\": customer ids are 1-64 letters, digits, _ . - and start with a letter or digit");
-        assert.equal(result.stdout, "");
     });
 });

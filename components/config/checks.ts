@@ -1,0 +1,141 @@
+/**
+ * The checks across the stack's settings, after every section was read: unique cell ids, waves without gaps,
+ * physical names within AWS's limits, pins naming known cells, cells that time out before the router that invokes
+ * them, the account's concurrency budget, and the AWS quotas the stack would exceed.
+ */
+import { cellFunctions, cellNames, CELL_ALARMS, enabledSources } from "../cell-inventory";
+import { moduleOf } from "../event-sources/registry";
+import { Names, PhysicalName, nameProblems } from "../names";
+import { invokeGrantShards } from "../router-grants";
+import { usesDestination } from "./async-settings";
+import type { CellSettings } from "./cell-settings";
+import { LIMITS } from "./limits";
+import { Problems } from "./problems";
+import { QUOTA_NAMES, QUOTAS, Quotas } from "./quotas";
+import type { RouterSettings } from "./router-settings";
+
+export interface StackShape {
+    names: Names;
+    region: string;
+    cells: CellSettings[];
+    router: RouterSettings;
+    isolation: "none" | "vpc";
+}
+
+export function checkCells(problems: Problems, cells: CellSettings[]): void {
+    const seen = new Map<string, number>();
+    for (const cell of cells) {
+        const first = seen.get(cell.id);
+        if (first !== undefined) {
+            problems.add(`cellular:cells[${cell.index}].id`, cell.id, `cell ids must be unique; cellular:cells[${first}] has it too`);
+        } else {
+            seen.set(cell.id, cell.index);
+        }
+    }
+    const waves = [...new Set(cells.map(c => c.wave))].sort((a, b) => a - b);
+    waves.forEach((wave, i) => {
+        if (wave !== i) {
+            const cell = cells.find(c => c.wave === wave)!;
+            problems.add(`cellular:cells[${cell.index}].wave`, wave,
+                `waves are numbered without gaps from 0 (the canary wave); wave ${i} has no cell`);
+        }
+    });
+}
+
+/** The names outside every cell: the router, its API and its grants, the wave gates. */
+export function sharedNames(shape: StackShape): PhysicalName[] {
+    const { names, router } = shape;
+    const out: PhysicalName[] = [
+        { kind: "function", name: names.routerFunction() },
+        { kind: "logGroup", name: names.logGroup(names.routerFunction()) },
+        { kind: "api", name: names.api() },
+        { kind: "logGroup", name: names.accessLogGroup(names.api()) },
+    ];
+    if (router.mode === "invoke") {
+        invokeGrantShards(names, shape.region, shape.cells, c => c.id)
+            .forEach((_, k) => out.push({ kind: "managedPolicy", name: names.routerInvokePolicy(k) }));
+    }
+    if (router.api === "rest") out.push({ kind: "role", name: names.apiGatewayLogsRole() });
+    const waves = new Set(shape.cells.map(c => c.wave));
+    for (const wave of waves) if (wave > 0) out.push({ kind: "parameter", name: names.waveParameter(wave) });
+    return out;
+}
+
+/** Every physical name of the stack is within AWS's limit for its kind. */
+export function checkNames(problems: Problems, shape: StackShape): void {
+    const owned = [
+        ...shape.cells.flatMap(cell => cellNames(shape.names, cell, shape.router.mode).map(name => ({ owner: `cell ${JSON.stringify(cell.id)}`, name }))),
+        ...sharedNames(shape).map(name => ({ owner: "the router", name })),
+    ];
+    for (const p of nameProblems(shape.names, owned)) problems.note(p);
+}
+
+export function checkRouter(problems: Problems, router: RouterSettings, cells: CellSettings[]): void {
+    const ids = new Set(cells.map(c => c.id));
+    // Without cells (already reported) every pin would be reported too.
+    if (ids.size > 0) for (const [customer, cell] of Object.entries(router.pinned)) {
+        if (!ids.has(cell)) {
+            problems.add(`cellular:router.pinned.${customer}`, cell, `expected one of the cell ids: ${[...ids].slice(0, 10).join(", ")}${ids.size > 10 ? ", ..." : ""}`);
+        }
+    }
+    if (router.mode === "invoke") {
+        for (const cell of cells) {
+            if (cell.api.timeoutSeconds >= router.timeoutSeconds && cell.api.timeoutSeconds <= LIMITS.synchronousTimeoutSeconds) {
+                problems.add(`cellular:cells[${cell.index}].timeoutSeconds`, cell.api.timeoutSeconds,
+                    `the router (cellular:router.timeoutSeconds ${router.timeoutSeconds}) invokes the cell synchronously, so the cell must time out first: at most ${router.timeoutSeconds - 1} s`);
+            }
+        }
+    }
+}
+
+/** The reserved concurrency of every function of the stack, checked against the account's budget. */
+export function checkConcurrencyBudget(problems: Problems, cells: CellSettings[], router: RouterSettings, limit: number): number {
+    const perCell = cells.map(c => cellFunctions(c).reduce((sum, f) => sum + f.settings.reservedConcurrency, 0));
+    const total = router.reservedConcurrency + perCell.reduce((a, b) => a + b, 0);
+    const budget = limit - LIMITS.unreservedMinimum;
+    if (total > budget) {
+        const largest = Math.max(...perCell, 0);
+        problems.note(`cellular:accountConcurrencyLimit is ${limit}, which leaves ${budget} to reserve after the ` +
+            `${LIMITS.unreservedMinimum} AWS keeps unreserved, but the stack reserves ${total} (router ${router.reservedConcurrency}` +
+            ` + ${cells.length} cells, up to ${largest} each, counting every function of the cell); lower the cells' ` +
+            `reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase`);
+    }
+    return total;
+}
+
+/** What the stack uses of each quota. */
+export function quotaUsage(shape: StackShape): Quotas {
+    const { cells, router } = shape;
+    const usage = Object.fromEntries(QUOTA_NAMES.map(q => [q, 0])) as Quotas;
+    const add = (q: keyof Quotas, n: number) => { usage[q] += n; };
+    // One role per function, the router's, and the account-wide logging role of a REST API.
+    add("iamRolesPerAccount", 1 + (router.api === "rest" ? 1 : 0));
+    add("managedPoliciesPerRole", router.mode === "invoke" ? invokeGrantShards(shape.names, shape.region, cells, c => c.id).length : 0);
+    add("apisPerRegion", (router.api === "http" ? 1 : 0) + (router.mode === "redirect" ? cells.length : 0));
+    add("vpcsPerRegion", shape.isolation === "vpc" ? cells.length : 0);
+    for (const cell of cells) {
+        add("iamRolesPerAccount", cellFunctions(cell).length);
+        add("dynamodbTablesPerRegion", 1);
+        add("alarmsPerRegion", CELL_ALARMS.length);
+        if (usesDestination(cell.async, "bus")) add("eventBridgeRulesPerBus", 1);
+        for (const kind of enabledSources(cell)) {
+            const used = moduleOf(kind).quotaUsage?.(cell.eventSources[kind]) ?? {};
+            for (const [q, n] of Object.entries(used) as Array<[keyof Quotas, number]>) add(q, n);
+        }
+    }
+    return usage;
+}
+
+/** Problems for every quota the stack would exceed. */
+export function checkQuotas(problems: Problems, shape: StackShape, quotas: Quotas): void {
+    const usage = quotaUsage(shape);
+    for (const name of QUOTA_NAMES) {
+        if (usage[name] > quotas[name]) {
+            const spec = QUOTAS[name];
+            const raise = quotas[name] < spec.max && usage[name] <= spec.max
+                ? `after a quota increase, set cellular:quotas.${name} (AWS allows up to ${spec.max})`
+                : `AWS allows at most ${spec.max}: use fewer cells per stack`;
+            problems.note(`cellular:quotas.${name} is ${quotas[name]} (${spec.what}), but the stack needs ${usage[name]}; ${raise}`);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+/**
+ * The stack's settings: every `cellular:*` key is read here, and only here, and validated in full before any
+ * resource is registered. All problems are collected and reported at once, each naming the key path, the value
+ * given and what is allowed.
+ *
+ * It takes the raw key/value map Pulumi holds (`pulumi.runtime.allConfig()`: values are strings, objects
+ * JSON-encoded), so the plan, the route command and the tests read a stack exactly as `pulumi up` does.
+ */
+import { Names } from "../names";
+import { CELL_ENTRY, CELL_SETTINGS, CellSettings, toCellSettings } from "./cell-settings";
+import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRouter } from "./checks";
+import { ValuesOf, checkKeys, custom, defaultsOf, integer, oneOf, readField, readSection, section } from "./fields";
+import { LIMITS } from "./limits";
+import { Plain, Problems, deepMerge, isPlainObject } from "./problems";
+import { QUOTAS_SECTION, Quotas } from "./quotas";
+import { ROUTER_SETTINGS, RouterSettings } from "./router-settings";
+import { TAGS_FIELD } from "./tags";
+
+export const ISOLATIONS = ["none", "vpc"] as const;
+export type Isolation = (typeof ISOLATIONS)[number];
+
+const CELLS_EXPECTED = "list the cells (each with an id), or set cellular:cellCount";
+
+/** Every `cellular:*` key, in the order they are read and documented. */
+export const STACK_SETTINGS = section("The stack", {
+    tags: TAGS_FIELD,
+    accountConcurrencyLimit: integer({ min: LIMITS.unreservedMinimum + 1, max: LIMITS.accountConcurrency.max, default: 1000,
+        allowed: `the stack's reserved concurrency must stay ≤ this − ${LIMITS.unreservedMinimum}`,
+        description: "The account's Lambda concurrency quota in the stack's region" }),
+    isolation: oneOf(ISOLATIONS, { default: "none",
+        description: "`vpc`: each cell gets its own VPC (no NAT, DynamoDB and S3 gateway endpoints) and its functions run in its isolated subnets" }),
+    cellCount: custom<number>({ default: 0, type: "integer", allowed: `${LIMITS.cells.min}–${LIMITS.cells.max}; with \`cells\`, must equal its length`,
+        description: "Instead of `cells`: generates `cell-001`, `cell-002`, ...",
+        read: integer({ min: LIMITS.cells.min, max: LIMITS.cells.max, default: 0, description: "" }).read }),
+    cells: custom<Plain[]>({ default: [], type: "list", required: CELLS_EXPECTED,
+        allowed: `${LIMITS.cells.min}–${LIMITS.cells.max} cells: \`{ id, wave?, state?, ...cell settings }\``,
+        description: "The cells, in routing order (cells are only ever appended)",
+        read(value, path, problems) {
+            if (!Array.isArray(value)) {
+                problems.add(path, value, "expected a list of cells, each an object with an id");
+                return undefined;
+            }
+            if (value.length < LIMITS.cells.min || value.length > LIMITS.cells.max) {
+                problems.add(path, `${value.length} cells`, `expected ${LIMITS.cells.min} to ${LIMITS.cells.max} cells`);
+            }
+            return value.map((c, i) => {
+                if (isPlainObject(c)) return c;
+                problems.add(`${path}[${i}]`, c, "expected an object with an id");
+                return {};
+            });
+        } }),
+    defaults: CELL_SETTINGS,
+    router: ROUTER_SETTINGS,
+    quotas: QUOTAS_SECTION,
+});
+
+export type StackKey = keyof typeof STACK_SETTINGS.fields;
+export const STACK_KEYS = Object.keys(STACK_SETTINGS.fields) as StackKey[];
+
+/** The stack's settings, read and validated. */
+export interface StackSettings {
+    project: string;
+    stack: string;
+    region: string;
+    /** Tags on every taggable resource (includes `cost-center` and `environment`; `cell` is added per resource). */
+    tags: Record<string, string>;
+    accountConcurrencyLimit: number;
+    isolation: Isolation;
+    cells: CellSettings[];
+    router: RouterSettings;
+    /** Reserved concurrency summed over every function of the stack. */
+    reservedConcurrencyTotal: number;
+    /** The account's quotas the stack is checked against (AWS's defaults unless `cellular:quotas` says more). */
+    quotas: Quotas;
+    names: Names;
+}
+
+/** The built-in defaults (tests pin them; the README's configuration reference is generated from the same table). */
+export const DEFAULTS = {
+    accountConcurrencyLimit: STACK_SETTINGS.fields.accountConcurrencyLimit.default,
+    isolation: STACK_SETTINGS.fields.isolation.default,
+    cell: defaultsOf(CELL_SETTINGS),
+    router: defaultsOf(ROUTER_SETTINGS),
+};
+
+export interface LoadOptions {
+    project: string;
+    stack: string;
+}
+
+const key = (k: string) => `cellular:${k}`;
+
+/**
+ * Reads and validates the stack's settings.
+ *
+ * @param raw the stack's config as Pulumi holds it: `{ "cellular:cells": "[...]", "aws:region": "us-east-1" }`.
+ * @throws ConfigError listing every problem.
+ */
+export function loadSettings(raw: Record<string, string>, options: LoadOptions): StackSettings {
+    const problems = new Problems();
+    const names = new Names(options.project, options.stack);
+    const fields = STACK_SETTINGS.fields;
+
+    if (!/^[a-z][a-z0-9-]*$/.test(names.prefix)) {
+        problems.add("the project and stack name", names.prefix,
+            "physical names start with <project>-<stack> and must be lowercase letters, digits and hyphens " +
+            "(S3 and DNS rules); use a lowercase stack name");
+    }
+    const values = parseRaw(raw, problems);
+    const region = raw["aws:region"];
+    if (region === undefined || region === "") {
+        problems.add("aws:region", undefined, "set it with `pulumi config set aws:region <region>`");
+    }
+
+    const tags = readField(fields.tags, values.tags, key("tags"), problems);
+    const accountConcurrencyLimit = readField(fields.accountConcurrencyLimit, values.accountConcurrencyLimit, key("accountConcurrencyLimit"), problems);
+    const isolation = readField(fields.isolation, values.isolation, key("isolation"), problems);
+
+    // Stack-wide cell settings, then each cell's own on top.
+    checkKeys(CELL_SETTINGS, values.defaults, key("defaults"), problems);
+    const defaults = isPlainObject(values.defaults) ? values.defaults : {};
+    const entries = readCellEntries(values.cells, values.cellCount, problems);
+    checkKeys(ROUTER_SETTINGS, values.router, key("router"), problems);
+    const router = readSection(ROUTER_SETTINGS, values.router, at => `${key("router")}.${at.join(".")}`, problems);
+    const cells = entries.map((entry, index) => readCell(entry, index, defaults, problems));
+
+    const shape = { names, region: region || "us-east-1", cells, router, isolation };
+    checkCells(problems, cells);
+    if (cells.length > 0) checkNames(problems, shape);
+    checkRouter(problems, router, cells);
+    const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, accountConcurrencyLimit);
+    checkKeys(QUOTAS_SECTION, values.quotas, key("quotas"), problems);
+    const quotas = readSection(QUOTAS_SECTION, values.quotas, at => `${key("quotas")}.${at.join(".")}`, problems);
+    if (cells.length > 0) checkQuotas(problems, shape, quotas);
+
+    problems.throwIfAny();
+    return {
+        project: options.project,
+        stack: options.stack,
+        region: region as string,
+        tags,
+        accountConcurrencyLimit,
+        isolation,
+        cells,
+        router,
+        reservedConcurrencyTotal,
+        quotas,
+        names,
+    };
+}
+
+/** Decodes the `cellular:*` values: Pulumi keeps every value as a string and objects as JSON. */
+function parseRaw(raw: Record<string, string>, problems: Problems): Partial<Record<StackKey, unknown>> {
+    const out: Partial<Record<StackKey, unknown>> = {};
+    for (const [fullKey, text] of Object.entries(raw)) {
+        if (!fullKey.startsWith("cellular:")) continue;
+        const k = fullKey.slice("cellular:".length);
+        if (!(STACK_KEYS as string[]).includes(k)) {
+            problems.add(fullKey, text, `not a known setting; known: ${STACK_KEYS.map(key).join(", ")}`);
+            continue;
+        }
+        out[k as StackKey] = decode(text);
+    }
+    return out;
+}
+
+/** A config string as the value it stands for: JSON when it parses as JSON (numbers, booleans, objects), else text. */
+function decode(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/** The raw cell entries: `cellular:cells` (a list), or `cellular:cellCount` generated ids `cell-001`, ... */
+function readCellEntries(cells: unknown, cellCount: unknown, problems: Problems): Plain[] {
+    const fields = STACK_SETTINGS.fields;
+    const count = cellCount === undefined ? undefined : readField(fields.cellCount, cellCount, key("cellCount"), problems);
+    if (cells === undefined) {
+        if (count === undefined) {
+            problems.add(key("cells"), undefined, CELLS_EXPECTED);
+            return [];
+        }
+        const width = Math.max(3, String(count).length);
+        return Array.from({ length: count }, (_, i) => ({ id: `cell-${String(i + 1).padStart(width, "0")}` }));
+    }
+    const entries = readField(fields.cells, cells, key("cells"), problems);
+    if (count !== undefined && count !== 0 && count !== entries.length) {
+        problems.add(key("cellCount"), count, `must equal the number of cells listed in cellular:cells (${entries.length}), or be left out`);
+    }
+    return entries;
+}
+
+/** Whether `segments` name a key that `raw` sets (through nested objects). */
+function sets(raw: Plain, segments: readonly string[]): boolean {
+    let current: unknown = raw;
+    for (const segment of segments) {
+        if (!isPlainObject(current) || !(segment in current)) return false;
+        current = current[segment];
+    }
+    return true;
+}
+
+/**
+ * One cell: the stack-wide settings with the cell's own on top. A problem is reported at the key that holds the
+ * offending value: the cell's own path when the cell sets it, else cellular:defaults.
+ */
+function readCell(entry: Plain, index: number, defaults: Plain, problems: Problems): CellSettings {
+    const path = `cellular:cells[${index}]`;
+    const entryKeys = Object.keys(CELL_ENTRY.fields);
+    checkKeys(CELL_SETTINGS, entry, path, problems, entryKeys);
+    const own: Plain = Object.fromEntries(Object.entries(entry).filter(([k]) => !entryKeys.includes(k)));
+    const identity: ValuesOf<typeof CELL_ENTRY.fields> = readSection(CELL_ENTRY, entry, at => `${path}.${at.join(".")}`, problems);
+    const settings = readSection(CELL_SETTINGS, deepMerge(defaults, own),
+        at => `${sets(own, at) ? path : key("defaults")}.${at.join(".")}`, problems);
+    return toCellSettings(identity, index, settings);
+}
