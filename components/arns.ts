@@ -9,6 +9,15 @@ export interface AwsContext {
     accountId: string;
 }
 
+/** The partition of a region, from its name (`cn-` and `us-gov-` regions live in their own partitions). */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    if (region.startsWith("us-isob-")) return "aws-iso-b";
+    if (region.startsWith("us-iso-")) return "aws-iso";
+    return "aws";
+}
+
 export class Arns {
     constructor(readonly ctx: AwsContext) {}
 

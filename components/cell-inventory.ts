@@ -7,6 +7,7 @@ import { usesDestination } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
 import type { FunctionSettings } from "./config/function-settings";
 import type { RouterMode } from "./config/router-settings";
+import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
 import type { EventSourceKind } from "./event-sources/kind";
 import { EVENT_SOURCE_KINDS, moduleOf } from "./event-sources/registry";
 import { Names, PhysicalName } from "./names";
@@ -25,8 +26,6 @@ export interface CellFunction {
     source?: EventSourceKind;
 }
 
-export const API_FUNCTION = { kind: "api", handler: "cell-api" } as const;
-export const FAILURE_HANDLER = { kind: "failure-handler", handler: "failure-handler" } as const;
 /** The cell's alarms, by the suffix of their names. */
 export const CELL_ALARMS = ["errors", "throttles", "failed-events"] as const;
 

@@ -11,8 +11,8 @@
  * account id always has 12 digits), so the config validation and the router size them with the same function.
  */
 import { LIVE_ALIAS } from "../handlers/lib/identifiers";
-import { API_FUNCTION } from "./cell-inventory";
-import { Arns } from "./arns";
+import { API_FUNCTION } from "./core-functions";
+import { Arns, partitionOf } from "./arns";
 import { document, MANAGED_POLICY_LIMIT, PolicyDocument, allow, policySize } from "./iam";
 import { ACCOUNT_ID_PLACEHOLDER, Names } from "./names";
 
@@ -64,13 +64,4 @@ export function invokeGrantShards<T>(names: Names, region: string, cells: readon
         next += shard.length;
     }
     return out;
-}
-
-/** The partition of a region, from its name (`cn-` and `us-gov-` regions live in their own partitions). */
-export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    if (region.startsWith("us-iso-")) return "aws-iso";
-    if (region.startsWith("us-isob-")) return "aws-iso-b";
-    return "aws";
 }

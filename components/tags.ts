@@ -1,14 +1,13 @@
 /** The cost tags: `cell` (the cell id or `shared`), `cost-center`, `environment`, plus any from `cellular:tags`. */
-import type { StackSettings } from "./config/stack-settings";
 import { SHARED_CELL_TAG } from "./config/tags";
 
 export type Tags = Record<string, string>;
 
-export function cellTags(settings: StackSettings, cellId: string): Tags {
+export function cellTags(settings: { tags: Tags }, cellId: string): Tags {
     return { ...settings.tags, cell: cellId };
 }
 
-export function sharedTags(settings: StackSettings): Tags {
+export function sharedTags(settings: { tags: Tags }): Tags {
     return { ...settings.tags, cell: SHARED_CELL_TAG };
 }
 

@@ -1,47 +1,10 @@
 import { strict as assert } from "assert";
+import { cellFunctions } from "../components/cell-inventory";
+import { loadSettings, StackSettings } from "../components/config";
+import { CELL_TYPE } from "../components/type-tokens";
+import { expectedCellCounts, total } from "./fixtures/cell-resources";
 import { countByType, edit, ProgramError, runStack, shippedStack, Stack, stackConfig } from "./fixtures/stack";
-
-/** What every function brings: its role, its inline policy, its log group and itself. */
-const PER_FUNCTION = 4;
-
-/** One cell of dev: every event source on (8 functions). */
-const DEV_CELL = {
-    "aws:cloudwatch/dashboard:Dashboard": 1,
-    "aws:cloudwatch/eventRule:EventRule": 1,
-    "aws:cloudwatch/eventTarget:EventTarget": 1,
-    "aws:cloudwatch/logGroup:LogGroup": 8,
-    "aws:cloudwatch/metricAlarm:MetricAlarm": 3,
-    "aws:dynamodb/table:Table": 1,
-    "aws:iam/role:Role": 8,
-    "aws:iam/rolePolicy:RolePolicy": 8,
-    "aws:kinesis/stream:Stream": 1,
-    "aws:lambda/alias:Alias": 1,
-    "aws:lambda/eventSourceMapping:EventSourceMapping": 4,
-    "aws:lambda/function:Function": 8,
-    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 3,
-    "aws:lambda/permission:Permission": 3,
-    "aws:s3/bucket:Bucket": 1,
-    "aws:s3/bucketNotification:BucketNotification": 1,
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": 1,
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": 1,
-    "aws:sns/topic:Topic": 1,
-    "aws:sns/topicSubscription:TopicSubscription": 1,
-    "aws:sqs/queue:Queue": 4,
-    "aws:sqs/queuePolicy:QueuePolicy": 1,
-};
-
-/** One cell of prod: no Kinesis (7 functions), provisioned concurrency on the API alias. */
-const PROD_CELL = {
-    ...DEV_CELL,
-    "aws:cloudwatch/logGroup:LogGroup": 7,
-    "aws:iam/role:Role": 7,
-    "aws:iam/rolePolicy:RolePolicy": 7,
-    "aws:lambda/eventSourceMapping:EventSourceMapping": 3,
-    "aws:lambda/function:Function": 7,
-    "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": 1,
-} as Record<string, number>;
-delete PROD_CELL["aws:kinesis/stream:Stream"];
+import { EVENT_SOURCE_KINDS } from "../components/event-sources/registry";
 
 /** Outside every cell: the stack, the default provider, the router and its API. */
 const SHARED = {
@@ -62,37 +25,36 @@ const SHARED = {
     "pulumi:pulumi:Stack": 1,
 } as Record<string, number>;
 
-function sum(counts: Record<string, number>): number {
-    return Object.values(counts).reduce((a, b) => a + b, 0);
-}
-
 function shared(stack: Stack) {
     return stack.resources.filter(r => stack.cellOf(r) === undefined);
 }
 
-describe("the program under mocks", () => {
+function settingsOf(name: string): StackSettings {
+    return loadSettings(stackConfig(name), { project: "cellular", stack: name });
+}
+
+describe("the program under mocks (index.ts)", () => {
     describe("dev", () => {
         let stack: Stack;
+        const settings = settingsOf("dev");
         before(async () => {
             stack = await shippedStack("dev");
         });
 
-        it("registers the same resources in each of the 3 cells", () => {
-            for (const cell of ["cell-a", "cell-b", "cell-c"]) {
-                assert.deepEqual(countByType(stack.inCell(cell)), DEV_CELL, cell);
-            }
-            assert.equal(sum(DEV_CELL), 63);
-            assert.equal(DEV_CELL["aws:lambda/function:Function"] * PER_FUNCTION, 32);
+        it("registers in each cell what its settings ask for: the core, its functions, its sources", () => {
+            for (const cell of settings.cells) assert.deepEqual(countByType(stack.inCell(cell.id)), expectedCellCounts(cell), cell.id);
+            // Every event source is on in dev: each cell has a function per source, plus its API and failure handler.
+            for (const cell of settings.cells) assert.equal(cellFunctions(cell).length, EVENT_SOURCE_KINDS.length + 2);
         });
 
         it("registers the router and its API outside every cell", () => {
             assert.deepEqual(countByType(shared(stack)), SHARED);
         });
 
-        it("registers 3 cells x 63 + 3 Cell components + 17 shared = 209 resources in total", () => {
-            assert.equal(stack.ofType("cellular:index:Cell").length, 3);
-            assert.equal(stack.resources.length, 3 * 63 + 3 + sum(SHARED));
-            assert.equal(stack.resources.length, 209);
+        it("registers the cells' resources, a component per cell and the shared ones, nothing else", () => {
+            assert.equal(stack.ofType(CELL_TYPE).length, settings.cells.length);
+            const cells = settings.cells.reduce((n, c) => n + total(expectedCellCounts(c)), 0);
+            assert.equal(stack.resources.length, cells + settings.cells.length + total(SHARED));
         });
 
         it("exports the router URL (unknown in preview) and the cells", () => {
@@ -103,33 +65,29 @@ describe("the program under mocks", () => {
                 { id: "cell-b", wave: 0, state: "active", table: "cellular-dev-cell-b-data", function: "cellular-dev-cell-b-api:live" },
                 { id: "cell-c", wave: 0, state: "active", table: "cellular-dev-cell-c-data", function: "cellular-dev-cell-c-api:live" },
             ]);
-            assert.equal(outputs.reservedConcurrency, 52);
+            assert.equal(outputs.reservedConcurrency, settings.reservedConcurrencyTotal);
         });
     });
 
     describe("prod", () => {
         let stack: Stack;
+        const settings = settingsOf("prod");
         before(async () => {
             stack = await shippedStack("prod");
         });
 
-        it("registers the same resources in each of the 12 cells", () => {
-            const cells = stack.ofType("cellular:index:Cell").map(c => c.outputs.cellId as string);
-            assert.equal(cells.length, 12);
-            for (const cell of cells) assert.deepEqual(countByType(stack.inCell(cell)), PROD_CELL, cell);
-            assert.equal(sum(PROD_CELL), 58);
+        it("registers in each of its cells what the cell's settings ask for", () => {
+            assert.equal(stack.ofType(CELL_TYPE).length, settings.cells.length);
+            for (const cell of settings.cells) assert.deepEqual(countByType(stack.inCell(cell.id)), expectedCellCounts(cell), cell.id);
         });
 
-        it("gates waves 1 and 2 and adds the router's provisioned concurrency outside the cells", () => {
+        it("gates each wave after the first and adds the router's provisioned concurrency outside the cells", () => {
+            const waves = new Set(settings.cells.map(c => c.wave)).size;
             assert.deepEqual(countByType(shared(stack)), {
                 ...SHARED,
                 "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": 1,
-                "aws:ssm/parameter:Parameter": 2,
+                "aws:ssm/parameter:Parameter": waves - 1,
             });
-        });
-
-        it("registers 12 cells x 58 + 12 Cell components + 20 shared = 728 resources in total", () => {
-            assert.equal(stack.resources.length, 12 * 58 + 12 + 20);
         });
     });
 

@@ -9,7 +9,7 @@
  */
 import * as path from "path";
 import { isConfigError, loadSettings } from "../components/config";
-import { API_FUNCTION } from "../components/cell-inventory";
+import { API_FUNCTION } from "../components/core-functions";
 import { CUSTOMER_ID_RULE, LIVE_ALIAS, isValidCustomerId } from "../handlers/lib/identifiers";
 import { buildRoutingTable, cellIndexFor, routeCustomer } from "../handlers/lib/routing";
 import { readStackConfig, StackConfigError } from "./lib/stack-config";

@@ -21,7 +21,8 @@ const eventSourceSections = Object.fromEntries(EVENT_SOURCE_KINDS.map(kind => [k
 
 /** The settings of every cell (`cellular:defaults`), and of one (an entry of `cellular:cells`). */
 export const CELL_SETTINGS = section("A cell's settings", {
-    ...synchronousFunctionFields({ memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 10, provisionedConcurrency: 0 }),
+    ...synchronousFunctionFields({ memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 10, provisionedConcurrency: 0 },
+        "; in invoke mode, below the router's"),
     logRetentionDays: logRetentionField(30, "Retention of every log group of the cell, in days"),
     eventSources: section("The cell's event sources; each is off unless enabled", eventSourceSections),
     async: ASYNC_SECTION,

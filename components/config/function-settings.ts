@@ -16,6 +16,7 @@ export interface FunctionDefaults {
 export function functionFields(d: FunctionDefaults) {
     return {
         memoryMb: integer({ min: LIMITS.memoryMb.min, max: LIMITS.memoryMb.max, default: d.memoryMb,
+            allowed: `${LIMITS.memoryMb.min}–${LIMITS.memoryMb.max}; above ${LIMITS.singleVcpuMemoryMb} needs memoryJustification`,
             description: `Memory in MB; above ${LIMITS.singleVcpuMemoryMb} (one vCPU) it needs memoryJustification` }),
         timeoutSeconds: integer({ min: LIMITS.timeoutSeconds.min, max: LIMITS.timeoutSeconds.max, default: d.timeoutSeconds,
             description: "Timeout in seconds" }),
@@ -42,11 +43,12 @@ export function checkFunction(values: FunctionSettings, at: SectionCheck): void 
 }
 
 /** A function invoked synchronously (behind API Gateway): adds provisioned concurrency on its alias. */
-export function synchronousFunctionFields(d: FunctionDefaults & { provisionedConcurrency: number }) {
+export function synchronousFunctionFields(d: FunctionDefaults & { provisionedConcurrency: number }, timeoutNote = "") {
     const { memoryMb, timeoutSeconds, reservedConcurrency, memoryJustification } = functionFields(d);
     return {
         memoryMb,
-        timeoutSeconds,
+        timeoutSeconds: { ...timeoutSeconds, doc: { ...timeoutSeconds.doc,
+            allowed: `1–${LIMITS.synchronousTimeoutSeconds} (behind API Gateway)${timeoutNote}` } },
         reservedConcurrency,
         provisionedConcurrency: integer({ min: LIMITS.reservedConcurrency.min, max: LIMITS.reservedConcurrency.max,
             default: d.provisionedConcurrency, allowed: "≤ reservedConcurrency",

@@ -23,7 +23,7 @@ export interface QuotaSpec {
 export const QUOTAS = {
     iamRolesPerAccount: { default: 1000, max: 5000, what: "IAM roles per account", usedBy: "one role per function" },
     managedPoliciesPerRole: { default: 10, max: 20, what: "managed policies attached to one IAM role (the router's invoke grants)",
-        usedBy: "the router's invoke grants, ~75 cells each" },
+        usedBy: "about 75 cells per policy" },
     eventBridgeRulesPerBus: { default: 300, max: 2000, what: "EventBridge rules on the default event bus", usedBy: "schedules and failure-record rules" },
     kinesisShardsPerRegion: { default: 500, max: 100000, what: "Kinesis shards per region", usedBy: "each cell's stream" },
     vpcsPerRegion: { default: 5, max: 1000, what: "VPCs per region", usedBy: "one per cell with isolation vpc" },

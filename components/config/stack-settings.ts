@@ -9,7 +9,7 @@
 import { Names } from "../names";
 import { CELL_ENTRY, CELL_SETTINGS, CellSettings, toCellSettings } from "./cell-settings";
 import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRouter } from "./checks";
-import { ValuesOf, checkKeys, custom, defaultsOf, integer, oneOf, readField, readSection, section } from "./fields";
+import { ValuesOf, checkKeys, custom, defaultsOf, integer, oneOf, optionalCustom, readField, readSection, section } from "./fields";
 import { LIMITS } from "./limits";
 import { Plain, Problems, deepMerge, isPlainObject } from "./problems";
 import { QUOTAS_SECTION, Quotas } from "./quotas";
@@ -29,7 +29,7 @@ export const STACK_SETTINGS = section("The stack", {
         description: "The account's Lambda concurrency quota in the stack's region" }),
     isolation: oneOf(ISOLATIONS, { default: "none",
         description: "`vpc`: each cell gets its own VPC (no NAT, DynamoDB and S3 gateway endpoints) and its functions run in its isolated subnets" }),
-    cellCount: custom<number>({ default: 0, type: "integer", allowed: `${LIMITS.cells.min}–${LIMITS.cells.max}; with \`cells\`, must equal its length`,
+    cellCount: optionalCustom<number>({ type: "integer", allowed: `${LIMITS.cells.min}–${LIMITS.cells.max}; with \`cells\`, must equal its length`,
         description: "Instead of `cells`: generates `cell-001`, `cell-002`, ...",
         read: integer({ min: LIMITS.cells.min, max: LIMITS.cells.max, default: 0, description: "" }).read }),
     cells: custom<Plain[]>({ default: [], type: "list", required: CELLS_EXPECTED,
@@ -176,7 +176,8 @@ function decode(text: string): unknown {
 /** The raw cell entries: `cellular:cells` (a list), or `cellular:cellCount` generated ids `cell-001`, ... */
 function readCellEntries(cells: unknown, cellCount: unknown, problems: Problems): Plain[] {
     const fields = STACK_SETTINGS.fields;
-    const count = cellCount === undefined ? undefined : readField(fields.cellCount, cellCount, key("cellCount"), problems);
+    // An unacceptable count is reported and counts as 0 (no cells are generated).
+    const count = cellCount === undefined ? undefined : readField(fields.cellCount, cellCount, key("cellCount"), problems) ?? 0;
     if (cells === undefined) {
         if (count === undefined) {
             problems.add(key("cells"), undefined, CELLS_EXPECTED);

@@ -10,6 +10,7 @@
  */
 import * as path from "path";
 import * as pulumiModule from "@pulumi/pulumi";
+import { partitionOf } from "../../components/arns";
 import { createMocks, DEFAULT_ACCOUNT, MockAccount } from "./mock-aws";
 
 /** The string the engine sends for a value that is not known yet. */
@@ -156,11 +157,9 @@ function packageVersion(pkg: string, from: string): string {
  */
 export async function capture(program: () => unknown, options: CaptureOptions): Promise<Capture> {
     const pulumi = options.pulumi ?? pulumiModule;
-    const account: MockAccount = {
-        ...DEFAULT_ACCOUNT,
-        region: options.config["aws:region"] ?? DEFAULT_ACCOUNT.region,
-        ...options.account,
-    };
+    const region = options.config["aws:region"] ?? DEFAULT_ACCOUNT.region;
+    // As the provider answers getPartition: from the region.
+    const account: MockAccount = { ...DEFAULT_ACCOUNT, region, partition: partitionOf(region), ...options.account };
 
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     await pulumi.runtime.setMocks(createMocks(options.preview, account), options.project, options.stack, options.preview);

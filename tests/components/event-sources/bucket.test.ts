@@ -1,0 +1,46 @@
+import { strict as assert } from "assert";
+import { Json, shippedStack, Stack } from "../../fixtures/stack";
+import { ACCOUNT, TABLE, BUCKET, LOGS, TRACING, DELIVER_FAILED, statements, urn, INVOKE_CONFIG, PERMISSION } from "../../fixtures/plan";
+
+describe("event source bucket (components/event-sources/bucket.ts, dev, preview)", () => {
+    let dev: Stack;
+    before(async () => {
+        dev = await shippedStack("dev");
+    });
+
+    describe("S3 bucket", () => {
+        it("is encrypted, private and owned by the bucket owner", () => {
+            assert.equal(dev.get("aws:s3/bucket:Bucket", "cell-b-bucket").inputs.bucket, `cellular-dev-cell-b-${ACCOUNT}`);
+            assert.deepEqual({ ...dev.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "cell-b-bucket-public-access").inputs, bucket: undefined },
+                { bucket: undefined, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+            assert.deepEqual(dev.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "cell-b-bucket-encryption").inputs.rules,
+                [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }]);
+        });
+
+        it("notifies the ingest function of new objects under incoming/ ending in .csv or .jsonl, after the permission exists", () => {
+            const permission = dev.get(PERMISSION, "cell-b-ingest-from-bucket");
+            assert.equal(permission.inputs.principal, "s3.amazonaws.com");
+            assert.equal(permission.inputs.sourceAccount, ACCOUNT);
+            assert.deepEqual(permission.propertyDependencies.sourceArn, [urn(dev, "aws:s3/bucket:Bucket", "cell-b-bucket")]);
+            const notification = dev.get("aws:s3/bucketNotification:BucketNotification", "cell-b-bucket-notification");
+            assert.deepEqual((notification.inputs.lambdaFunctions as Json[]).map(f => ({ ...f, lambdaFunctionArn: undefined })), [
+                { events: ["s3:ObjectCreated:*"], filterPrefix: "incoming/", filterSuffix: ".csv", lambdaFunctionArn: undefined },
+                { events: ["s3:ObjectCreated:*"], filterPrefix: "incoming/", filterSuffix: ".jsonl", lambdaFunctionArn: undefined },
+            ]);
+            assert.ok(notification.dependencies.includes(permission.urn));
+        });
+
+        it("lets ingest read incoming/, write errors/ and its table, and deliver its failures", () => {
+            assert.deepEqual(statements(dev, "cell-b", "ingest"), [
+                { Sid: "ReadIncoming", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${BUCKET("cell-b")}/incoming/*`] },
+                { Sid: "ListIncoming", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET("cell-b")], Condition: { StringLike: { "s3:prefix": ["incoming/*"] } } },
+                { Sid: "WriteErrorReports", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${BUCKET("cell-b")}/errors/*`] },
+                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"], Resource: [TABLE("cell-b")] },
+                DELIVER_FAILED("cell-b"),
+                LOGS("cellular-dev-cell-b-ingest"),
+                TRACING,
+            ]);
+            assert.equal(dev.get(INVOKE_CONFIG, "cell-b-ingest-async").inputs.maximumRetryAttempts, 2);
+        });
+    });
+});
