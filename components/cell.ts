@@ -110,6 +110,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             cellId: this.cellId,
             wave: this.settings.wave,
             state: this.settings.state,
+            eventSources: enabledSources(this.settings),
             tableName: this.tableName,
             functionName: this.api.functionName,
             invokeName: this.invokeName,

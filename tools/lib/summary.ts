@@ -21,6 +21,8 @@ export interface CellGroup {
     id: string;
     wave?: number;
     state?: string;
+    /** The cell's event sources, as the cell registered them. */
+    eventSources?: string[];
     resources: PlannedResource[];
 }
 
@@ -182,7 +184,9 @@ export function summarise(capture: Capture): PlanSummary {
             const id = typeof cellId === "string" ? cellId : r.name;
             const wave = typeof r.outputs.wave === "number" ? r.outputs.wave : undefined;
             const state = typeof r.outputs.state === "string" ? r.outputs.state : undefined;
-            groups.set(r.urn, { id, ...(wave === undefined ? {} : { wave }), ...(state === undefined ? {} : { state }), resources: [] });
+            const sources = Array.isArray(r.outputs.eventSources) ? (r.outputs.eventSources as unknown[]).filter((s): s is string => typeof s === "string") : undefined;
+            groups.set(r.urn, { id, ...(wave === undefined ? {} : { wave }), ...(state === undefined ? {} : { state }),
+                ...(sources === undefined ? {} : { eventSources: sources }), resources: [] });
         }
     }
     const shared: CellGroup = { id: "shared", resources: [] };
@@ -238,7 +242,8 @@ export function formatSummary(s: PlanSummary): string {
     for (const g of s.groups) {
         if (g.resources.length === 0) continue;
         const attrs = [g.wave !== undefined ? `wave ${g.wave}` : undefined, g.state].filter(Boolean).join(", ");
-        lines.push(`${g.id === "shared" ? "shared (outside every cell)" : `cell ${g.id}`}${attrs ? ` (${attrs})` : ""}: ${g.resources.length} resources`);
+        const sources = g.eventSources === undefined ? "" : `; event sources: ${g.eventSources.length > 0 ? g.eventSources.join(", ") : "none"}`;
+        lines.push(`${g.id === "shared" ? "shared (outside every cell)" : `cell ${g.id}`}${attrs ? ` (${attrs})` : ""}: ${g.resources.length} resources${sources}`);
         const ordered = [...g.resources].sort((a, b) => displayType(a.type).localeCompare(displayType(b.type)) || a.name.localeCompare(b.name));
         for (const r of ordered) {
             const detail = [r.physicalName, r.settings].filter(Boolean).join(" | ");
