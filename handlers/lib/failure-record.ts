@@ -70,8 +70,8 @@ export interface FailureMessage {
     attributes?: { DeadLetterQueueSourceArn?: string };
 }
 
-/** Suffixes of the cell's function names (`<project>-<stack>-<cell>-<kind>`), as in components/names.ts. */
-const FUNCTION_KINDS = ["queue-worker", "notifier", "ingest", "scheduled", "table-stream", "kinesis-stream",
+/** Suffixes of the cell's function names (`<project>-<stack>-<cell>-<kind>`); tests/handlers/lib/failure-record.test.ts keeps them in step with the program's. */
+export const FUNCTION_KINDS = ["queue-worker", "notifier", "ingest", "scheduled", "table-stream", "kinesis-stream",
     "failure-handler", "api"] as const;
 
 export function parseFailureMessage(message: FailureMessage): ParsedFailure {
