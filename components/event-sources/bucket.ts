@@ -10,6 +10,7 @@ import { ValuesOf, custom, text } from "../config/fields";
 import { LIMITS } from "../config/limits";
 import { allow } from "../iam";
 import { ACCOUNT_ID_PLACEHOLDER } from "../names";
+import { allowInvoke } from "./invoke-permission";
 import { eventSource } from "./kind";
 import { sourceSettings } from "./settings";
 
@@ -72,13 +73,7 @@ export const bucket = eventSource({
             bucket: source.id,
             rule: { objectOwnership: "BucketOwnerEnforced" },
         }, cell.opts());
-        const permission = new aws.lambda.Permission(`${id}-ingest-from-bucket`, {
-            action: "lambda:InvokeFunction",
-            function: worker.fn.name,
-            principal: "s3.amazonaws.com",
-            sourceArn: source.arn,
-            sourceAccount: cell.context.accountId,
-        }, cell.opts());
+        const permission = allowInvoke(cell, `${id}-ingest-from-bucket`, worker, "s3.amazonaws.com", source.arn, cell.context.accountId);
         new aws.s3.BucketNotification(`${id}-bucket-notification`, {
             bucket: source.id,
             lambdaFunctions: s.suffixes.map(suffix => ({

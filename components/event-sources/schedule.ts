@@ -11,6 +11,7 @@ import { ValuesOf, custom } from "../config/fields";
 import { scheduleExpressionProblem } from "../config/schedule-expression";
 import { Statement, allow } from "../iam";
 import { Names } from "../names";
+import { allowInvoke } from "./invoke-permission";
 import { eventSource } from "./kind";
 import { sourceSettings } from "./settings";
 
@@ -55,12 +56,7 @@ export const schedule = eventSource({
             state: "ENABLED",
             tags: cell.tags,
         }, cell.opts());
-        const permission = new aws.lambda.Permission(`${id}-scheduled-from-rule`, {
-            action: "lambda:InvokeFunction",
-            function: worker.fn.name,
-            principal: "events.amazonaws.com",
-            sourceArn: rule.arn,
-        }, cell.opts());
+        const permission = allowInvoke(cell, `${id}-scheduled-from-rule`, worker, "events.amazonaws.com", rule.arn);
         new aws.cloudwatch.EventTarget(`${id}-schedule-target`, {
             rule: rule.name,
             arn: worker.fn.arn,

@@ -8,6 +8,7 @@ import { Arns } from "../arns";
 import { ValuesOf } from "../config/fields";
 import { allow } from "../iam";
 import { Names } from "../names";
+import { allowInvoke } from "./invoke-permission";
 import { eventSource } from "./kind";
 import { sourceSettings } from "./settings";
 
@@ -30,12 +31,7 @@ export const topic = eventSource({
             kmsMasterKeyId: "alias/aws/sns",
             tags: cell.tags,
         }, cell.opts());
-        const permission = new aws.lambda.Permission(`${id}-notifier-from-topic`, {
-            action: "lambda:InvokeFunction",
-            function: worker.fn.name,
-            principal: "sns.amazonaws.com",
-            sourceArn: source.arn,
-        }, cell.opts());
+        const permission = allowInvoke(cell, `${id}-notifier-from-topic`, worker, "sns.amazonaws.com", source.arn);
         new aws.sns.TopicSubscription(`${id}-notifier-subscription`, {
             topic: source.arn,
             protocol: "lambda",
