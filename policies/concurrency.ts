@@ -7,9 +7,9 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { configOf, integer } from "./lib/config";
 import { ACCOUNT_CONCURRENCY_LIMIT, UNRESERVED_MINIMUM } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
+import { reservedOf } from "./lib/lambda";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe } from "./lib/values";
-import { reservedOf } from "./memory";
 
 export interface ConcurrencyConfig {
     /** The account's concurrency limit in the stack's region. */

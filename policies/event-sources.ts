@@ -10,10 +10,10 @@ import { configOf, integer } from "./lib/config";
 import { AWS_DEFAULTS, MIN_MAX_RECEIVE_COUNT, VISIBILITY_MULTIPLIER } from "./lib/facts";
 import { StackGraph, subject, unique } from "./lib/graph";
 import { strings } from "./lib/iam";
+import { timeoutOf } from "./lib/lambda";
 import { MappingSource, SOURCE_TEXT, deadLetterQueues, mappingSource, redrivePolicies } from "./lib/sources";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe, document, has, num, read } from "./lib/values";
-import { timeoutOf } from "./timeouts";
 
 export interface FailureHandlingConfig {
     /** The fewest receives before an SQS source queue moves a message to its dead-letter queue. */

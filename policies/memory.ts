@@ -7,8 +7,9 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, integer, text } from "./lib/config";
 import { AWS_DEFAULTS, JUSTIFICATION_TAG, SINGLE_VCPU_MEMORY_MB } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
+import { reservedOf } from "./lib/lambda";
 import { AWS } from "./lib/types";
-import { Reporter, UNKNOWN, Unknown, describe, effectiveTags, num, read, str } from "./lib/values";
+import { Reporter, UNKNOWN, describe, effectiveTags, num, read, str } from "./lib/values";
 
 export interface MemoryConfig {
     /** The most memory, in MB, of a function without a justification. */
@@ -20,12 +21,6 @@ export interface MemoryConfig {
 export const MEMORY_DEFAULTS: MemoryConfig = { maxMemoryMb: SINGLE_VCPU_MEMORY_MB, justificationTag: JUSTIFICATION_TAG };
 
 const NAME = "lambda-memory-right-sized";
-
-/** Reserved concurrency when set (unset and -1 mean "not set"; 0 is set: it stops the function). */
-export function reservedOf(fn: PolicyResource): number | Unknown | undefined {
-    const reserved = num(read(fn.props, "reservedConcurrentExecutions"));
-    return reserved === undefined || reserved === -1 ? undefined : reserved;
-}
 
 export const lambdaMemoryRightSized: StackValidationPolicy = {
     name: NAME,

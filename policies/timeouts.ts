@@ -8,9 +8,10 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseFunctionRef } from "./lib/arn";
 import { configOf, integer } from "./lib/config";
-import { AWS_DEFAULTS, MAX_SYNC_TIMEOUT_SECONDS } from "./lib/facts";
+import { MAX_SYNC_TIMEOUT_SECONDS } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
 import { invokeTargets, roleAccess } from "./lib/iam";
+import { timeoutOf } from "./lib/lambda";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, Unknown, describe, num, read } from "./lib/values";
 
@@ -28,12 +29,6 @@ interface Invoker {
     via: PolicyResource;
     /** Its own timeout, when set. */
     timeoutMs?: number | Unknown;
-}
-
-/** The function's timeout in seconds (AWS's default when unset), or UNKNOWN. */
-export function timeoutOf(fn: PolicyResource): number | Unknown {
-    const t = num(read(fn.props, "timeout"));
-    return t === undefined ? AWS_DEFAULTS.lambdaTimeoutSeconds : t;
 }
 
 /** `x-amazon-apigateway-integration` entries of an OpenAPI body: their uri and timeoutInMillis. */
