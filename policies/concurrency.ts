@@ -4,7 +4,7 @@
  * of a cell has one, so that a cell's blast radius is bounded.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { configOf, integer } from "./lib/config";
+import { configOf, integer } from "./lib/config-schema";
 import { ACCOUNT_CONCURRENCY_LIMIT, UNRESERVED_MINIMUM } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
 import { reservedOf } from "./lib/lambda";

@@ -6,7 +6,7 @@
  * source queue's redrive policy. A queue that is itself a dead-letter queue needs none.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { configOf, integer } from "./lib/config";
+import { configOf, integer } from "./lib/config-schema";
 import { AWS_DEFAULTS, MIN_MAX_RECEIVE_COUNT, VISIBILITY_MULTIPLIER } from "./lib/facts";
 import { StackGraph, subject, unique } from "./lib/graph";
 import { strings } from "./lib/iam";

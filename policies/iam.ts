@@ -8,7 +8,7 @@
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { broadResource } from "./lib/arn";
-import { configOf, stringList } from "./lib/config";
+import { configOf, stringList } from "./lib/config-schema";
 import { ALLOWED_MANAGED_POLICIES, WILDCARD_RESOURCE_ACTIONS } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
 import { GrantDocument, allows, roleAccess, roleLabel, statementLabel, statements, strings, trustOf } from "./lib/iam";

@@ -4,7 +4,7 @@
  * above the function's reserved concurrency is rejected by AWS at deploy time: caught here at preview.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { configOf, integer, text } from "./lib/config";
+import { configOf, integer, text } from "./lib/config-schema";
 import { AWS_DEFAULTS, JUSTIFICATION_TAG, SINGLE_VCPU_MEMORY_MB } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
 import { reservedOf } from "./lib/lambda";

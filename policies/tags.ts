@@ -4,7 +4,7 @@
  * component's registered `cellId`), or `shared` outside every cell.
  */
 import { StackValidationPolicy } from "@pulumi/policy";
-import { configOf, stringList, text } from "./lib/config";
+import { configOf, stringList, text } from "./lib/config-schema";
 import { CELL_TAG, CELL_TYPE, REQUIRED_TAGS, SHARED_CELL_VALUE } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
 import { AWS } from "./lib/types";

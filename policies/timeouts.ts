@@ -7,7 +7,7 @@
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseFunctionRef } from "./lib/arn";
-import { configOf, integer } from "./lib/config";
+import { configOf, integer } from "./lib/config-schema";
 import { MAX_SYNC_TIMEOUT_SECONDS } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
 import { invokeTargets, roleAccess } from "./lib/iam";
