@@ -8,7 +8,7 @@
  * mapping need neither. An EventBridge target's or an SNS subscription's own dead-letter queue does not count: it
  * catches delivery failures, not function errors.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { FunctionTarget, StackGraph, subject } from "./lib/graph";
 import { servicePrincipal } from "./lib/iam";
 import { AWS } from "./lib/types";
@@ -113,3 +113,6 @@ export const asyncLambdaDlq: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [asyncLambdaDlq];

@@ -3,7 +3,7 @@
  * the account's limit minus the 100 executions AWS keeps unreserved (else the deploy fails), and every function
  * of a cell has one, so that a cell's blast radius is bounded.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
+import { Policies, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, integer } from "./lib/config-schema";
 import { ACCOUNT_CONCURRENCY_LIMIT, UNRESERVED_MINIMUM } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
@@ -62,3 +62,6 @@ export const reservedConcurrencyBudget: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [reservedConcurrencyBudget];

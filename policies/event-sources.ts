@@ -5,7 +5,7 @@
  * An SQS mapping supports no on-failure destination (scanners that demand one are wrong): its safety net is the
  * source queue's redrive policy. A queue that is itself a dead-letter queue needs none.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, integer } from "./lib/config-schema";
 import { AWS_DEFAULTS, MIN_MAX_RECEIVE_COUNT, VISIBILITY_MULTIPLIER } from "./lib/facts";
 import { StackGraph, subject, unique } from "./lib/graph";
@@ -190,3 +190,6 @@ export const sqsVisibilityTimeout: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [eventSourceFailureHandling, sqsVisibilityTimeout];

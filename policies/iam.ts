@@ -6,7 +6,7 @@
  * or `RolePolicyAttachmentsExclusive`, and `managedPolicyArns`. A violation is reported on the resource that
  * carries the document or the attachment.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
+import { Policies, StackValidationPolicy } from "@pulumi/policy";
 import { broadResource } from "./lib/arn";
 import { configOf, stringList } from "./lib/config-schema";
 import { ALLOWED_MANAGED_POLICIES, WILDCARD_RESOURCE_ACTIONS } from "./lib/facts";
@@ -138,3 +138,6 @@ export const lambdaLeastPrivilege: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [lambdaLeastPrivilege];

@@ -3,7 +3,7 @@
  * Node.js handler gets nothing for it; a function that needs more says why in a tag. Provisioned concurrency
  * above the function's reserved concurrency is rejected by AWS at deploy time: caught here at preview.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, integer, text } from "./lib/config-schema";
 import { AWS_DEFAULTS, JUSTIFICATION_TAG, SINGLE_VCPU_MEMORY_MB } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
@@ -97,3 +97,6 @@ export const lambdaMemoryRightSized: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [lambdaMemoryRightSized];

@@ -2,7 +2,7 @@
  * lambda-tracing-active and lambda-log-retention (advisory): every function is traced with X-Ray, and its logs go
  * to a log group of the stack with a retention (Lambda's own log group keeps them forever).
  */
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { Policies, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { StackGraph, subject } from "./lib/graph";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe, read } from "./lib/values";
@@ -90,3 +90,6 @@ export const lambdaLogRetention: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [lambdaTracingActive, lambdaLogRetention];

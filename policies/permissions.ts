@@ -3,7 +3,7 @@
  * principal without `sourceArn` lets that service invoke it on behalf of any resource of any account (the confused
  * deputy). S3 may use `sourceAccount` instead (bucket ARNs carry no account).
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { Policies, ResourceValidationPolicy } from "@pulumi/policy";
 import { parseFunctionRef } from "./lib/arn";
 import { servicePrincipal } from "./lib/iam";
 import { AWS } from "./lib/types";
@@ -61,3 +61,6 @@ export const lambdaPermissionSourceArn: ResourceValidationPolicy = {
         });
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [lambdaPermissionSourceArn];

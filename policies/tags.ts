@@ -3,7 +3,7 @@
  * `defaultTags`, and its `cell` tag names the cell it belongs to (through `parent`, the `cellular:index:Cell`
  * component's registered `cellId`), or `shared` outside every cell.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
+import { Policies, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, stringList, text } from "./lib/config-schema";
 import { CELL_TAG, CELL_TYPE, REQUIRED_TAGS, SHARED_CELL_VALUE } from "./lib/facts";
 import { StackGraph, subject } from "./lib/graph";
@@ -113,3 +113,6 @@ export const cellCostTags: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [cellCostTags];

@@ -5,7 +5,7 @@
  * The functions behind an API are found through the integration's property dependencies on the function (or on
  * one of its aliases), so this decides during preview, when the invoke ARNs are unknown.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseFunctionRef } from "./lib/arn";
 import { configOf, integer } from "./lib/config-schema";
 import { MAX_SYNC_TIMEOUT_SECONDS } from "./lib/facts";
@@ -172,3 +172,6 @@ export const apigatewayLambdaTimeout: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [apigatewayLambdaTimeout];
