@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import { programRunner } from "../../tools/lib/program";
 import { readStackConfig } from "../../tools/lib/stack-config";
 import { Cell, TAGS, allow, httpApi, lambda, queueWithDlq, sqsMapping } from "../fixtures/policies/builders";
-import { CONFIG_DIR, policyPack, run } from "./lib/harness";
+import { CONFIG_DIR, policyPack, run } from "../fixtures/policies/harness";
 
 const NON_COMPLIANT = path.resolve(__dirname, "..", "..", "examples", "non-compliant");
 

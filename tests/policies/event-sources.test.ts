@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import { ACCOUNT, TAGS, arn, httpApi, lambda, LambdaParts, onFailureQueue, queueWithDlq, sqsMapping } from "../fixtures/policies/builders";
-import { MODES, run, runBoth } from "./lib/harness";
+import { MODES, run, runBoth } from "../fixtures/policies/harness";
 
 const DLQ = "async-lambda-dlq";
 const FAILURES = "event-source-failure-handling";

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TAGS, allow, arn, httpApi, lambda, logsStatement, policyDocument } from "../fixtures/policies/builders";
-import { MODES, run, runBoth } from "./lib/harness";
+import { MODES, run, runBoth } from "../fixtures/policies/harness";
 
 const POLICY = "apigateway-lambda-timeout";
 
