@@ -9,7 +9,7 @@
  * catches delivery failures, not function errors.
  */
 import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { FunctionTarget, StackGraph, subject } from "./lib/graph";
+import { FunctionTarget, stackGraph, subject } from "./lib/graph";
 import { servicePrincipal } from "./lib/iam";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, Unknown, describe, given, has, items, read, str } from "./lib/values";
@@ -35,7 +35,7 @@ export const asyncLambdaDlq: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     validateStack: (args, report) => {
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
         const invocations: AsyncInvocation[] = [];
         const collect = (trigger: PolicyResource, key: string, value: unknown, text: string, qualifier?: unknown) => {

@@ -6,7 +6,7 @@
 import { Policies, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, integer } from "./lib/config-schema";
 import { ACCOUNT_CONCURRENCY_LIMIT, UNRESERVED_MINIMUM } from "./lib/facts";
-import { StackGraph, subject } from "./lib/graph";
+import { stackGraph, subject } from "./lib/graph";
 import { reservedOf } from "./lib/lambda";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe } from "./lib/values";
@@ -33,7 +33,7 @@ export const reservedConcurrencyBudget: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { accountConcurrencyLimit } = configOf(args, CONCURRENCY_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
         let total = 0;
         for (const fn of graph.ofType(AWS.function)) {

@@ -10,7 +10,7 @@ import { Policies, StackValidationPolicy } from "@pulumi/policy";
 import { broadResource } from "./lib/arn";
 import { configOf, stringList } from "./lib/config-schema";
 import { ALLOWED_MANAGED_POLICIES, WILDCARD_RESOURCE_ACTIONS } from "./lib/facts";
-import { StackGraph, subject } from "./lib/graph";
+import { stackGraph, subject } from "./lib/graph";
 import { GrantDocument, allows, roleAccess, roleLabel, statementLabel, statements, strings, trustOf } from "./lib/iam";
 import { Reporter, UNKNOWN, describe, has, read } from "./lib/values";
 
@@ -100,7 +100,7 @@ export const lambdaLeastPrivilege: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const config = configOf(args, LEAST_PRIVILEGE_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
         const { byRole, unattached } = roleAccess(graph);
         for (const grant of unattached) reporter.undecided(subject(grant.holder), grant.reason);

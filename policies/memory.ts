@@ -6,7 +6,7 @@
 import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { configOf, integer, text } from "./lib/config-schema";
 import { AWS_DEFAULTS, JUSTIFICATION_TAG, SINGLE_VCPU_MEMORY_MB } from "./lib/facts";
-import { StackGraph, subject } from "./lib/graph";
+import { stackGraph, subject } from "./lib/graph";
 import { reservedOf } from "./lib/lambda";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe, effectiveTags, num, read, str } from "./lib/values";
@@ -36,7 +36,7 @@ export const lambdaMemoryRightSized: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { maxMemoryMb, justificationTag } = configOf(args, MEMORY_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
 
         for (const fn of graph.ofType(AWS.function)) {

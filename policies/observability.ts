@@ -3,7 +3,7 @@
  * to a log group of the stack with a retention (Lambda's own log group keeps them forever).
  */
 import { Policies, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { StackGraph, subject } from "./lib/graph";
+import { stackGraph, subject } from "./lib/graph";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe, read } from "./lib/values";
 
@@ -38,7 +38,7 @@ export const lambdaLogRetention: StackValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "low",
     validateStack: (args, report) => {
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(RETENTION, report, true);
         const groups = graph.ofType(AWS.logGroup);
         const byName = new Map<string, PolicyResource[]>();

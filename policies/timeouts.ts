@@ -9,7 +9,7 @@ import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy"
 import { parseFunctionRef } from "./lib/arn";
 import { configOf, integer } from "./lib/config-schema";
 import { MAX_SYNC_TIMEOUT_SECONDS } from "./lib/facts";
-import { StackGraph, subject } from "./lib/graph";
+import { StackGraph, stackGraph, subject } from "./lib/graph";
 import { invokeTargets, roleAccess } from "./lib/iam";
 import { timeoutOf } from "./lib/lambda";
 import { AWS } from "./lib/types";
@@ -112,7 +112,7 @@ export const apigatewayLambdaTimeout: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { maxTimeoutSeconds } = configOf(args, TIMEOUT_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
 
         const callers: Array<{ fn: PolicyResource; timeout: number; behindApi: boolean }> = [];
