@@ -1,23 +1,15 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as aws from "@pulumi/aws";
 import { programRunner } from "../../tools/lib/program";
 import { readStackConfig } from "../../tools/lib/stack-config";
-import { Cell, TAGS, allow, httpApi, lambda, queueWithDlq, sqsMapping } from "../fixtures/policies/builders";
+import { allow, lambda } from "../fixtures/policies/builders";
 import { CONFIG_DIR, policyPack, run } from "../fixtures/policies/harness";
 
 const NON_COMPLIANT = path.resolve(__dirname, "..", "..", "examples", "non-compliant");
 
 function nonCompliant() {
     return { program: programRunner(NON_COMPLIANT), stackConfig: readStackConfig(NON_COMPLIANT, "dev").config };
-}
-
-/** Runs `program` with the default config and with a config file; returns both outcomes' lines of `policy`. */
-async function compare(program: () => unknown, configFile: string, policy: string): Promise<{ defaults: string[]; configured: string[] }> {
-    const defaults = await run(program);
-    const configured = await run(program, { configFile });
-    return { defaults: defaults.of(policy), configured: configured.of(policy) };
 }
 
 describe("policy pack config (--policy-pack-config)", () => {
@@ -111,90 +103,5 @@ describe("policy pack config (--policy-pack-config)", () => {
             ].join("\n"),
         });
         assert.throws(() => pack.reconcile("{ \"all\": ", "broken.json"), /^PolicyConfigError: the policy pack config broken.json is invalid:\n {2}- it is not valid JSON: /);
-    });
-
-    describe("each threshold, changed in a config file, changes the verdict", () => {
-        it("lambda-least-privilege: wildcardResourceActions and allowedManagedPolicies", async () => {
-            const program = () => {
-                lambda("w", {
-                    statements: [allow("List", "dynamodb:ListTables", "*")],
-                    roleArgs: { managedPolicyArns: [aws.iam.ManagedPolicy.AmazonDynamoDBReadOnlyAccess] },
-                });
-            };
-            const { defaults, configured } = await compare(program, "least-privilege-extended.json", "lambda-least-privilege");
-            assert.equal(defaults.length, 2);
-            assert.deepEqual(configured, []);
-        });
-
-        it("apigateway-lambda-timeout: maxTimeoutSeconds", async () => {
-            const { defaults, configured } = await compare(() => httpApi("front", lambda("api", { args: { timeout: 15 } }).fn),
-                "timeout-10s.json", "apigateway-lambda-timeout");
-            assert.deepEqual(defaults, []);
-            assert.deepEqual(configured, [
-                "mandatory apigateway-lambda-timeout api-function: aws.lambda.Function \"api-function\" (api) has a timeout of 15 s, but API " +
-                "Gateway invokes it (aws.apigatewayv2.Integration \"front-integration\"); a function behind API Gateway must finish within 10 s, or " +
-                "the client gets a 504 while the function keeps running: set timeout to 10 or less",
-            ]);
-        });
-
-        it("event-source-failure-handling: minMaxReceiveCount", async () => {
-            const { defaults, configured } = await compare(() => {
-                const { queue } = queueWithDlq("jobs", {}, 8);
-                sqsMapping("m", queue, lambda("w").fn);
-            }, "receive-count-10.json", "event-source-failure-handling");
-            assert.deepEqual(defaults, []);
-            assert.deepEqual(configured, [
-                "mandatory event-source-failure-handling jobs: aws.sqs.Queue \"jobs\" moves a failing message to its dead-letter queue after 8 " +
-                "receives; set redrivePolicy.maxReceiveCount to at least 10, so that a message that was throttled or failed briefly is retried first",
-            ]);
-        });
-
-        it("sqs-visibility-timeout: multiplier", async () => {
-            const { defaults, configured } = await compare(() => {
-                const { queue } = queueWithDlq("jobs", { visibilityTimeoutSeconds: 30 });
-                sqsMapping("m", queue, lambda("w").fn);
-            }, "visibility-3x.json", "sqs-visibility-timeout");
-            assert.equal(defaults.length, 1);
-            assert.deepEqual(configured, []);
-        });
-
-        it("lambda-memory-right-sized: maxMemoryMb and justificationTag", async () => {
-            const { defaults, configured } = await compare(() => {
-                lambda("medium", { args: { memorySize: 2048 } });
-                lambda("old-tag", { args: { memorySize: 4096, tags: { ...TAGS, "memory-justification": "image resizing" } } });
-                lambda("new-tag", { args: { memorySize: 4096, tags: { ...TAGS, why: "image resizing" } } });
-            }, "memory-3008.json", "lambda-memory-right-sized");
-            assert.deepEqual(defaults.map(l => l.split(":")[0]), [
-                "mandatory lambda-memory-right-sized medium-function",
-                "mandatory lambda-memory-right-sized new-tag-function",
-            ]);
-            assert.deepEqual(configured, [
-                "mandatory lambda-memory-right-sized old-tag-function: aws.lambda.Function \"old-tag-function\" (old-tag) has 4096 MB of memory, " +
-                "more than maxMemoryMb (3008 MB), and no why tag saying why; lower memorySize to 3008 or less, or tag it why with the reason",
-            ]);
-        });
-
-        it("cell-cost-tags: requiredTags, cellTag and sharedCellValue", async () => {
-            const { defaults, configured } = await compare(() => {
-                const cell = new Cell("cell-a", "cell-a");
-                new aws.sqs.Queue("in-cell", { name: "in-cell", tags: { ...TAGS, cell: "cell-a", "cell-id": "cell-a", owner: "orders" } }, { parent: cell });
-                new aws.sqs.Queue("common", { name: "common", tags: { ...TAGS, "cell-id": "common", owner: "orders" } });
-                new aws.sqs.Queue("unowned", { name: "unowned", tags: { ...TAGS, "cell-id": "shared" } });
-            }, "tags-owner.json", "cell-cost-tags");
-            assert.deepEqual(defaults, []);
-            assert.deepEqual(configured, [
-                "mandatory cell-cost-tags unowned: aws.sqs.Queue \"unowned\" is outside every cell but its cell-id tag is \"shared\"; set it to \"common\"",
-                "mandatory cell-cost-tags unowned: aws.sqs.Queue \"unowned\" lacks the required tag owner (missing or empty); add it to its tags, or " +
-                "to its provider's defaultTags",
-            ]);
-        });
-
-        it("reserved-concurrency-budget: accountConcurrencyLimit", async () => {
-            const { defaults, configured } = await compare(() => {
-                lambda("a", { args: { reservedConcurrentExecutions: 901 } });
-            }, "account-2000.json", "reserved-concurrency-budget");
-            assert.equal(defaults.length, 1);
-            assert.deepEqual(configured, []);
-        });
     });
 });
