@@ -12,9 +12,5 @@ const shown = path.relative(process.cwd(), README);
 
 const before = fs.readFileSync(README, "utf8");
 const after = withPolicyTable(before, renderPolicyTable(policies));
-if (after === before) {
-    console.log(`${shown}: the policy table is up to date`);
-} else {
-    fs.writeFileSync(README, after);
-    console.log(`${shown}: wrote the policy table`);
-}
+if (after !== before) fs.writeFileSync(README, after);
+console.log(after === before ? `${shown} is up to date` : `${shown}: policy table regenerated`);

@@ -9,44 +9,33 @@ const SECRETS = "no-secrets-in-environment";
 const FIX = "Lambda shows environment values in plain text to anyone who can read the function's configuration (a Pulumi secret " +
     "included): store it in Secrets Manager or SSM Parameter Store and pass its ARN or parameter name instead, for the handler to read at run time";
 
+/** The function `w`, compliant but for its environment `variables`. */
+function withVariables(variables: Record<string, pulumi.Input<string>>): void {
+    lambda("w", { args: { environment: { variables } } });
+}
+
 describe("no-secrets-in-environment", () => {
     it("rejects literal values of secret names, a Pulumi secret included, and accepts references, numbers and booleans", async () => {
-        const outcome = await run(() => {
-            lambda("w", {
-                args: {
-                    environment: {
-                        variables: {
-                            DB_PASSWORD: "hunter2",
-                            STRIPE_API_KEY: pulumi.secret("sk_live_51H"),
-                            DB_PASSWORD_PARAM: "/orders/db/password",
-                            SIGNING_SECRET_ARN: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:signing-AbCdEf`,
-                            TOKEN_TTL_SECONDS: "3600",
-                            REFRESH_TOKENS: "true",
-                            TABLE_NAME: "orders",
-                        },
-                    },
-                },
-            });
-        });
+        const outcome = await run(() => withVariables({
+            DB_PASSWORD: "hunter2",
+            STRIPE_API_KEY: pulumi.secret("sk_live_51H"),
+            DB_PASSWORD_PARAM: "/orders/db/password",
+            SIGNING_SECRET_ARN: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:signing-AbCdEf`,
+            TOKEN_TTL_SECONDS: "3600",
+            REFRESH_TOKENS: "true",
+            TABLE_NAME: "orders",
+        }));
         const literal = (name: string) => `mandatory ${SECRETS} w-function: aws.lambda.Function "w-function" (w) has a literal value in its ` +
             `environment variable ${name}, whose name says it holds a secret; ${FIX}`;
         assert.deepEqual(outcome.lines(), [literal("DB_PASSWORD"), literal("STRIPE_API_KEY")]);
     });
 
     it("rejects values that look like credentials, whatever their names", async () => {
-        const outcome = await run(() => {
-            lambda("w", {
-                args: {
-                    environment: {
-                        variables: {
-                            KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-                            KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                            CERT: "-----BEGIN RSA PRIVATE KEY-----\nMIIEow==\n-----END RSA PRIVATE KEY-----",
-                        },
-                    },
-                },
-            });
-        });
+        const outcome = await run(() => withVariables({
+            KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+            KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            CERT: "-----BEGIN RSA PRIVATE KEY-----\nMIIEow==\n-----END RSA PRIVATE KEY-----",
+        }));
         const holds = (what: string, name: string) => `mandatory ${SECRETS} w-function: aws.lambda.Function "w-function" (w) holds ${what} in its ` +
             `environment variable ${name}; ${FIX}`;
         assert.deepEqual(outcome.lines(), [
@@ -61,7 +50,7 @@ describe("no-secrets-in-environment", () => {
             const password = new aws.ssm.Parameter("db-password", { name: "db-password", type: "SecureString", value: "hunter2", tags: TAGS });
             const user = new aws.iam.User("deployer", { name: "deployer", tags: TAGS });
             const key = new aws.iam.AccessKey("deployer-key", { user: user.name });
-            lambda("w", { args: { environment: { variables: { DB_PASSWORD: password.value, AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret } } } });
+            withVariables({ DB_PASSWORD: password.value, AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret });
         });
         const password = `mandatory ${SECRETS} w-function: aws.lambda.Function "w-function" (w) has a literal value in its environment ` +
             `variable DB_PASSWORD, whose name says it holds a secret; ${FIX}`;
