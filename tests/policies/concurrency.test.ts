@@ -43,10 +43,10 @@ describe("reserved-concurrency-budget", () => {
         assert.deepEqual(outcome.of(BUDGET), [unbounded("minus-one"), unbounded("unset")]);
     });
 
-    it("accountConcurrencyLimit, changed in a config file, changes the verdict", async () => {
+    it("accountConcurrencyLimit, changed in the policy pack config, changes the verdict", async () => {
         const { defaults, configured } = await compareConfig(() => {
             lambda("a", { args: { reservedConcurrentExecutions: 901 } });
-        }, "account-2000.json", BUDGET);
+        }, { [BUDGET]: { accountConcurrencyLimit: 2000 } }, BUDGET);
         assert.equal(defaults.length, 1);
         assert.deepEqual(configured, []);
     });
