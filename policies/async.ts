@@ -8,30 +8,20 @@
  * mapping need neither. An EventBridge target's or an SNS subscription's own dead-letter queue does not count: it
  * catches delivery failures, not function errors.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { FunctionTarget, StackGraph, subject } from "./lib/graph";
+import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { FunctionTarget, stackGraph, subject } from "./lib/graph";
+import { servicePrincipal } from "./lib/iam";
 import { AWS } from "./lib/types";
-import { Reporter, UNKNOWN, Unknown, describe, has, items, read, str } from "./lib/values";
+import { Reporter, UNKNOWN, Unknown, describe, given, has, items, read, str } from "./lib/values";
 
 const NAME = "async-lambda-dlq";
 
 /** Service principals that invoke Lambda asynchronously. */
 export const ASYNC_SERVICES = ["s3", "sns", "events", "scheduler", "iot", "ses", "logs"];
 
-/** `sns` for `sns.amazonaws.com`, `logs` for `logs.eu-west-1.amazonaws.com`; undefined for anything else. */
-export function servicePrincipal(principal: string): string | undefined {
-    const m = /^([a-z0-9-]+)(?:\.[a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/.exec(principal);
-    return m ? m[1] : undefined;
-}
-
 interface AsyncInvocation {
     target: FunctionTarget;
     trigger: string;
-}
-
-/** Whether a value was given: present and not empty (an unknown value is given). */
-function given(value: unknown): boolean {
-    return value === UNKNOWN || (value !== undefined && value !== null && value !== "");
 }
 
 function qualifiersMatch(config: string | Unknown | undefined, invoked: string | Unknown | undefined): boolean {
@@ -45,7 +35,7 @@ export const asyncLambdaDlq: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "high",
     validateStack: (args, report) => {
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
         const invocations: AsyncInvocation[] = [];
         const collect = (trigger: PolicyResource, key: string, value: unknown, text: string, qualifier?: unknown) => {
@@ -123,3 +113,6 @@ export const asyncLambdaDlq: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [asyncLambdaDlq];

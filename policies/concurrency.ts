@@ -3,13 +3,13 @@
  * the account's limit minus the 100 executions AWS keeps unreserved (else the deploy fails), and every function
  * of a cell has one, so that a cell's blast radius is bounded.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
-import { configOf, integer } from "./lib/config";
+import { Policies, StackValidationPolicy } from "@pulumi/policy";
+import { configOf, integer } from "./lib/config-schema";
 import { ACCOUNT_CONCURRENCY_LIMIT, UNRESERVED_MINIMUM } from "./lib/facts";
-import { StackGraph, subject } from "./lib/graph";
+import { stackGraph, subject } from "./lib/graph";
+import { reservedOf } from "./lib/lambda";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe } from "./lib/values";
-import { reservedOf } from "./memory";
 
 export interface ConcurrencyConfig {
     /** The account's concurrency limit in the stack's region. */
@@ -33,7 +33,7 @@ export const reservedConcurrencyBudget: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { accountConcurrencyLimit } = configOf(args, CONCURRENCY_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
         let total = 0;
         for (const fn of graph.ofType(AWS.function)) {
@@ -62,3 +62,6 @@ export const reservedConcurrencyBudget: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [reservedConcurrencyBudget];

@@ -5,15 +5,15 @@
  * An SQS mapping supports no on-failure destination (scanners that demand one are wrong): its safety net is the
  * source queue's redrive policy. A queue that is itself a dead-letter queue needs none.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { configOf, integer } from "./lib/config";
+import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { configOf, integer } from "./lib/config-schema";
 import { AWS_DEFAULTS, MIN_MAX_RECEIVE_COUNT, VISIBILITY_MULTIPLIER } from "./lib/facts";
-import { StackGraph, subject, unique } from "./lib/graph";
+import { StackGraph, stackGraph, subject, unique } from "./lib/graph";
 import { strings } from "./lib/iam";
+import { timeoutOf } from "./lib/lambda";
 import { MappingSource, SOURCE_TEXT, deadLetterQueues, mappingSource, redrivePolicies } from "./lib/sources";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe, document, has, num, read } from "./lib/values";
-import { timeoutOf } from "./timeouts";
 
 export interface FailureHandlingConfig {
     /** The fewest receives before an SQS source queue moves a message to its dead-letter queue. */
@@ -130,7 +130,7 @@ export const eventSourceFailureHandling: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { minMaxReceiveCount } = configOf(args, FAILURE_HANDLING_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(FAILURE_HANDLING, report, true);
         const dlqs = deadLetterQueues(graph);
         for (const { mapping, source } of mappings(graph, reporter)) {
@@ -161,7 +161,7 @@ export const sqsVisibilityTimeout: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { multiplier } = configOf(args, VISIBILITY_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(VISIBILITY, report, true);
         for (const { mapping, source } of mappings(graph, reporter)) {
             if (source.kind !== "sqs") continue;
@@ -190,3 +190,6 @@ export const sqsVisibilityTimeout: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [eventSourceFailureHandling, sqsVisibilityTimeout];

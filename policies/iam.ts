@@ -6,12 +6,12 @@
  * or `RolePolicyAttachmentsExclusive`, and `managedPolicyArns`. A violation is reported on the resource that
  * carries the document or the attachment.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { Policies, StackValidationPolicy } from "@pulumi/policy";
 import { broadResource } from "./lib/arn";
-import { configOf, stringList } from "./lib/config";
+import { configOf, stringList } from "./lib/config-schema";
 import { ALLOWED_MANAGED_POLICIES, WILDCARD_RESOURCE_ACTIONS } from "./lib/facts";
-import { StackGraph, subject } from "./lib/graph";
-import { GrantDocument, allows, roleAccess, statementLabel, statements, strings, trustOf } from "./lib/iam";
+import { stackGraph, subject } from "./lib/graph";
+import { GrantDocument, allows, roleAccess, roleLabel, statementLabel, statements, strings, trustOf } from "./lib/iam";
 import { Reporter, UNKNOWN, describe, has, read } from "./lib/values";
 
 export interface LeastPrivilegeConfig {
@@ -31,11 +31,6 @@ const NAME = "lambda-least-privilege";
 function actionsText(actions: string[]): string {
     const shown = actions.slice(0, 4).join(", ");
     return actions.length > 4 ? `${shown} and ${actions.length - 4} more` : shown;
-}
-
-function roleText(graph: StackGraph, role: PolicyResource): string {
-    const name = graph.name(role);
-    return name ? `role ${name}` : `role "${role.name}"`;
 }
 
 function checkDocument(grant: GrantDocument, config: LeastPrivilegeConfig, reporter: Reporter): void {
@@ -105,7 +100,7 @@ export const lambdaLeastPrivilege: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const config = configOf(args, LEAST_PRIVILEGE_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
         const { byRole, unattached } = roleAccess(graph);
         for (const grant of unattached) reporter.undecided(subject(grant.holder), grant.reason);
@@ -134,7 +129,7 @@ export const lambdaLeastPrivilege: StackValidationPolicy = {
                     if (config.allowedManagedPolicies.includes(managed.name)) continue;
                     const how = managed.holder.urn === role.urn
                         ? `${describe(subject(role))} has the AWS-managed policy ${managed.name} in managedPolicyArns, and Lambda may assume it`
-                        : `${describe(subject(managed.holder))} attaches the AWS-managed policy ${managed.name} to ${roleText(graph, role)}, which Lambda may assume`;
+                        : `${describe(subject(managed.holder))} attaches the AWS-managed policy ${managed.name} to ${roleLabel(graph, role)}, which Lambda may assume`;
                     reporter.violation(managed.holder, `${how}; AWS-managed policies grant broad actions on every resource: grant the ` +
                         `exact actions in a role policy instead, or add ${managed.name} to allowedManagedPolicies`);
                 }
@@ -143,3 +138,6 @@ export const lambdaLeastPrivilege: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [lambdaLeastPrivilege];

@@ -3,12 +3,13 @@
  * Node.js handler gets nothing for it; a function that needs more says why in a tag. Provisioned concurrency
  * above the function's reserved concurrency is rejected by AWS at deploy time: caught here at preview.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { configOf, integer, text } from "./lib/config";
+import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { configOf, integer, text } from "./lib/config-schema";
 import { AWS_DEFAULTS, JUSTIFICATION_TAG, SINGLE_VCPU_MEMORY_MB } from "./lib/facts";
-import { StackGraph, subject } from "./lib/graph";
+import { stackGraph, subject } from "./lib/graph";
+import { reservedOf } from "./lib/lambda";
 import { AWS } from "./lib/types";
-import { Reporter, UNKNOWN, Unknown, describe, effectiveTags, num, read, str } from "./lib/values";
+import { Reporter, UNKNOWN, describe, effectiveTags, num, read, str } from "./lib/values";
 
 export interface MemoryConfig {
     /** The most memory, in MB, of a function without a justification. */
@@ -20,12 +21,6 @@ export interface MemoryConfig {
 export const MEMORY_DEFAULTS: MemoryConfig = { maxMemoryMb: SINGLE_VCPU_MEMORY_MB, justificationTag: JUSTIFICATION_TAG };
 
 const NAME = "lambda-memory-right-sized";
-
-/** Reserved concurrency when set (unset and -1 mean "not set"; 0 is set: it stops the function). */
-export function reservedOf(fn: PolicyResource): number | Unknown | undefined {
-    const reserved = num(read(fn.props, "reservedConcurrentExecutions"));
-    return reserved === undefined || reserved === -1 ? undefined : reserved;
-}
 
 export const lambdaMemoryRightSized: StackValidationPolicy = {
     name: NAME,
@@ -41,7 +36,7 @@ export const lambdaMemoryRightSized: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { maxMemoryMb, justificationTag } = configOf(args, MEMORY_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
 
         for (const fn of graph.ofType(AWS.function)) {
@@ -102,3 +97,6 @@ export const lambdaMemoryRightSized: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [lambdaMemoryRightSized];

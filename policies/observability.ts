@@ -2,8 +2,8 @@
  * lambda-tracing-active and lambda-log-retention (advisory): every function is traced with X-Ray, and its logs go
  * to a log group of the stack with a retention (Lambda's own log group keeps them forever).
  */
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { StackGraph, subject } from "./lib/graph";
+import { Policies, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { stackGraph, subject } from "./lib/graph";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe, read } from "./lib/values";
 
@@ -38,7 +38,7 @@ export const lambdaLogRetention: StackValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "low",
     validateStack: (args, report) => {
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(RETENTION, report, true);
         const groups = graph.ofType(AWS.logGroup);
         const byName = new Map<string, PolicyResource[]>();
@@ -90,3 +90,6 @@ export const lambdaLogRetention: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [lambdaTracingActive, lambdaLogRetention];

@@ -3,10 +3,11 @@
  * principal without `sourceArn` lets that service invoke it on behalf of any resource of any account (the confused
  * deputy). S3 may use `sourceAccount` instead (bucket ARNs carry no account).
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { Policies, ResourceValidationPolicy } from "@pulumi/policy";
 import { parseFunctionRef } from "./lib/arn";
+import { servicePrincipal } from "./lib/iam";
 import { AWS } from "./lib/types";
-import { Reporter, UNKNOWN, describe, has, read } from "./lib/values";
+import { Reporter, UNKNOWN, describe, given, read } from "./lib/values";
 
 const NAME = "lambda-permission-source-arn";
 
@@ -25,12 +26,6 @@ const SOURCES: Record<string, string> = {
     "secretsmanager": "secret",
     cognito: "user pool",
 };
-
-function given(props: unknown, key: string): boolean {
-    if (!has(props, key)) return false;
-    const value = read(props, key);
-    return value === UNKNOWN || (value !== undefined && value !== null && value !== "");
-}
 
 export const lambdaPermissionSourceArn: ResourceValidationPolicy = {
     name: NAME,
@@ -57,12 +52,15 @@ export const lambdaPermissionSourceArn: ResourceValidationPolicy = {
                     "service (with sourceArn) or account as the principal");
                 return;
             }
-            const service = /^([a-z0-9-]+)(?:\.[a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/.exec(principal)?.[1];
-            if (!service || given(props, "sourceArn")) return;
-            if (service === "s3" && given(props, "sourceAccount")) return;
+            const service = servicePrincipal(principal);
+            if (!service || given(read(props, "sourceArn"))) return;
+            if (service === "s3" && given(read(props, "sourceAccount"))) return;
             reporter.violation(resource, `${describe(resource)} lets ${principal} invoke ${fn} on behalf of any resource of any ` +
                 `account (a confused deputy); set sourceArn to the ${SOURCES[service] ?? "resource"} that calls it` +
                 `${service === "s3" ? " (or sourceAccount to the bucket's account)" : ""}`);
         });
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [lambdaPermissionSourceArn];

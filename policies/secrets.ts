@@ -4,7 +4,7 @@
  * plain value, as Lambda will store it). A reference the handler resolves at run time (an SSM parameter name or
  * ARN, a Secrets Manager ARN) is fine. Messages never repeat a value.
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { Policies, ResourceValidationPolicy } from "@pulumi/policy";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe, entries, read } from "./lib/values";
 
@@ -66,3 +66,6 @@ export const noSecretsInEnvironment: ResourceValidationPolicy = {
         });
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [noSecretsInEnvironment];

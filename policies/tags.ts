@@ -3,10 +3,10 @@
  * `defaultTags`, and its `cell` tag names the cell it belongs to (through `parent`, the `cellular:index:Cell`
  * component's registered `cellId`), or `shared` outside every cell.
  */
-import { StackValidationPolicy } from "@pulumi/policy";
-import { configOf, stringList, text } from "./lib/config";
+import { Policies, StackValidationPolicy } from "@pulumi/policy";
+import { configOf, stringList, text } from "./lib/config-schema";
 import { CELL_TAG, CELL_TYPE, REQUIRED_TAGS, SHARED_CELL_VALUE } from "./lib/facts";
-import { StackGraph, subject } from "./lib/graph";
+import { stackGraph, subject } from "./lib/graph";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe, effectiveTags, has, list, tagSourcesUnknown } from "./lib/values";
 
@@ -75,7 +75,7 @@ export const cellCostTags: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const config = configOf(args, TAGS_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
         for (const r of args.resources) {
             if (!r.type.startsWith("aws:") || UNTAGGABLE_TYPES.has(r.type)) continue;
@@ -113,3 +113,6 @@ export const cellCostTags: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [cellCostTags];

@@ -5,12 +5,13 @@
  * The functions behind an API are found through the integration's property dependencies on the function (or on
  * one of its aliases), so this decides during preview, when the invoke ARNs are unknown.
  */
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { parseFunctionRef } from "./lib/arn";
-import { configOf, integer } from "./lib/config";
-import { AWS_DEFAULTS, MAX_SYNC_TIMEOUT_SECONDS } from "./lib/facts";
-import { StackGraph, subject } from "./lib/graph";
+import { configOf, integer } from "./lib/config-schema";
+import { MAX_SYNC_TIMEOUT_SECONDS } from "./lib/facts";
+import { StackGraph, stackGraph, subject } from "./lib/graph";
 import { invokeTargets, roleAccess } from "./lib/iam";
+import { timeoutOf } from "./lib/lambda";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, Unknown, describe, num, read } from "./lib/values";
 
@@ -28,12 +29,6 @@ interface Invoker {
     via: PolicyResource;
     /** Its own timeout, when set. */
     timeoutMs?: number | Unknown;
-}
-
-/** The function's timeout in seconds (AWS's default when unset), or UNKNOWN. */
-export function timeoutOf(fn: PolicyResource): number | Unknown {
-    const t = num(read(fn.props, "timeout"));
-    return t === undefined ? AWS_DEFAULTS.lambdaTimeoutSeconds : t;
 }
 
 /** `x-amazon-apigateway-integration` entries of an OpenAPI body: their uri and timeoutInMillis. */
@@ -117,7 +112,7 @@ export const apigatewayLambdaTimeout: StackValidationPolicy = {
     },
     validateStack: (args, report) => {
         const { maxTimeoutSeconds } = configOf(args, TIMEOUT_DEFAULTS);
-        const graph = new StackGraph(args.resources);
+        const graph = stackGraph(args);
         const reporter = new Reporter(NAME, report, true);
 
         const callers: Array<{ fn: PolicyResource; timeout: number; behindApi: boolean }> = [];
@@ -177,3 +172,6 @@ export const apigatewayLambdaTimeout: StackValidationPolicy = {
         }
     },
 };
+
+/** The policies of this file, in the order the pack lists them. */
+export const policies: Policies = [apigatewayLambdaTimeout];

@@ -200,6 +200,26 @@ export class StackGraph {
     }
 }
 
+const graphs = new WeakMap<readonly PolicyResource[], StackGraph>();
+
+/**
+ * The graph of the resources a stack policy is given, built once per `args.resources` array: every caller given the
+ * same array shares one graph and the indexes it builds on first use. Stack policies get their graph here and never
+ * construct one, so how graphs are built and shared is decided in this one place.
+ *
+ * @pulumi/policy 1.21 deserializes the resources again for each stack policy of an AnalyzeStack call (a new array of
+ * new objects each time), so each stack policy of the pack still gets a graph of its own.
+ */
+export function stackGraph(args: { readonly resources: readonly PolicyResource[] }): StackGraph {
+    let graph = graphs.get(args.resources);
+    if (!graph) {
+        graph = new StackGraph(args.resources);
+        graphs.set(args.resources, graph);
+    }
+    return graph;
+}
+
+/** `values` without repeats, the first of each `key` kept. */
 export function unique<T>(values: T[], key: (v: T) => string): T[] {
     const seen = new Set<string>();
     return values.filter(v => {

@@ -43,7 +43,8 @@ export interface UnattachedGrant {
     reason: string;
 }
 
-function roleLabel(graph: StackGraph, role: PolicyResource): string {
+/** `role orders-api` (its known name), else `role "orders-role"` (its logical name). */
+export function roleLabel(graph: StackGraph, role: PolicyResource): string {
     const name = graph.name(role);
     return name ? `role ${name}` : `role "${role.name}"`;
 }
@@ -165,6 +166,12 @@ export function strings(value: unknown): { values: string[]; unknown: boolean } 
 // -------------------------------------------------------------------------------------------------------------
 
 const LAMBDA_PRINCIPALS = ["lambda.amazonaws.com", "lambda.amazonaws.com.cn"];
+
+/** `sns` for `sns.amazonaws.com`, `logs` for `logs.eu-west-1.amazonaws.com`; undefined for anything else. */
+export function servicePrincipal(principal: string): string | undefined {
+    const m = /^([a-z0-9-]+)(?:\.[a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?$/.exec(principal);
+    return m ? m[1] : undefined;
+}
 
 export interface Trust {
     /** Lambda may assume the role (through its service principal or `*`). */

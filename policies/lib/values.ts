@@ -46,6 +46,11 @@ export function isKnown<T>(value: T | Unknown): value is T {
     return value !== UNKNOWN;
 }
 
+/** Whether a value was given: present and not empty (an unknown value is given). */
+export function given(value: unknown): boolean {
+    return value === UNKNOWN || (value !== undefined && value !== null && value !== "");
+}
+
 /** A string, {@link UNKNOWN}, or undefined for anything else. */
 export function str(value: unknown): string | Unknown | undefined {
     if (value === UNKNOWN) return UNKNOWN;

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT, REGION, TAGS, allow, arn, lambda, LAMBDA_TRUST, logsStatement, policyDocument, Statement } from "../fixtures/policies/builders";
-import { MODES, run, runBoth } from "./lib/harness";
+import { MODES, compareConfig, run, runBoth } from "../fixtures/policies/harness";
 
 const POLICY = "lambda-least-privilege";
 const TABLE = arn.table("orders");
@@ -211,5 +211,17 @@ describe("lambda-least-privilege", () => {
         assert.deepEqual(update.lines(), [
             rolePolicy("statement 2 (Sid \"Read\") allows the wildcard action \"dynamodb:*\"; list the exact actions the function needs instead"),
         ]);
+    });
+
+    it("wildcardResourceActions and allowedManagedPolicies, changed in a config file, change the verdict", async () => {
+        const program = () => {
+            lambda("w", {
+                statements: [allow("List", "dynamodb:ListTables", "*")],
+                roleArgs: { managedPolicyArns: [aws.iam.ManagedPolicy.AmazonDynamoDBReadOnlyAccess] },
+            });
+        };
+        const { defaults, configured } = await compareConfig(program, "least-privilege-extended.json", POLICY);
+        assert.equal(defaults.length, 2);
+        assert.deepEqual(configured, []);
     });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { shippedStack } from "../fixtures/stack";
-import { MODES, line, policyPack } from "./lib/harness";
+import { MODES, line, policyPack } from "../fixtures/policies/harness";
 
 describe("the shipped stacks under the policy pack", () => {
     for (const stack of ["dev", "prod"]) {

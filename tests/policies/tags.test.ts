@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Cell, TAGS, lambda } from "../fixtures/policies/builders";
-import { MODES, run, runBoth } from "./lib/harness";
+import { MODES, compareConfig, run, runBoth } from "../fixtures/policies/harness";
 
 const POLICY = "cell-cost-tags";
 
@@ -88,5 +88,20 @@ describe("cell-cost-tags", () => {
             `advisory ${POLICY} jobs: can't run policy '${POLICY}' on aws.sqs.Queue "jobs" during preview: its tag cost-center can't be known during preview`,
         ]);
         assert.deepEqual(update.lines(), []);
+    });
+
+    it("requiredTags, cellTag and sharedCellValue, changed in a config file, change the verdict", async () => {
+        const { defaults, configured } = await compareConfig(() => {
+            const cell = new Cell("cell-a", "cell-a");
+            new aws.sqs.Queue("in-cell", { name: "in-cell", tags: { ...TAGS, cell: "cell-a", "cell-id": "cell-a", owner: "orders" } }, { parent: cell });
+            new aws.sqs.Queue("common", { name: "common", tags: { ...TAGS, "cell-id": "common", owner: "orders" } });
+            new aws.sqs.Queue("unowned", { name: "unowned", tags: { ...TAGS, "cell-id": "shared" } });
+        }, "tags-owner.json", POLICY);
+        assert.deepEqual(defaults, []);
+        assert.deepEqual(configured, [
+            "mandatory cell-cost-tags unowned: aws.sqs.Queue \"unowned\" is outside every cell but its cell-id tag is \"shared\"; set it to \"common\"",
+            "mandatory cell-cost-tags unowned: aws.sqs.Queue \"unowned\" lacks the required tag owner (missing or empty); add it to its tags, or " +
+            "to its provider's defaultTags",
+        ]);
     });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TAGS, allow, arn, httpApi, lambda, logsStatement, policyDocument } from "../fixtures/policies/builders";
-import { MODES, run, runBoth } from "./lib/harness";
+import { MODES, compareConfig, run, runBoth } from "../fixtures/policies/harness";
 
 const POLICY = "apigateway-lambda-timeout";
 
@@ -175,5 +175,16 @@ describe("apigateway-lambda-timeout", () => {
             });
             assert.deepEqual(outcome.lines(), []);
         });
+    });
+
+    it("maxTimeoutSeconds, changed in a config file, changes the verdict", async () => {
+        const { defaults, configured } = await compareConfig(() => httpApi("front", lambda("api", { args: { timeout: 15 } }).fn),
+            "timeout-10s.json", POLICY);
+        assert.deepEqual(defaults, []);
+        assert.deepEqual(configured, [
+            "mandatory apigateway-lambda-timeout api-function: aws.lambda.Function \"api-function\" (api) has a timeout of 15 s, but API " +
+            "Gateway invokes it (aws.apigatewayv2.Integration \"front-integration\"); a function behind API Gateway must finish within 10 s, or " +
+            "the client gets a 504 while the function keeps running: set timeout to 10 or less",
+        ]);
     });
 });

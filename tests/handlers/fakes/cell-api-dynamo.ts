@@ -8,6 +8,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { settled } from "./dynalite-settle";
 
 // dynalite ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,9 +52,11 @@ export async function startDynamo(): Promise<LocalDynamo> {
                 AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "S" }],
                 KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }],
             }));
+            await settled(raw, name, "active");
         },
         async deleteTable(name) {
             await raw.send(new DeleteTableCommand({ TableName: name }));
+            await settled(raw, name, "gone");
         },
         async close() {
             raw.destroy();

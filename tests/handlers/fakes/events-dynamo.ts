@@ -15,6 +15,7 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { settled } from "./dynalite-settle";
 import { awsEnv, setEnv } from "./events-lambda";
 
 // dynalite ships no types.
@@ -197,6 +198,7 @@ export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDyn
         BillingMode: "PAY_PER_REQUEST",
     }));
     await createTable();
+    await settled(low, tableName, "active");
     const client = DynamoDBDocumentClient.from(low);
 
     const rows = async (): Promise<Json[]> => {
@@ -217,9 +219,12 @@ export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDyn
         rows,
         operations,
         async clear() {
-            // Recreating the table is instant in dynalite (createTableMs/deleteTableMs 0), deleting rows is not.
+            // Recreating the table is quicker than deleting its rows; dynalite finishes both on a later turn of its
+            // event loop, so wait for each to be done rather than racing it.
             await low.send(new DeleteTableCommand({ TableName: tableName }));
+            await settled(low, tableName, "gone");
             await createTable();
+            await settled(low, tableName, "active");
             operations.length = 0;
         },
         failWhen(match) {
@@ -284,3 +289,4 @@ export async function resetFakeDynamo(dynamo: FakeDynamo): Promise<void> {
     dynamo.failWhen(undefined);
     await dynamo.clear();
 }
+
