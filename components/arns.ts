@@ -85,6 +85,16 @@ export class Arns {
         return this.arn("events", `rule/${name}`);
     }
 
+    /** IAM is global: a role's ARN has no region. */
+    role(name: string): string {
+        return `arn:${this.ctx.partition}:iam::${this.ctx.accountId}:role/${name}`;
+    }
+
+    /** A Cognito user pool (its id is known only once it exists, so this takes the id). */
+    userPool(id: string): string {
+        return this.arn("cognito-idp", `userpool/${id}`);
+    }
+
     ssmParameter(name: string): string {
         return this.arn("ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`);
     }

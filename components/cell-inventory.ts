@@ -62,6 +62,7 @@ export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMo
     }
     out.push(
         { kind: "table", name: names.table(id) },
+        { kind: "role", name: names.cellDataRole(id) },
         { kind: "queue", name: names.failureQueue(id) },
         { kind: "queue", name: names.lastResortQueue(id) },
         { kind: "dashboard", name: names.dashboard(id) },

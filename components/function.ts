@@ -38,6 +38,13 @@ export interface LambdaArgs {
     statements: (arns: Arns) => Statement[];
     ctx: pulumi.Output<AwsContext>;
     tags: Tags;
+    /** Tags of the role only, on top of `tags` (e.g. `data-access: system` for workers of many tenants). */
+    roleTags?: Tags;
+    /**
+     * `false` leaves the function unreserved: for a shared function outside every cell that a service calls on
+     * every sign-in, where a reservation would throttle every tenant at once. @default true
+     */
+    reserved?: boolean;
     logRetentionDays: number;
     /** Publish a version on every change (needed for an alias and provisioned concurrency). */
     publish?: boolean;
@@ -80,7 +87,7 @@ export function createLambda(args: LambdaArgs): LambdaResources {
         name: functionName,
         description: `Execution role of ${functionName}`,
         assumeRolePolicy: LAMBDA_TRUST_POLICY,
-        tags,
+        tags: { ...tags, ...args.roleTags },
     }, opts());
 
     const policy = new aws.iam.RolePolicy(`${args.logicalName}-policy`, {
@@ -107,7 +114,7 @@ export function createLambda(args: LambdaArgs): LambdaResources {
         code: args.code ?? codeArchive(args.handler),
         memorySize: args.settings.memoryMb,
         timeout: args.settings.timeoutSeconds,
-        reservedConcurrentExecutions: args.settings.reservedConcurrency,
+        ...(args.reserved === false ? {} : { reservedConcurrentExecutions: args.settings.reservedConcurrency }),
         publish: args.publish ?? false,
         environment: { variables: args.environment },
         tracingConfig: { mode: "Active" },

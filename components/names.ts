@@ -23,6 +23,7 @@ export const NAME_LIMITS = {
     alarm: { max: 255, what: "CloudWatch alarm names" },
     dashboard: { max: 255, what: "CloudWatch dashboard names" },
     api: { max: 128, what: "API Gateway API names" },
+    userPool: { max: 128, what: "Cognito user pool names" },
     parameter: { max: 1011, what: "SSM parameter names" },
 } as const;
 
@@ -86,6 +87,11 @@ export class Names {
         return `${this.cell(cellId)}-failure-records`;
     }
 
+    /** The role a cell's API assumes, tagged with the tenant, for its data access (one per cell). */
+    cellDataRole(cellId: string): string {
+        return `${this.cell(cellId)}-tenant`;
+    }
+
     /** S3 names are global: the account id makes them unique per account. */
     bucket(cellId: string, accountId: string): string {
         return `${this.cell(cellId)}-${accountId}`;
@@ -125,6 +131,25 @@ export class Names {
 
     api(): string {
         return `${this.prefix}-api`;
+    }
+
+    /** The stack's Cognito user pool (`cellular:auth.cognito`), and its app client. */
+    userPool(): string {
+        return `${this.prefix}-users`;
+    }
+
+    userPoolClient(): string {
+        return `${this.userPool()}-app`;
+    }
+
+    /** The Cognito trigger that puts the tenant and the scopes in access tokens. */
+    tokenClaimsFunction(): string {
+        return `${this.prefix}-token-claims`;
+    }
+
+    /** The REST API's Lambda authorizer (`cellular:auth.issuer` with `cellular:router.api: rest`). */
+    authorizerFunction(): string {
+        return `${this.prefix}-authorizer`;
     }
 
     /** The account-wide role REST APIs write access logs through. */

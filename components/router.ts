@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LIVE_ALIAS } from "../handlers/lib/identifiers";
+import { AUTHORIZER_ENV, TENANT_CLAIM_ENV } from "../handlers/lib/tenant";
 import { buildRoutingTable } from "../handlers/lib/routing";
 import { ROUTING_TABLE_FILE, RoutingTable } from "../handlers/lib/routing-table";
 import { Arns, AwsContext } from "./arns";
@@ -14,6 +15,7 @@ import { codeArchive } from "./bundle";
 import { Cell } from "./cell";
 import type { StackSettings } from "./config/stack-settings";
 import { createApi } from "./http-api";
+import type { TokenVerification } from "./identity";
 import { createLambda, LambdaResources } from "./function";
 import { cellAliasArn, invokeDocument, invokeGrantShards } from "./router-grants";
 import { sharedTags, Tags } from "./tags";
@@ -26,7 +28,13 @@ export interface CellRouterArgs {
     cells: Cell[];
     /** Account, region and partition, to build the invoke grants as documents known at preview. */
     context: pulumi.Output<AwsContext>;
+    /** How the API verifies the tokens every route requires, and which claim names the tenant. */
+    verification: TokenVerification;
 }
+
+/** The REST authorizer: a token check and, once an instance is warm, no network call (its key set is cached). */
+const AUTHORIZER_MEMORY_MB = 256;
+const AUTHORIZER_TIMEOUT_SECONDS = 10;
 
 export class CellRouter extends pulumi.ComponentResource {
     readonly fn: LambdaResources;
@@ -50,7 +58,7 @@ export class CellRouter extends pulumi.ComponentResource {
             handler: "router",
             code: this.code(args),
             settings: router,
-            environment: { POWERTOOLS_SERVICE_NAME: "router" },
+            environment: { POWERTOOLS_SERVICE_NAME: "router", [TENANT_CLAIM_ENV]: args.verification.tenantClaim },
             // Its only grants beyond logs and tracing: invoking the cells, attached below as managed policies.
             statements: () => [],
             ctx: args.context,
@@ -75,6 +83,8 @@ export class CellRouter extends pulumi.ComponentResource {
             }, { parent: this });
         }
         if (router.api === "rest") this.createRestLoggingRole(name, settings);
+        const authorizer = router.api === "rest" && args.verification.userPoolArn === undefined
+            ? this.createAuthorizer(name, args) : undefined;
         const api = createApi({
             kind: router.api,
             logicalName: name,
@@ -83,6 +93,8 @@ export class CellRouter extends pulumi.ComponentResource {
             functionName: this.fn.fn.name,
             alias: this.alias,
             throttle: router.throttle,
+            verification: args.verification,
+            ...(authorizer ? { authorizer } : {}),
             logRetentionDays: router.logRetentionDays,
             tags: this.tags,
             parent: this,
@@ -134,6 +146,35 @@ export class CellRouter extends pulumi.ComponentResource {
             }, { parent: this }));
         });
         return attachments;
+    }
+
+    /**
+     * A REST API trusting an external issuer verifies tokens in a Lambda REQUEST authorizer (handlers/authorizer.ts).
+     * It sits in every uncached request's path, so it gets the router's reserved concurrency (counted in the budget).
+     */
+    private createAuthorizer(name: string, args: CellRouterArgs): LambdaResources {
+        const { settings, verification } = args;
+        return createLambda({
+            logicalName: `${name}-authorizer`,
+            functionName: settings.names.authorizerFunction(),
+            names: settings.names,
+            handler: "authorizer",
+            settings: { memoryMb: AUTHORIZER_MEMORY_MB, timeoutSeconds: AUTHORIZER_TIMEOUT_SECONDS, reservedConcurrency: settings.router.reservedConcurrency },
+            environment: {
+                POWERTOOLS_SERVICE_NAME: "authorizer",
+                [AUTHORIZER_ENV.issuer]: verification.issuer,
+                [AUTHORIZER_ENV.jwksUri]: verification.jwksUri!,
+                [AUTHORIZER_ENV.audience]: pulumi.output(verification.audiences).apply(a => JSON.stringify(a)),
+                [AUTHORIZER_ENV.scopes]: JSON.stringify(verification.scopes),
+                [AUTHORIZER_ENV.tenantClaim]: verification.tenantClaim,
+            },
+            // It fetches the issuer's public keys over the internet and reads nothing of the stack.
+            statements: () => [],
+            ctx: args.context,
+            tags: this.tags,
+            logRetentionDays: settings.router.logRetentionDays,
+            parent: this,
+        });
     }
 
     /** REST APIs write access logs through an account-wide role; HTTP APIs need none. */

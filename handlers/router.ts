@@ -14,6 +14,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
 import { CUSTOMER_ID_RULE, isValidCustomerId } from "./lib/identifiers";
+import { TENANT_CLAIM_ENV, forbidden, tenantOf, unauthenticated } from "./lib/tenant";
 import { CompiledRoutingTable, isCompiledRoutingTable, RoutingTableError, routeCustomer } from "./lib/routing";
 import type { RoutedCell, RoutingTable } from "./lib/routing-table";
 import { ROUTING_TABLE_FILE } from "./lib/routing-table";
@@ -27,6 +28,7 @@ const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 export const MESSAGES = {
     notFound: "not found",
+    badPath: "malformed request path: empty, . and .. segments are not allowed",
     badCustomerId: `invalid customer id: ${CUSTOMER_ID_RULE}`,
     cellDisabled: "the service is unavailable for this customer; try again later",
     throttled: "too many requests; try again later",
@@ -53,6 +55,8 @@ export function loadRoutingTable(file: string): CompiledRoutingTable {
 export interface RouterOptions {
     /** The routing table, or why it could not be loaded (every routed request then answers 500 and logs why). */
     table: RoutingTableSource;
+    /** The token claim that names the tenant (the authorizer verified the token; the router routes on this claim). */
+    tenantClaim: string;
     lambda: LambdaClient;
     logger: Logger;
 }
@@ -60,11 +64,18 @@ export interface RouterOptions {
 export type RouterHandler = (event: ApiEvent, context?: Context) => Promise<ApiResult>;
 
 /** The router's handler around a given table and client (the module's `handler` uses the deployed ones). */
-export function createRouter({ table, lambda, logger }: RouterOptions): RouterHandler {
+export function createRouter({ table, tenantClaim, lambda, logger }: RouterOptions): RouterHandler {
     async function route(request: ApiRequest, context: Context | undefined): Promise<HttpResponse> {
+        // Defence in depth behind the authorizer: no verified tenant, no routing.
+        const tenant = tenantOf(request.claims, tenantClaim);
+        if (tenant === undefined) return unauthenticated();
+        // A dot segment would be resolved by whoever follows a redirect: the client would land on another path.
+        if (request.path !== "/" && request.segments.some(s => s === "" || s === "." || s === "..")) return errorResponse(400, MESSAGES.badPath);
         const [first, customerId] = request.segments;
         if (first !== "customers" || customerId === undefined) return errorResponse(404, MESSAGES.notFound);
         if (!isValidCustomerId(customerId)) return errorResponse(400, MESSAGES.badCustomerId);
+        // The tenant is the routing key: the path may only name the caller's own customer.
+        if (customerId !== tenant) return forbidden();
         logger.appendKeys({ customerId });
         if (!isCompiledRoutingTable(table)) {
             logger.error("no routing table", { reason: table.error });
@@ -228,4 +239,10 @@ function loadDeployedTable(): RoutingTableSource {
     }
 }
 
-export const handler: RouterHandler = createRouter({ table: loadDeployedTable(), lambda, logger });
+export const handler: RouterHandler = createRouter({
+    table: loadDeployedTable(),
+    // Unset, no claim matches: every request is refused (401) rather than routed on a guess.
+    tenantClaim: process.env[TENANT_CLAIM_ENV] ?? "",
+    lambda,
+    logger,
+});

@@ -6,21 +6,29 @@ import { expectedCellCounts, total } from "./fixtures/cell-resources";
 import { countByType, edit, ProgramError, runStack, shippedStack, Stack, stackConfig } from "./fixtures/stack";
 import { EVENT_SOURCE_KINDS } from "../components/event-sources/registry";
 
-/** Outside every cell: the stack, the default provider, the router and its API. */
+/**
+ * Outside every cell: the stack, the default provider, the router and its API (with its JWT authorizer), and the
+ * identity: the Cognito user pool, its resource server and app client, and the token-claims trigger.
+ */
 const SHARED = {
     "aws:apigatewayv2/api:Api": 1,
+    "aws:apigatewayv2/authorizer:Authorizer": 1,
     "aws:apigatewayv2/integration:Integration": 1,
     "aws:apigatewayv2/route:Route": 2,
     "aws:apigatewayv2/stage:Stage": 1,
-    "aws:cloudwatch/logGroup:LogGroup": 2,
+    "aws:cloudwatch/logGroup:LogGroup": 3,
+    "aws:cognito/resourceServer:ResourceServer": 1,
+    "aws:cognito/userPool:UserPool": 1,
+    "aws:cognito/userPoolClient:UserPoolClient": 1,
     "aws:iam/policy:Policy": 1,
-    "aws:iam/role:Role": 1,
-    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:iam/role:Role": 2,
+    "aws:iam/rolePolicy:RolePolicy": 2,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
     "aws:lambda/alias:Alias": 1,
-    "aws:lambda/function:Function": 1,
-    "aws:lambda/permission:Permission": 1,
+    "aws:lambda/function:Function": 2,
+    "aws:lambda/permission:Permission": 2,
     "cellular:index:CellRouter": 1,
+    "cellular:index:Identity": 1,
     "pulumi:providers:aws": 1,
     "pulumi:pulumi:Stack": 1,
 } as Record<string, number>;

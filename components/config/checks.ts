@@ -8,6 +8,7 @@ import { moduleOf } from "../event-sources/registry";
 import { Names, PhysicalName, nameProblems } from "../names";
 import { invokeGrantShards } from "../router-grants";
 import { usesDestination } from "./async-settings";
+import type { AuthSettings } from "./auth-settings";
 import type { CellSettings } from "./cell-settings";
 import { LIMITS } from "./limits";
 import { Problems } from "./problems";
@@ -19,6 +20,7 @@ export interface StackShape {
     region: string;
     cells: CellSettings[];
     router: RouterSettings;
+    auth: AuthSettings;
     isolation: "none" | "vpc";
 }
 
@@ -56,6 +58,11 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
             .forEach((_, k) => out.push({ kind: "managedPolicy", name: names.routerInvokePolicy(k) }));
     }
     if (router.api === "rest") out.push({ kind: "role", name: names.apiGatewayLogsRole() });
+    const fn = (name: string): PhysicalName[] => [{ kind: "function", name }, { kind: "logGroup", name: names.logGroup(name) }];
+    if (shape.auth.cognito) {
+        out.push({ kind: "userPool", name: names.userPool() }, { kind: "userPool", name: names.userPoolClient() }, ...fn(names.tokenClaimsFunction()));
+    }
+    if (router.api === "rest" && !shape.auth.cognito) out.push(...fn(names.authorizerFunction()));
     const waves = new Set(shape.cells.map(c => c.wave));
     for (const wave of waves) if (wave > 0) out.push({ kind: "parameter", name: names.waveParameter(wave) });
     return out;
@@ -89,14 +96,17 @@ export function checkRouter(problems: Problems, router: RouterSettings, cells: C
 }
 
 /** The reserved concurrency of every function of the stack, checked against the account's budget. */
-export function checkConcurrencyBudget(problems: Problems, cells: CellSettings[], router: RouterSettings, limit: number): number {
+export function checkConcurrencyBudget(problems: Problems, cells: CellSettings[], router: RouterSettings, auth: AuthSettings, limit: number): number {
     const perCell = cells.map(c => cellFunctions(c).reduce((sum, f) => sum + f.settings.reservedConcurrency, 0));
-    const total = router.reservedConcurrency + perCell.reduce((a, b) => a + b, 0);
+    // A REST API trusting an external issuer has a Lambda authorizer with the router's reservation.
+    const authorizer = router.api === "rest" && !auth.cognito ? router.reservedConcurrency : 0;
+    const total = router.reservedConcurrency + authorizer + perCell.reduce((a, b) => a + b, 0);
     const budget = limit - LIMITS.unreservedMinimum;
     if (total > budget) {
         const largest = Math.max(...perCell, 0);
         problems.note(`cellular:accountConcurrencyLimit is ${limit}, which leaves ${budget} to reserve after the ` +
             `${LIMITS.unreservedMinimum} AWS keeps unreserved, but the stack reserves ${total} (router ${router.reservedConcurrency}` +
+            (authorizer > 0 ? ` + its authorizer ${authorizer}` : "") +
             ` + ${cells.length} cells, up to ${largest} each, counting every function of the cell); lower the cells' ` +
             `reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase`);
     }

@@ -7,6 +7,7 @@
  * JSON-encoded), so the plan, the route command and the tests read a stack exactly as `pulumi up` does.
  */
 import { Names } from "../names";
+import { AUTH_SETTINGS, AuthSettings, NO_ISSUER } from "./auth-settings";
 import { CELL_ENTRY, CELL_SETTINGS, CellSettings, toCellSettings } from "./cell-settings";
 import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRouter } from "./checks";
 import { ValuesOf, checkKeys, custom, defaultsOf, integer, oneOf, optionalCustom, readField, readSection, section } from "./fields";
@@ -51,6 +52,7 @@ export const STACK_SETTINGS = section("The stack", {
         } }),
     defaults: CELL_SETTINGS,
     router: ROUTER_SETTINGS,
+    auth: AUTH_SETTINGS,
     quotas: QUOTAS_SECTION,
 });
 
@@ -68,6 +70,8 @@ export interface StackSettings {
     isolation: Isolation;
     cells: CellSettings[];
     router: RouterSettings;
+    /** Who a caller is: the token issuer, the tenant claim, the scopes. */
+    auth: AuthSettings;
     /** Reserved concurrency summed over every function of the stack. */
     reservedConcurrencyTotal: number;
     /** The account's quotas the stack is checked against (AWS's defaults unless `cellular:quotas` says more). */
@@ -123,12 +127,15 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
     checkKeys(ROUTER_SETTINGS, values.router, key("router"), problems);
     const router = readSection(ROUTER_SETTINGS, values.router, at => `${key("router")}.${at.join(".")}`, problems);
     const cells = entries.map((entry, index) => readCell(entry, index, defaults, problems));
+    if (values.auth === undefined) problems.add(key("auth"), undefined, NO_ISSUER);
+    checkKeys(AUTH_SETTINGS, values.auth, key("auth"), problems);
+    const auth = readSection(AUTH_SETTINGS, values.auth ?? { cognito: true }, at => `${key("auth")}.${at.join(".")}`, problems);
 
-    const shape = { names, region: region || "us-east-1", cells, router, isolation };
+    const shape = { names, region: region || "us-east-1", cells, router, auth, isolation };
     checkCells(problems, cells);
     if (cells.length > 0) checkNames(problems, shape);
     checkRouter(problems, router, cells);
-    const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, accountConcurrencyLimit);
+    const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, auth, accountConcurrencyLimit);
     checkKeys(QUOTAS_SECTION, values.quotas, key("quotas"), problems);
     const quotas = readSection(QUOTAS_SECTION, values.quotas, at => `${key("quotas")}.${at.join(".")}`, problems);
     if (cells.length > 0) checkQuotas(problems, shape, quotas);
@@ -143,6 +150,7 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
         isolation,
         cells,
         router,
+        auth,
         reservedConcurrencyTotal,
         quotas,
         names,

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { CapturedResource } from "../../tools/lib/capture";
+import { expectedCellCounts, total } from "../fixtures/cell-resources";
 import { arn, ENIS, LOGS, TRACING } from "../fixtures/plan";
 import { Json, runStack, shippedStack, Stack, stackConfig } from "../fixtures/stack";
 import { cellFunctions } from "../../components/cell-inventory";
@@ -15,7 +16,7 @@ const TAGGABLE = new Set([
     "aws:kinesis/stream:Stream", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/eventRule:EventRule",
     "aws:lambda/eventSourceMapping:EventSourceMapping", "aws:apigatewayv2/api:Api", "aws:apigatewayv2/stage:Stage",
     "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ssm/parameter:Parameter", "aws:ec2/securityGroup:SecurityGroup",
-    "awsx:ec2:Vpc",
+    "awsx:ec2:Vpc", "aws:cognito/userPool:UserPool",
 ]);
 
 function statementsOf(stack: Stack, policy: CapturedResource): Json[] {
@@ -45,10 +46,20 @@ describe("Cell (components/cell.ts)", () => {
             assert.deepEqual(fn.inputs.loggingConfig, { applicationLogLevel: "INFO", logFormat: "JSON", logGroup: "/aws/lambda/cellular-dev-cell-b-api", systemLogLevel: "WARN" });
             assert.deepEqual(fn.inputs.environment, { variables: {
                 CELL_ID: "cell-b", TABLE_NAME: "cellular-dev-cell-b-data", POWERTOOLS_SERVICE_NAME: "api", POWERTOOLS_METRICS_NAMESPACE: "cellular",
+                DATA_ROLE_ARN: "arn:aws:iam::123456789012:role/cellular-dev-cell-b-tenant", TENANT_CLAIM: "tenant_id",
             } });
         });
 
-        it("has its own role whose policy is exact actions on its own table, its own log group and X-Ray", () => {
+        it("ships the ownership table in the code of every function of the cell", () => {
+            for (const fn of dev.inCell("cell-a").filter(r => r.type === "aws:lambda/function:Function")) {
+                const assets = (fn.inputs.code as Json).assets as Json;
+                assert.deepEqual(JSON.parse(assets["ownership.json"].text as string), {
+                    version: 1, cells: ["cell-a", "cell-b", "cell-c"], pinned: { "demo-customer": "cell-b" },
+                }, fn.name);
+            }
+        });
+
+        it("has no table access of its own: it may only assume the cell's tenant data role, with a tenant tag", () => {
             const role = dev.get("aws:iam/role:Role", "cell-a-api-role");
             assert.deepEqual(dev.json(role, "assumeRolePolicy"), {
                 Version: "2012-10-17",
@@ -59,13 +70,48 @@ describe("Cell (components/cell.ts)", () => {
             assert.deepEqual(dev.json(policy, "policy"), {
                 Version: "2012-10-17",
                 Statement: [
-                    { Sid: "ReadWriteOwnTable", Effect: "Allow",
-                        Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-                        Resource: [arn("dynamodb", "table/cellular-dev-cell-a-data")] },
+                    { Sid: "AssumeTenantDataRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"],
+                        Resource: ["arn:aws:iam::123456789012:role/cellular-dev-cell-a-tenant"] },
                     LOGS("cellular-dev-cell-a-api"),
                     TRACING,
                 ],
             });
+            // The API works for one tenant at a time: its role carries no data-access: system tag.
+            assert.equal((role.inputs.tags as Json)["data-access"], undefined);
+        });
+
+        it("reaches the table only through the tenant data role: trusted by the API role alone, limited to the tenant's partition", () => {
+            const role = dev.get("aws:iam/role:Role", "cell-a-tenant-role");
+            assert.equal(role.inputs.name, "cellular-dev-cell-a-tenant");
+            assert.equal(role.inputs.maxSessionDuration, 3600);
+            assert.deepEqual(dev.json(role, "assumeRolePolicy"), {
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "AssumeForOneTenant", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/cellular-dev-cell-a-api" },
+                        Action: "sts:AssumeRole", Condition: { StringLike: { "aws:RequestTag/tenant": "?*" } } },
+                    { Sid: "TagTheTenant", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/cellular-dev-cell-a-api" },
+                        Action: "sts:TagSession", Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["tenant"] } } },
+                ],
+            });
+            // IAM validates the principal when it stores the trust policy: the API role must exist first.
+            assert.ok(role.dependencies.includes(dev.get("aws:iam/role:Role", "cell-a-api-role").urn));
+            const policy = dev.get("aws:iam/rolePolicy:RolePolicy", "cell-a-tenant-policy");
+            assert.deepEqual(dev.json(policy, "policy"), {
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "OwnTenantItemsOnly", Effect: "Allow",
+                    Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+                    Resource: [arn("dynamodb", "table/cellular-dev-cell-a-data")],
+                    Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["CUSTOMER#${aws:PrincipalTag/tenant}"] } },
+                }],
+            });
+        });
+
+        it("tags the roles of the functions that work on many tenants' records data-access: system", () => {
+            for (const role of dev.inCell("cell-a").filter(r => r.type === "aws:iam/role:Role")) {
+                const expected = role.name === "cell-a-api-role" || role.name === "cell-a-tenant-role" ? undefined : "system";
+                assert.equal((role.inputs.tags as Json)["data-access"], expected, role.name);
+            }
         });
 
         it("is invoked through the alias live, which points at the published version", () => {
@@ -80,8 +126,9 @@ describe("Cell (components/cell.ts)", () => {
     describe("every function of the stack", () => {
         it("lists exact actions on exact ARNs: no wildcard action, and '*' only for actions AWS scopes to no resource", () => {
             const policies = [...dev.ofType("aws:iam/rolePolicy:RolePolicy"), ...dev.ofType("aws:iam/policy:Policy")];
-            // One inline policy per function of every cell, the router's own, and its invoke grant.
-            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length, 0) + 2);
+            // One inline policy per function of every cell and per tenant data role, the router's own, its invoke
+            // grant, and the token-claims trigger's.
+            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length + 1, 0) + 3);
             for (const policy of policies) {
                 for (const st of statementsOf(dev, policy)) {
                     assert.equal(st.Effect, "Allow");
@@ -104,17 +151,20 @@ describe("Cell (components/cell.ts)", () => {
             }
         });
 
-        it("has reserved concurrency", () => {
+        it("has reserved concurrency, but for the Cognito trigger, which every sign-in of every tenant needs", () => {
             const fns = dev.ofType("aws:lambda/function:Function");
-            assert.equal(fns.length, 25);
-            for (const fn of fns) assert.equal(typeof fn.inputs.reservedConcurrentExecutions, "number", fn.name);
+            assert.equal(fns.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length, 0) + 2);
+            for (const fn of fns) {
+                const expected = fn.name === "identity-token-claims-function" ? "undefined" : "number";
+                assert.equal(typeof fn.inputs.reservedConcurrentExecutions, expected, fn.name);
+            }
         });
 
         it("has a log group with retention named after it, created first", () => {
             for (const fn of dev.ofType("aws:lambda/function:Function")) {
                 const logGroup = dev.get("aws:cloudwatch/logGroup:LogGroup", fn.name.replace(/-function$/, "-logs"));
                 assert.equal(logGroup.inputs.name, `/aws/lambda/${fn.inputs.name as string}`);
-                assert.equal(logGroup.inputs.retentionInDays, fn.name.startsWith("router") ? 30 : 14);
+                assert.equal(logGroup.inputs.retentionInDays, dev.cellOf(fn) === undefined ? 30 : 14);
                 assert.ok(fn.dependencies.includes(logGroup.urn), fn.name);
             }
         });
@@ -132,9 +182,10 @@ describe("Cell (components/cell.ts)", () => {
                 assert.equal(tags.environment, "dev", r.name);
                 checked++;
             }
-            // Per cell: 8 functions, roles and log groups, the table, 4 queues, topic, bucket, stream, 3 alarms, the
-            // rule and 4 mappings; shared: the router's function, role, invoke policy, 2 log groups, API and stage.
-            assert.equal(checked, 3 * 40 + 7);
+            // Per cell: 8 functions, roles and log groups, the tenant data role, the table, 4 queues, topic, bucket,
+            // stream, 3 alarms, the rule and 4 mappings; shared: the router's function, role, invoke policy, 2 log
+            // groups, API and stage, and the identity's user pool and trigger function, role and log group.
+            assert.equal(checked, 3 * 41 + 7 + 4);
         });
     });
 
@@ -143,7 +194,7 @@ describe("Cell (components/cell.ts)", () => {
             for (const cell of dev.ofType("cellular:index:Cell")) {
                 assert.equal(cell.outputs.cellId, cell.name);
                 const children = dev.resources.filter(r => r.parent === cell.urn);
-                assert.equal(children.length, 63);
+                assert.equal(children.length, total(expectedCellCounts(devSettings.cells.find(c => c.id === cell.name)!)));
                 for (const child of children) assert.ok(child.name.startsWith(`${cell.name}-`), child.name);
             }
         });

@@ -10,8 +10,12 @@ const NAME_INPUTS: Record<string, string> = {
     "aws:s3/bucket:Bucket": "bucket",
     "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
 };
-/** Names that are not physical names of the stack: an alias (per function), an inline policy (per role), a stage. */
-const NOT_PHYSICAL = new Set(["aws:lambda/alias:Alias", "aws:iam/rolePolicy:RolePolicy", "aws:apigatewayv2/stage:Stage", "aws:apigateway/stage:Stage"]);
+/**
+ * Names that are not physical names of the stack: an alias (per function), an inline policy (per role), a stage and
+ * an authorizer (per API), a resource server's identifier (per user pool, and the scopes' prefix).
+ */
+const NOT_PHYSICAL = new Set(["aws:lambda/alias:Alias", "aws:iam/rolePolicy:RolePolicy", "aws:apigatewayv2/stage:Stage", "aws:apigateway/stage:Stage",
+    "aws:apigatewayv2/authorizer:Authorizer", "aws:apigateway/authorizer:Authorizer", "aws:cognito/resourceServer:ResourceServer"]);
 
 /** Every physical name the plan gives a resource. */
 function plannedNames(stack: Stack): Array<{ type: string; name: string }> {
@@ -24,8 +28,7 @@ function plannedNames(stack: Stack): Array<{ type: string; name: string }> {
 
 function enumerated(raw: Raw): Set<string> {
     const settings = loadSettings(raw, { project: "cellular", stack: "dev" });
-    const shape = { names: settings.names, region: settings.region, cells: settings.cells, router: settings.router, isolation: settings.isolation };
-    return new Set([...settings.cells.flatMap(c => cellNames(settings.names, c, settings.router.mode)), ...sharedNames(shape)].map(n => n.name));
+    return new Set([...settings.cells.flatMap(c => cellNames(settings.names, c, settings.router.mode)), ...sharedNames(settings)].map(n => n.name));
 }
 
 describe("physical names (components/names.ts)", () => {
@@ -59,7 +62,7 @@ describe("physical names (components/names.ts)", () => {
     it("holds AWS's documented limits", () => {
         assert.deepEqual(Object.fromEntries(Object.entries(NAME_LIMITS).map(([k, v]) => [k, v.max])), {
             function: 64, role: 64, managedPolicy: 128, queue: 80, bucket: 63, eventRule: 64, topic: 256, kinesisStream: 128,
-            table: 255, logGroup: 512, alarm: 255, dashboard: 255, api: 128, parameter: 1011,
+            table: 255, logGroup: 512, alarm: 255, dashboard: 255, api: 128, userPool: 128, parameter: 1011,
         });
     });
 

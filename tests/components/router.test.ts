@@ -119,8 +119,9 @@ describe("CellRouter (components/router.ts)", () => {
             for (const p of grants) assert.ok((p.inputs.policy as string).length <= 6144, `${p.name}: ${(p.inputs.policy as string).length}`);
             assert.equal(stack.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 2);
             const inline = stack.ofType("aws:iam/rolePolicy:RolePolicy").map(p => (p.inputs.policy as string).length);
-            // One per function of each of the 100 cells (all alike), and the router's.
-            assert.equal(inline.length, 100 * cellFunctions(loadSettings(raw, { project: "cellular", stack: "dev" }).cells[0]!).length + 1);
+            // One per function and one for the tenant data role of each of the 100 cells (all alike), the router's, and
+            // the token-claims trigger's.
+            assert.equal(inline.length, 100 * (cellFunctions(loadSettings(raw, { project: "cellular", stack: "dev" }).cells[0]!).length + 1) + 2);
             assert.ok(Math.max(...inline) <= 10240, String(Math.max(...inline)));
         });
     });

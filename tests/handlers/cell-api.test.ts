@@ -5,9 +5,20 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyResult } from "aws-lambda";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { tenantDataPolicy } from "../../components/cell";
 import type * as CellApiModule from "../../handlers/cell-api";
+import { ownershipFor } from "../../handlers/lib/ownership";
 import { captureLogs, releaseLogs, takeLogs } from "./fakes/routing-logs";
-import { lambdaContext, RequestSpec, v1Event, v2Event } from "./fakes/routing-events";
+import { lambdaContext, RequestSpec, TENANT_CLAIM, v1Event, v2Event } from "./fakes/routing-events";
+import { FakeSts, IamGuard, startFakeSts, startIamGuard } from "./fakes/tenant-iam";
+
+const TABLE_ARN = `arn:aws:dynamodb:us-east-1:123456789012:table/${TEST_TABLE}`;
+const DATA_ROLE_ARN = "arn:aws:iam::123456789012:role/cellular-test-cell-test-tenant";
+/** The test cell is the only one: it owns every customer (tests of other cells' customers build their own API). */
+const OWNERSHIP = { version: 1 as const, cells: [TEST_CELL_ID], pinned: {} };
 
 interface Reply {
     status: number;
@@ -20,23 +31,38 @@ interface Reply {
 describe("cell API (handlers/cell-api.ts) on a local DynamoDB", function () {
     let dynamo: LocalDynamo;
     let api: typeof CellApiModule;
+    let sts: FakeSts;
+    let guard: IamGuard;
+    let tmp: string;
 
     before(async () => {
         captureLogs();
         dynamo = await startDynamo();
-        process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
         await dynamo.createTable(TEST_TABLE);
+        // The handler's tenant credentials come from STS; IAM (the guard) enforces the data role's policy on them.
+        sts = await startFakeSts();
+        guard = await startIamGuard(dynamo.endpoint, sts, tenantDataPolicy(TABLE_ARN), table => `arn:aws:dynamodb:us-east-1:123456789012:table/${table}`);
+        process.env.AWS_ENDPOINT_URL_DYNAMODB = guard.endpoint;
+        process.env.AWS_ENDPOINT_URL_STS = sts.endpoint;
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cell-api-"));
+        fs.writeFileSync(path.join(tmp, "ownership.json"), JSON.stringify(OWNERSHIP));
         // The handler reads its environment at module load: load it now, afresh, whatever other test files set.
         process.env.CELL_ID = TEST_CELL_ID;
         process.env.TABLE_NAME = TEST_TABLE;
+        process.env.DATA_ROLE_ARN = DATA_ROLE_ARN;
+        process.env.TENANT_CLAIM = TENANT_CLAIM;
+        process.env.OWNERSHIP_TABLE_PATH = path.join(tmp, "ownership.json");
         delete require.cache[require.resolve("../../handlers/cell-api")];
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         api = require("../../handlers/cell-api") as typeof CellApiModule;
     });
 
     after(async () => {
+        await guard?.close();
+        await sts?.close();
         await dynamo?.close();
-        delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+        for (const v of ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_STS", "DATA_ROLE_ARN", "TENANT_CLAIM", "OWNERSHIP_TABLE_PATH"]) delete process.env[v];
+        if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
         releaseLogs();
     });
 
@@ -392,7 +418,8 @@ describe("cell API (handlers/cell-api.ts) on a local DynamoDB", function () {
         it("logs an unexpected error with the cell id and request ids, and answers 500 without details", async () => {
             const logger = new Logger({ serviceName: "cell-api", persistentKeys: { cellId: "cell-broken" } });
             const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint }));
-            const broken = api.createCellApi({ cellId: "cell-broken", tableName: "no-such-table", client, logger });
+            const broken = api.createCellApi({ cellId: "cell-broken", tableName: "no-such-table", tenantClaim: TENANT_CLAIM,
+                ownership: ownershipFor("cell-broken", { version: 1, cells: ["cell-broken"], pinned: {} }), tables: { clientFor: async () => client }, logger });
             const reply = await broken(v2Event({ method: "GET", path: "/customers/acme/items/x", requestId: "api-req-9" }), lambdaContext(15_000, "lambda-req-9")) as APIGatewayProxyResult;
             assert.equal(reply.statusCode, 500);
             assert.deepEqual(JSON.parse(reply.body), { error: "internal error" });
@@ -411,7 +438,8 @@ describe("cell API (handlers/cell-api.ts) on a local DynamoDB", function () {
 
         it("answers 500 when CELL_ID or TABLE_NAME is missing", async () => {
             const logger = new Logger({ serviceName: "cell-api" });
-            const unconfigured = api.createCellApi({ cellId: undefined, tableName: undefined, client: dynamo.client, logger });
+            const unconfigured = api.createCellApi({ cellId: undefined, tableName: undefined, tenantClaim: TENANT_CLAIM,
+                ownership: ownershipFor("cell-test", OWNERSHIP), tables: { clientFor: async () => dynamo.client }, logger });
             const reply = await unconfigured(v2Event({ method: "GET", path: "/customers/acme/items/x" })) as APIGatewayProxyResult;
             assert.equal(reply.statusCode, 500);
             assert.deepEqual(JSON.parse(reply.body), { error: "internal error" });

@@ -13,7 +13,8 @@ import type * as CellApiModule from "../../handlers/cell-api";
 import { buildRoutingTable, compileRoutingTable, isRoutingTableError, routeCustomer } from "../../handlers/lib/routing";
 import type { RoutingTable } from "../../handlers/lib/routing-table";
 import { captureLogs, releaseLogs, takeLogs } from "./fakes/routing-logs";
-import { lambdaContext, RequestSpec, v1Event, v2Event } from "./fakes/routing-events";
+import { ownershipFor } from "../../handlers/lib/ownership";
+import { lambdaContext, RequestSpec, TENANT_CLAIM, v1Event, v2Event } from "./fakes/routing-events";
 import { FakeFunction, FakeLambda, reply, startFakeLambda } from "./fakes/router-fake-lambda";
 
 type Result = APIGatewayProxyResult & APIGatewayProxyStructuredResultV2;
@@ -88,10 +89,13 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
         const functions: Record<string, FakeFunction> = {};
         for (const cellId of ["cell-a", "cell-b", "cell-c"]) {
             await dynamo.createTable(tableOf(cellId));
+            const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint }));
             const handler = cellApi.createCellApi({
                 cellId,
                 tableName: tableOf(cellId),
-                client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint })),
+                tenantClaim: TENANT_CLAIM,
+                ownership: ownershipFor(cellId, { version: 1, cells: deployed.cells.map(c => c.id), pinned: deployed.pinned }),
+                tables: { clientFor: async () => client },
                 logger: new Logger({ serviceName: "cell-api", persistentKeys: { cellId } }),
             });
             functions[fnName(cellId)] = async event => reply.result(await handler(event as APIGatewayProxyEventV2, lambdaContext()));
@@ -103,11 +107,12 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
         fs.writeFileSync(path.join(tmp, "routing.json"), JSON.stringify(deployed));
         process.env.ROUTING_TABLE_PATH = path.join(tmp, "routing.json");
         process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
+        process.env.TENANT_CLAIM = TENANT_CLAIM;
         // The router reads routing.json at module load: load it now, afresh.
         delete require.cache[require.resolve("../../handlers/router")];
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         router = require("../../handlers/router") as typeof RouterModule;
-        behaviourRouter = router.createRouter({ table: behaviourTable, lambda: router.createLambdaClient(), logger: new Logger({ serviceName: "router" }) });
+        behaviourRouter = router.createRouter({ table: behaviourTable, tenantClaim: TENANT_CLAIM, lambda: router.createLambdaClient(), logger: new Logger({ serviceName: "router" }) });
     });
 
     after(async () => {
@@ -202,11 +207,14 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
 
         it("answers 400 for an invalid customer id and 404 for other paths, invoking nothing", async () => {
             const before = lambda.invocations.length;
-            for (const id of ["-bad", "a%20b", "x".repeat(65), "", "%C3%A9"]) {
+            for (const id of ["-bad", "a%20b", "x".repeat(65), "%C3%A9"]) {
                 const result = await send(deployedHandler(), { method: "GET", path: `/customers/${id}/items` });
                 assert.equal(result.statusCode, 400, id);
                 assert.deepEqual(body(result), { error: "invalid customer id: customer ids are 1-64 letters, digits, _ . - and start with a letter or digit" });
             }
+            const empty = await send(deployedHandler(), { method: "GET", path: "/customers//items" });
+            assert.equal(empty.statusCode, 400);
+            assert.deepEqual(body(empty), { error: "malformed request path: empty, . and .. segments are not allowed" });
             for (const p of ["/", "/customers", "/health", "/Customers/acme", "/v1/customers/acme"]) {
                 const result = await send(deployedHandler(), { method: "GET", path: p });
                 assert.equal(result.statusCode, 404, p);
@@ -317,6 +325,8 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
                     http: { method: "PUT", path: "/prod/customers/echo-customer/items/x", protocol: "HTTP/1.1", sourceIp: "198.51.100.9", userAgent: "tests" },
                     requestId: "rest-req-1",
                     routeKey: "$default",
+                    // The Cognito authorizer's verified claims, in the shape the cell reads (an HTTP API's JWT authorizer).
+                    authorizer: { jwt: { claims: { [TENANT_CLAIM]: "echo-customer", scope: "cellular/items", token_use: "access" }, scopes: [] } },
                     stage: "prod",
                     time: "26/Nov/2026:07:00:00 +0000",
                     timeEpoch: 1795676400000,
@@ -416,7 +426,7 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
         }));
         let redirector: RouterModule.RouterHandler;
         before(() => {
-            redirector = router.createRouter({ table: redirectTable, lambda: router.createLambdaClient(), logger: new Logger({ serviceName: "router" }) });
+            redirector = router.createRouter({ table: redirectTable, tenantClaim: TENANT_CLAIM, lambda: router.createLambdaClient(), logger: new Logger({ serviceName: "router" }) });
         });
 
         it("redirects (307) to the customer's cell with the path and query, invoking nothing", async () => {

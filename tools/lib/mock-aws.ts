@@ -147,6 +147,15 @@ function computedOutputs(type: string, name: string, inputs: Props, a: MockAccou
                 invokeUrl: `https://${String(inputs.restApi)}.execute-api.${a.region}.amazonaws.com/${stage}`,
                 executionArn: arnOf("execute-api", `${String(inputs.restApi)}/${stage}`) } };
         }
+        case "aws:cognito/userPool:UserPool": {
+            const id = `${a.region}_${suffix(name, 9)}`;
+            return { id, outputs: { ...base, arn: arnOf("cognito-idp", `userpool/${id}`), endpoint: `cognito-idp.${a.region}.amazonaws.com/${id}` } };
+        }
+        case "aws:cognito/userPoolClient:UserPoolClient":
+            return { id: suffix(name, 26), outputs: {} };
+        case "aws:apigatewayv2/authorizer:Authorizer":
+        case "aws:apigateway/authorizer:Authorizer":
+            return { id: suffix(name, 6), outputs: {} };
         default:
             return { id: `${name}-${suffix(name, 8)}`, outputs: base };
     }

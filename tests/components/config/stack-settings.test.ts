@@ -73,7 +73,8 @@ describe("stack config", () => {
             assert.equal(DEFAULTS.cell.timeoutSeconds, 10);
             assert.equal(DEFAULTS.cell.eventSources.queue.maxReceiveCount, 5);
             assert.deepEqual(DEFAULTS.cell.async, { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600, onFailure: "queue", onSuccess: "none" });
-            const minimal = { "aws:region": "eu-west-1", "cellular:tags": JSON.stringify({ "cost-center": "c", environment: "e" }), "cellular:cellCount": "1" };
+            const minimal = { "aws:region": "eu-west-1", "cellular:tags": JSON.stringify({ "cost-center": "c", environment: "e" }), "cellular:cellCount": "1",
+                "cellular:auth": JSON.stringify({ cognito: true }) };
             const config = loadSettings(minimal, { project: "cellular", stack: "dev" });
             assert.deepEqual(config.cells[0]!.api, { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 10, provisionedConcurrency: 0 });
             assert.equal(config.isolation, "none");
@@ -189,7 +190,7 @@ describe("stack config", () => {
                 problem: 'cellular:tags.cell is "x"; the cell tag is set by the program on every resource (the cell id, or shared); remove it' },
             { name: "an unknown key",
                 raw: () => ({ ...devConfig(), "cellular:cell": "[]" }),
-                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:quotas' },
+                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:auth, cellular:quotas' },
             { name: "a misspelt nested key",
                 raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.batchsize = 3; }),
                 problem: "cellular:defaults.eventSources.queue.batchsize is 3; not a known setting; known: enabled, fifo, batchSize, batchingWindowSeconds, maxReceiveCount, memoryMb, timeoutSeconds, reservedConcurrency, memoryJustification" },
