@@ -43,6 +43,12 @@ export class Arns {
         return this.arn("sqs", name);
     }
 
+    /** A queue's URL, as SQS makes it (the service's domain follows the partition). */
+    queueUrl(name: string): string {
+        const domain = this.ctx.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+        return `https://sqs.${this.ctx.region}.${domain}/${this.ctx.accountId}/${name}`;
+    }
+
     topic(name: string): string {
         return this.arn("sns", name);
     }

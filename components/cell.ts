@@ -66,6 +66,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     readonly tableName: string;
     readonly table: aws.dynamodb.Table;
     readonly failureQueueName: string;
+    readonly failureQueueUrl: pulumi.Output<string>;
     readonly failureQueue: aws.sqs.Queue;
     readonly lastResortQueue: aws.sqs.Queue;
     readonly vpc?: VpcPlacement;
@@ -98,6 +99,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
 
         this.tableName = this.names.table(this.cellId);
         this.failureQueueName = this.names.failureQueue(this.cellId);
+        this.failureQueueUrl = this.context.apply(ctx => new Arns(ctx).queueUrl(this.failureQueueName));
 
         this.table = this.createTable();
         this.lastResortQueue = this.createLastResortQueue();

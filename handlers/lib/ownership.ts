@@ -84,6 +84,17 @@ export function loadOwnership(cellId: string, dir: string, env: NodeJS.ProcessEn
     }
 }
 
+/**
+ * The deployed function's ownership: its table, or — when it cannot be read — an ownership that owns no one, so
+ * every customer is refused (and the refusal seen) rather than served or written in the wrong cell.
+ */
+export function deployedOwnership(cellId: string, dir: string, onError: (error: string) => void): Ownership {
+    const loaded = loadOwnership(cellId, dir);
+    if (!("error" in loaded)) return loaded;
+    onError(loaded.error);
+    return ownsNoOne(cellId);
+}
+
 /** An ownership that owns no one (what a cell falls back to when its table is unusable). */
 export function ownsNoOne(cellId: string): Ownership {
     return { cellId, owns: () => false, ownerOf: () => "unknown" };

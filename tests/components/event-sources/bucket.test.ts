@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Json, shippedStack, Stack } from "../../fixtures/stack";
-import { ACCOUNT, TABLE, BUCKET, LOGS, TRACING, DELIVER_FAILED, statements, urn, INVOKE_CONFIG, PERMISSION } from "../../fixtures/plan";
+import { ACCOUNT, TABLE, BUCKET, LOGS, TRACING, DELIVER_FAILED, statements, urn, INVOKE_CONFIG, PERMISSION, REJECT_NOT_OWNED } from "../../fixtures/plan";
 
 describe("event source bucket (components/event-sources/bucket.ts, dev, preview)", () => {
     let dev: Stack;
@@ -36,6 +36,7 @@ describe("event source bucket (components/event-sources/bucket.ts, dev, preview)
                 { Sid: "ListIncoming", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET("cell-b")], Condition: { StringLike: { "s3:prefix": ["incoming/*"] } } },
                 { Sid: "WriteErrorReports", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${BUCKET("cell-b")}/errors/*`] },
                 { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"], Resource: [TABLE("cell-b")] },
+                REJECT_NOT_OWNED("cell-b"),
                 DELIVER_FAILED("cell-b"),
                 LOGS("cellular-dev-cell-b-ingest"),
                 TRACING,
