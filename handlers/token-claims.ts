@@ -5,23 +5,9 @@
  * open no route. The ID token gets the tenant claim too, but no scopes: the APIs refuse it.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { ClaimsAndScopeOverrideDetails, PreTokenGenerationV2TriggerEvent } from "aws-lambda";
+import type { PreTokenGenerationV2TriggerEvent } from "aws-lambda";
 import { requireEnv } from "./lib/events-env";
-import { isValidCustomerId } from "./lib/identifiers";
-import { TENANT_ATTRIBUTE, TOKEN_CLAIMS_ENV } from "./lib/tenant";
-
-/** What the trigger answers for a user's attributes. Pure. */
-export function tokenOverrides(attributes: Readonly<Record<string, string>>, tenantClaim: string, scopes: readonly string[]): ClaimsAndScopeOverrideDetails {
-    const tenant = Object.hasOwn(attributes, TENANT_ATTRIBUTE) ? attributes[TENANT_ATTRIBUTE] : undefined;
-    if (!isValidCustomerId(tenant)) {
-        // No tenant, no access: and no claim of that name can come from anywhere else.
-        return { idTokenGeneration: { claimsToSuppress: [tenantClaim] }, accessTokenGeneration: { claimsToSuppress: [tenantClaim], scopesToSuppress: [...scopes] } };
-    }
-    return {
-        idTokenGeneration: { claimsToAddOrOverride: { [tenantClaim]: tenant } },
-        accessTokenGeneration: { claimsToAddOrOverride: { [tenantClaim]: tenant }, scopesToAdd: [...scopes] },
-    };
-}
+import { TOKEN_CLAIMS_ENV, tokenOverrides } from "./lib/tenant";
 
 const logger = new Logger({ serviceName: "token-claims" });
 const tenantClaim = requireEnv(TOKEN_CLAIMS_ENV.tenantClaim);

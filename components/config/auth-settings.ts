@@ -5,7 +5,7 @@
  * error. Pure.
  */
 import { ValuesOf, boolean, custom, optionalCustom, section, text } from "./fields";
-import { Problems } from "./problems";
+import { Problems, isPlainObject } from "./problems";
 
 /** The resource server the Cognito pool gets: scopes are `<identifier>/<name>`. */
 export const COGNITO_RESOURCE_SERVER = "cellular";
@@ -15,6 +15,11 @@ const CLAIM = /^[A-Za-z_][A-Za-z0-9_:.-]{0,127}$/;
 const AUDIENCE = /^[\x21-\x7E]{1,256}$/;
 /** What Cognito accepts as a resource server's scope name. */
 const COGNITO_SCOPE_NAME = /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/;
+/** Said when `cellular:auth` (given as `raw`) names no issuer at all. */
+export function namesNoIssuer(raw: unknown): boolean {
+    return !isPlainObject(raw) || (raw.cognito !== true && raw.issuer === undefined);
+}
+
 /** Said when `cellular:auth` names no issuer at all. */
 export const NO_ISSUER = "set cognito: true (the stack creates a Cognito user pool) or issuer: <an OIDC issuer URL>; there is no anonymous mode";
 
@@ -63,12 +68,9 @@ export const AUTH_SETTINGS = section("Who a caller is: the issuer of the tokens 
         description: "A token must carry one of these scopes: an ID token, or a token for another API, is refused",
         read: stringList(SCOPE, "OAuth scopes") }),
 }, (v, at) => {
-    if (v.cognito && v.issuer !== undefined) {
-        at.problem("issuer", v.issuer, "set either cognito: true or an issuer, not both");
-    } else if (!v.cognito && v.issuer === undefined) {
-        at.problem("issuer", undefined, NO_ISSUER);
-    }
-    if (v.issuer !== undefined && v.audience === undefined) {
+    // Neither at all is checked where the raw section is seen (an issuer given but invalid is reported once).
+    if (v.cognito && v.issuer !== undefined) at.problem("issuer", v.issuer, "set either cognito: true or an issuer, not both");
+    if (v.issuer !== undefined && !v.cognito && v.audience === undefined) {
         at.problem("audience", undefined, "an external issuer needs the audience its tokens are for (their aud or client_id), as a list");
     }
     if (v.cognito && v.audience !== undefined) {

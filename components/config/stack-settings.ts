@@ -7,7 +7,7 @@
  * JSON-encoded), so the plan, the route command and the tests read a stack exactly as `pulumi up` does.
  */
 import { Names } from "../names";
-import { AUTH_SETTINGS, AuthSettings, NO_ISSUER } from "./auth-settings";
+import { AUTH_SETTINGS, AuthSettings, NO_ISSUER, namesNoIssuer } from "./auth-settings";
 import { CELL_ENTRY, CELL_SETTINGS, CellSettings, toCellSettings } from "./cell-settings";
 import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRouter } from "./checks";
 import { ValuesOf, checkKeys, custom, defaultsOf, integer, oneOf, optionalCustom, readField, readSection, section } from "./fields";
@@ -128,6 +128,7 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
     const router = readSection(ROUTER_SETTINGS, values.router, at => `${key("router")}.${at.join(".")}`, problems);
     const cells = entries.map((entry, index) => readCell(entry, index, defaults, problems));
     if (values.auth === undefined) problems.add(key("auth"), undefined, NO_ISSUER);
+    else if (isPlainObject(values.auth) && namesNoIssuer(values.auth)) problems.add(`${key("auth")}.issuer`, undefined, NO_ISSUER);
     checkKeys(AUTH_SETTINGS, values.auth, key("auth"), problems);
     const auth = readSection(AUTH_SETTINGS, values.auth ?? { cognito: true }, at => `${key("auth")}.${at.join(".")}`, problems);
 

@@ -3,7 +3,9 @@
  * verified (lib/http.ts `claims`), and nothing else — never the path, a header or the body. The error contract for
  * callers without a verified tenant, or with another tenant's, is here too. Pure.
  */
+import type { ClaimsAndScopeOverrideDetails } from "aws-lambda";
 import { HttpResponse, errorResponse } from "./http";
+import { isValidCustomerId } from "./identifiers";
 
 /** The Cognito user attribute that holds a user's tenant (set by an administrator; users cannot write it). */
 export const TENANT_ATTRIBUTE = "custom:tenant_id";
@@ -47,4 +49,20 @@ export function forbidden(): HttpResponse {
 /** 421: the customer is served by another cell. */
 export function misdirected(): HttpResponse {
     return errorResponse(421, AUTH_MESSAGES.misdirected);
+}
+
+/**
+ * What the Cognito trigger (handlers/token-claims.ts) answers for a user's attributes: the tenant claim in both
+ * tokens and the scopes in the access token, or — without a valid tenant — neither.
+ */
+export function tokenOverrides(attributes: Readonly<Record<string, string>>, tenantClaim: string, scopes: readonly string[]): ClaimsAndScopeOverrideDetails {
+    const tenant = Object.hasOwn(attributes, TENANT_ATTRIBUTE) ? attributes[TENANT_ATTRIBUTE] : undefined;
+    if (!isValidCustomerId(tenant)) {
+        // No tenant, no access: and no claim of that name can come from anywhere else.
+        return { idTokenGeneration: { claimsToSuppress: [tenantClaim] }, accessTokenGeneration: { claimsToSuppress: [tenantClaim], scopesToSuppress: [...scopes] } };
+    }
+    return {
+        idTokenGeneration: { claimsToAddOrOverride: { [tenantClaim]: tenant } },
+        accessTokenGeneration: { claimsToAddOrOverride: { [tenantClaim]: tenant }, scopesToAdd: [...scopes] },
+    };
 }

@@ -11,6 +11,8 @@ import * as path from "node:path";
 import { tenantDataPolicy } from "../../components/cell";
 import type * as CellApiModule from "../../handlers/cell-api";
 import { ownershipFor } from "../../handlers/lib/ownership";
+import { StsTenantTables } from "../../handlers/clients/tenant-tables";
+import { STSClient } from "@aws-sdk/client-sts";
 import { captureLogs, releaseLogs, takeLogs } from "./fakes/routing-logs";
 import { lambdaContext, RequestSpec, TENANT_CLAIM, v1Event, v2Event } from "./fakes/routing-events";
 import { FakeSts, IamGuard, startFakeSts, startIamGuard } from "./fakes/tenant-iam";
@@ -460,6 +462,69 @@ describe("cell API (handlers/cell-api.ts) on a local DynamoDB", function () {
             } finally {
                 await dynamo.createTable(TEST_TABLE);
             }
+        });
+    });
+
+    describe("who may: the verified tenant, for its own customer, in its own cell, with its own credentials", () => {
+        it("answers 401 with WWW-Authenticate: Bearer without a verified token, and writes nothing", async () => {
+            const reply = await call({ method: "PUT", path: "/customers/acme/items/a1", tenant: null, ...json({ v: 1 }) });
+            assert.equal(reply.status, 401);
+            assert.equal(reply.headers["www-authenticate"], "Bearer");
+            assert.deepEqual(reply.body, { error: "a valid bearer token is required" });
+            const stored = await dynamo.client.send(new GetCommand({ TableName: TEST_TABLE, Key: { pk: "CUSTOMER#acme", sk: "ITEM#a1" } }));
+            assert.equal(stored.Item, undefined);
+        });
+
+        it("answers 403 to a valid token of another tenant, for any method, and reveals nothing", async () => {
+            await call({ method: "PUT", path: "/customers/victim/items/secret", ...json({ pin: 1234 }) });
+            for (const method of ["GET", "PUT", "DELETE"]) {
+                const reply = await call({ method, path: "/customers/victim/items/secret", tenant: "attacker", ...json({ pin: 0 }) });
+                assert.equal(reply.status, 403, method);
+                assert.deepEqual(reply.body, { error: "this token does not grant access to this customer" });
+            }
+            const list = await call({ method: "GET", path: "/customers/victim/items", tenant: "attacker" });
+            assert.equal(list.status, 403);
+            assert.equal(((await call({ method: "GET", path: "/customers/victim/items/secret" })).body as { data: { pin: number } }).data.pin, 1234);
+        });
+
+        it("answers 421 for a customer another cell owns, even with that customer's valid token, and writes nothing", async () => {
+            const logger = new Logger({ serviceName: "cell-api" });
+            let asked = 0;
+            const other = api.createCellApi({ cellId: TEST_CELL_ID, tableName: TEST_TABLE, tenantClaim: TENANT_CLAIM, logger,
+                ownership: ownershipFor(TEST_CELL_ID, { version: 1, cells: [TEST_CELL_ID, "cell-other"], pinned: { elsewhere: "cell-other", here: TEST_CELL_ID } }),
+                tables: { clientFor: async () => { asked++; return dynamo.client; } } });
+            const misrouted = await other(v2Event({ method: "PUT", path: "/customers/elsewhere/items/x", body: "{}" })) as APIGatewayProxyResult;
+            assert.equal(misrouted.statusCode, 421);
+            assert.deepEqual(JSON.parse(misrouted.body), { error: "this cell does not serve this customer" });
+            assert.equal(asked, 0);
+            const ours = await other(v2Event({ method: "PUT", path: "/customers/here/items/x", body: "{}" })) as APIGatewayProxyResult;
+            assert.equal(ours.statusCode, 201);
+        });
+
+        it("reaches the table only with the tenant's own STS session, once per tenant while it lasts", async () => {
+            const before = sts.calls.length;
+            for (let i = 0; i < 5; i++) {
+                assert.equal((await call({ method: "PUT", path: `/customers/sts-a/items/i${i}`, ...json({ i }) })).status, 201);
+                assert.equal((await call({ method: "GET", path: `/customers/sts-b/items/i${i}` })).status, 404);
+            }
+            const calls = sts.calls.slice(before);
+            assert.deepEqual(calls.map(c => [c.roleArn, c.tags]), [[DATA_ROLE_ARN, { tenant: "sts-a" }], [DATA_ROLE_ARN, { tenant: "sts-b" }]]);
+            assert.deepEqual(guard.denied, []);
+        });
+
+        it("is stopped by IAM if the code ever used one tenant's credentials for another's items (the data role's LeadingKeys)", async () => {
+            // A cell API whose code forgot the tenant: every request uses acme's session.
+            const acme = new StsTenantTables({ roleArn: DATA_ROLE_ARN, tagKey: "tenant", sts: new STSClient({ endpoint: sts.endpoint }),
+                clientWith: credentials => DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: guard.endpoint, credentials })) });
+            const buggy = api.createCellApi({ cellId: TEST_CELL_ID, tableName: TEST_TABLE, tenantClaim: TENANT_CLAIM, logger: new Logger({ serviceName: "cell-api" }),
+                ownership: ownershipFor(TEST_CELL_ID, OWNERSHIP), tables: { clientFor: () => acme.clientFor("acme") } });
+            const own = await buggy(v2Event({ method: "PUT", path: "/customers/acme/items/ok", body: "{}" })) as APIGatewayProxyResult;
+            assert.equal(own.statusCode, 201);
+            const theirs = await buggy(v2Event({ method: "PUT", path: "/customers/globex/items/stolen", body: "{}" })) as APIGatewayProxyResult;
+            assert.equal(theirs.statusCode, 500);
+            assert.deepEqual(guard.denied.at(-1), { operation: "UpdateItem", tenant: "acme", keys: ["CUSTOMER#globex"] });
+            const stored = await dynamo.client.send(new GetCommand({ TableName: TEST_TABLE, Key: { pk: "CUSTOMER#globex", sk: "ITEM#stolen" } }));
+            assert.equal(stored.Item, undefined);
         });
     });
 

@@ -205,6 +205,26 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
             assert.equal(sent.requestContext.stage, "prod");
         });
 
+        it("routes on the verified tenant only: 401 without one (nothing invoked), 403 for a path of another customer", async () => {
+            const before = lambda.invocations.length;
+            for (const version of ["2.0", "1.0"] as const) {
+                const anonymous = await send(deployedHandler(), { method: "GET", path: `/customers/${onA}/items`, tenant: null }, version);
+                assert.equal(anonymous.statusCode, 401, version);
+                assert.equal(anonymous.headers?.["www-authenticate"], "Bearer");
+                assert.deepEqual(body(anonymous), { error: "a valid bearer token is required" });
+                const other = await send(deployedHandler(), { method: "PUT", path: `/customers/${onA}/items/x`, tenant: onB, ...json({ stolen: true }) }, version);
+                assert.equal(other.statusCode, 403, version);
+                assert.deepEqual(body(other), { error: "this token does not grant access to this customer" });
+            }
+            assert.equal(lambda.invocations.length, before);
+        });
+
+        it("passes the verified tenant to the cell in the event it invokes it with", async () => {
+            await send(deployedHandler(), { method: "GET", path: `/customers/${onA}/items` });
+            const sent = lambda.invocations[lambda.invocations.length - 1]!.event as { requestContext: { authorizer: { jwt: { claims: Record<string, string> } } } };
+            assert.equal(sent.requestContext.authorizer.jwt.claims[TENANT_CLAIM], onA);
+        });
+
         it("answers 400 for an invalid customer id and 404 for other paths, invoking nothing", async () => {
             const before = lambda.invocations.length;
             for (const id of ["-bad", "a%20b", "x".repeat(65), "%C3%A9"]) {
@@ -453,6 +473,24 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
             assert.equal(result.headers?.location, `https://cell-a.example.com/customers/${onA}/items/x?a=1%0D%0ASet-Cookie:%20x=1%20%22%C3%A9%22`);
             const slashes = await send(redirector, { method: "GET", path: `/customers/${onA}/items/%2F%2Fevil.example` });
             assert.equal(slashes.headers?.location, `https://cell-a.example.com/customers/${onA}/items/%2F%2Fevil.example`);
+        });
+
+        it("never emits a dot segment in Location: a decoded . or .. (or an empty segment) is refused with 400", async () => {
+            for (const path of [`/customers/${onA}/items/%2e%2e/%2e%2e/customers/${onB}/items`, `/customers/${onA}/%2E/items`, `/customers/${onA}/items//x`, `/customers/${onA}/../${onB}/items`]) {
+                const result = await send(redirector, { method: "GET", path, tenant: onA });
+                assert.equal(result.statusCode, 400, path);
+                assert.deepEqual(body(result), { error: "malformed request path: empty, . and .. segments are not allowed" });
+                assert.equal(result.headers?.location, undefined);
+            }
+        });
+
+        it("redirects only the caller's own customer: 401 without a verified token, 403 for another tenant's path", async () => {
+            const anonymous = await send(redirector, { method: "GET", path: `/customers/${onA}/items`, tenant: null });
+            assert.equal(anonymous.statusCode, 401);
+            assert.equal(anonymous.headers?.["www-authenticate"], "Bearer");
+            const other = await send(redirector, { method: "GET", path: `/customers/${onA}/items`, tenant: onB });
+            assert.equal(other.statusCode, 403);
+            assert.equal(other.headers?.location, undefined);
         });
 
         it("answers 503 for a disabled cell's customers, 400 and 404 as in invoke mode", async () => {
