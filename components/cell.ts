@@ -8,7 +8,6 @@
  * No module calls back into the cell.
  */
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILURES_PREFIX } from "../handlers/lib/bucket-layout";
 import { LIVE_ALIAS } from "../handlers/lib/identifiers";
@@ -17,6 +16,7 @@ import { ENV, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, keys } from "../handlers/l
 import { TENANT_CLAIM_ENV, TENANT_TAG } from "../handlers/lib/tenant";
 import { Arns, AwsContext } from "./arns";
 import { CELL_ALARMS, CellFunction, cellFunctions, enabledSources } from "./cell-inventory";
+import { createCellNetwork } from "./cell-network";
 import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
 import { usesDestination } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
@@ -104,7 +104,9 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         this.table = this.createTable();
         this.lastResortQueue = this.createLastResortQueue();
         this.failureQueue = this.createFailureQueue();
-        if (args.stack.isolation === "vpc") this.vpc = this.createNetwork();
+        if (args.stack.isolation === "vpc") {
+            this.vpc = createCellNetwork({ cellId: this.cellId, name: this.names.cell(this.cellId), context: this.context, tags: this.tags, opts: extra => this.opts(extra) });
+        }
 
         for (const fn of cellFunctions(this.settings)) this.functions.set(fn.kind, this.createFunction(fn));
         this.api = this.functions.get(API_FUNCTION.kind)!;
@@ -180,31 +182,6 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             })),
             tags: this.tags,
         }, this.opts({ dependsOn: [this.lastResortQueue] }));
-    }
-
-    /** Its own VPC (no NAT gateways: no internet), with gateway endpoints for DynamoDB and S3. */
-    private createNetwork(): VpcPlacement {
-        const region = this.context.region;
-        const vpc = new awsx.ec2.Vpc(`${this.cellId}-vpc`, {
-            cidrBlock: "10.0.0.0/16",
-            numberOfAvailabilityZones: 2,
-            natGateways: { strategy: awsx.ec2.NatGatewayStrategy.None },
-            subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
-            subnetSpecs: [{ type: awsx.ec2.SubnetType.Isolated, cidrMask: 20 }],
-            vpcEndpointStrategy: awsx.ec2.VpcEndpointStrategy.Auto,
-            vpcEndpointSpecs: [
-                { serviceName: pulumi.interpolate`com.amazonaws.${region}.dynamodb` as unknown as string, vpcEndpointType: "Gateway" },
-                { serviceName: pulumi.interpolate`com.amazonaws.${region}.s3` as unknown as string, vpcEndpointType: "Gateway" },
-            ],
-            tags: { ...this.tags, Name: this.names.cell(this.cellId) },
-        }, this.opts());
-        const securityGroup = new aws.ec2.SecurityGroup(`${this.cellId}-functions-sg`, {
-            vpcId: vpc.vpcId,
-            description: `Functions of cell ${this.cellId}: HTTPS out to the VPC endpoints only`,
-            egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "AWS APIs through gateway endpoints" }],
-            tags: this.tags,
-        }, this.opts());
-        return { subnetIds: vpc.isolatedSubnetIds, securityGroupIds: [securityGroup.id] };
     }
 
     /** Targets of this cell's destinations. */
@@ -313,7 +290,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         const role = new aws.iam.Role(`${this.cellId}-tenant-role`, {
             name,
             description: `Tenant-scoped data access of cell ${this.cellId}, assumed by its API with the tenant as a session tag`,
-            assumeRolePolicy: this.context.apply(ctx => JSON.stringify(tenantDataTrustPolicy(new Arns(ctx).role(this.api.functionName)))),
+            assumeRolePolicy: this.context.apply(ctx => JSON.stringify(tenantDataTrustPolicy(new Arns(ctx).role(this.api.roleName)))),
             maxSessionDuration: 3600,
             tags: this.tags,
         }, this.opts({ dependsOn: [this.api.role] }));

@@ -24,7 +24,7 @@ export interface VpcPlacement {
 export interface LambdaArgs {
     /** Logical name prefix of the four resources (`<prefix>-function`, `-role`, `-policy`, `-logs`). */
     logicalName: string;
-    /** Physical name of the function and of its role. */
+    /** Physical name of the function (its role's is made from it, see Names.functionRole). */
     functionName: string;
     /** Where every other physical name comes from (the log group's). */
     names: Names;
@@ -56,6 +56,7 @@ export interface LambdaArgs {
 
 export interface LambdaResources {
     functionName: string;
+    roleName: string;
     logGroupName: string;
     fn: aws.lambda.Function;
     role: aws.iam.Role;
@@ -83,8 +84,9 @@ export function createLambda(args: LambdaArgs): LambdaResources {
     });
     const logGroupName = args.names.logGroup(functionName);
 
+    const roleName = args.names.functionRole(functionName);
     const role = new aws.iam.Role(`${args.logicalName}-role`, {
-        name: functionName,
+        name: roleName,
         description: `Execution role of ${functionName}`,
         assumeRolePolicy: LAMBDA_TRUST_POLICY,
         tags: { ...tags, ...args.roleTags },
@@ -124,9 +126,9 @@ export function createLambda(args: LambdaArgs): LambdaResources {
             applicationLogLevel: "INFO",
             systemLogLevel: "WARN",
         },
-        ...(args.vpc ? { vpcConfig: args.vpc } : {}),
+        ...(args.vpc ? { vpcConfig: { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } } : {}),
         tags: withJustification(tags, args.settings.memoryJustification),
     }, opts({ dependsOn: [logGroup, policy] }));
 
-    return { functionName, logGroupName, fn, role, policy, logGroup };
+    return { functionName, roleName, logGroupName, fn, role, policy, logGroup };
 }

@@ -4,6 +4,7 @@
  * them, the account's concurrency budget, and the AWS quotas the stack would exceed.
  */
 import { cellFunctions, cellNames, CELL_ALARMS, enabledSources } from "../cell-inventory";
+import { GATEWAY_ENDPOINTS } from "../cell-network-layout";
 import { moduleOf } from "../event-sources/registry";
 import { Names, PhysicalName, nameProblems } from "../names";
 import { invokeGrantShards } from "../router-grants";
@@ -49,6 +50,7 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
     const { names, router } = shape;
     const out: PhysicalName[] = [
         { kind: "function", name: names.routerFunction() },
+        { kind: "role", name: names.functionRole(names.routerFunction()) },
         { kind: "logGroup", name: names.logGroup(names.routerFunction()) },
         { kind: "api", name: names.api() },
         { kind: "logGroup", name: names.accessLogGroup(names.api()) },
@@ -58,7 +60,7 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
             .forEach((_, k) => out.push({ kind: "managedPolicy", name: names.routerInvokePolicy(k) }));
     }
     if (router.api === "rest") out.push({ kind: "role", name: names.apiGatewayLogsRole() });
-    const fn = (name: string): PhysicalName[] => [{ kind: "function", name }, { kind: "logGroup", name: names.logGroup(name) }];
+    const fn = (name: string): PhysicalName[] => [{ kind: "function", name }, { kind: "role", name: names.functionRole(name) }, { kind: "logGroup", name: names.logGroup(name) }];
     if (shape.auth.cognito) {
         out.push({ kind: "userPool", name: names.userPool() }, { kind: "userPool", name: names.userPoolClient() }, ...fn(names.tokenClaimsFunction()));
     }
@@ -118,13 +120,15 @@ export function quotaUsage(shape: StackShape): Quotas {
     const { cells, router } = shape;
     const usage = Object.fromEntries(QUOTA_NAMES.map(q => [q, 0])) as Quotas;
     const add = (q: keyof Quotas, n: number) => { usage[q] += n; };
-    // One role per function, the router's, and the account-wide logging role of a REST API.
-    add("iamRolesPerAccount", 1 + (router.api === "rest" ? 1 : 0));
+    // Every role the stack names: one per function, each cell's tenant data role, a REST API's logging role.
+    const roles = (names: PhysicalName[]) => names.filter(n => n.kind === "role").length;
+    add("iamRolesPerAccount", roles(sharedNames(shape)));
     add("managedPoliciesPerRole", router.mode === "invoke" ? invokeGrantShards(shape.names, shape.region, cells, c => c.id).length : 0);
     add("apisPerRegion", (router.api === "http" ? 1 : 0) + (router.mode === "redirect" ? cells.length : 0));
     add("vpcsPerRegion", shape.isolation === "vpc" ? cells.length : 0);
+    add("gatewayEndpointsPerRegion", shape.isolation === "vpc" ? cells.length * GATEWAY_ENDPOINTS.length : 0);
     for (const cell of cells) {
-        add("iamRolesPerAccount", cellFunctions(cell).length);
+        add("iamRolesPerAccount", roles(cellNames(shape.names, cell, router.mode)));
         add("dynamodbTablesPerRegion", 1);
         add("alarmsPerRegion", CELL_ALARMS.length);
         if (usesDestination(cell.async, "bus")) add("eventBridgeRulesPerBus", 1);

@@ -50,9 +50,9 @@ describe("the quotas a stack uses (components/config/checks.ts quotaUsage)", () 
         const settings = settingsOf(raw);
         const usage = quotaUsage(settings);
         assert.deepEqual(usage, {
-            // 3 cells of 4 functions (API, stream, job, failure handler) and the router.
-            iamRolesPerAccount: 3 * 4 + 1, managedPoliciesPerRole: 1, eventBridgeRulesPerBus: 3, kinesisShardsPerRegion: 12,
-            vpcsPerRegion: 0, apisPerRegion: 1, dynamodbTablesPerRegion: 3, alarmsPerRegion: 9,
+            // 3 cells of 4 functions (API, stream, job, failure handler) and a tenant data role; the router, the Cognito trigger.
+            iamRolesPerAccount: 3 * (4 + 1) + 2, managedPoliciesPerRole: 1, eventBridgeRulesPerBus: 3, kinesisShardsPerRegion: 12,
+            vpcsPerRegion: 0, gatewayEndpointsPerRegion: 0, apisPerRegion: 1, dynamodbTablesPerRegion: 3, alarmsPerRegion: 9,
         });
     });
 });

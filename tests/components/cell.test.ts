@@ -16,7 +16,7 @@ const TAGGABLE = new Set([
     "aws:kinesis/stream:Stream", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/eventRule:EventRule",
     "aws:lambda/eventSourceMapping:EventSourceMapping", "aws:apigatewayv2/api:Api", "aws:apigatewayv2/stage:Stage",
     "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ssm/parameter:Parameter", "aws:ec2/securityGroup:SecurityGroup",
-    "awsx:ec2:Vpc", "aws:cognito/userPool:UserPool",
+    "aws:cognito/userPool:UserPool",
 ]);
 
 function statementsOf(stack: Stack, policy: CapturedResource): Json[] {
@@ -46,7 +46,7 @@ describe("Cell (components/cell.ts)", () => {
             assert.deepEqual(fn.inputs.loggingConfig, { applicationLogLevel: "INFO", logFormat: "JSON", logGroup: "/aws/lambda/cellular-dev-cell-b-api", systemLogLevel: "WARN" });
             assert.deepEqual(fn.inputs.environment, { variables: {
                 CELL_ID: "cell-b", TABLE_NAME: "cellular-dev-cell-b-data", POWERTOOLS_SERVICE_NAME: "api", POWERTOOLS_METRICS_NAMESPACE: "cellular",
-                DATA_ROLE_ARN: "arn:aws:iam::123456789012:role/cellular-dev-cell-b-tenant", TENANT_CLAIM: "tenant_id",
+                DATA_ROLE_ARN: "arn:aws:iam::123456789012:role/cellular-dev-cell-b-tenant-use1", TENANT_CLAIM: "tenant_id",
             } });
         });
 
@@ -66,12 +66,12 @@ describe("Cell (components/cell.ts)", () => {
                 Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
             });
             const policy = dev.get("aws:iam/rolePolicy:RolePolicy", "cell-a-api-policy");
-            assert.equal(policy.inputs.role, "cellular-dev-cell-a-api");
+            assert.equal(policy.inputs.role, "cellular-dev-cell-a-api-use1");
             assert.deepEqual(dev.json(policy, "policy"), {
                 Version: "2012-10-17",
                 Statement: [
                     { Sid: "AssumeTenantDataRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"],
-                        Resource: ["arn:aws:iam::123456789012:role/cellular-dev-cell-a-tenant"] },
+                        Resource: ["arn:aws:iam::123456789012:role/cellular-dev-cell-a-tenant-use1"] },
                     LOGS("cellular-dev-cell-a-api"),
                     TRACING,
                 ],
@@ -82,14 +82,14 @@ describe("Cell (components/cell.ts)", () => {
 
         it("reaches the table only through the tenant data role: trusted by the API role alone, limited to the tenant's partition", () => {
             const role = dev.get("aws:iam/role:Role", "cell-a-tenant-role");
-            assert.equal(role.inputs.name, "cellular-dev-cell-a-tenant");
+            assert.equal(role.inputs.name, "cellular-dev-cell-a-tenant-use1");
             assert.equal(role.inputs.maxSessionDuration, 3600);
             assert.deepEqual(dev.json(role, "assumeRolePolicy"), {
                 Version: "2012-10-17",
                 Statement: [
-                    { Sid: "AssumeForOneTenant", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/cellular-dev-cell-a-api" },
+                    { Sid: "AssumeForOneTenant", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/cellular-dev-cell-a-api-use1" },
                         Action: "sts:AssumeRole", Condition: { StringLike: { "aws:RequestTag/tenant": "?*" } } },
-                    { Sid: "TagTheTenant", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/cellular-dev-cell-a-api" },
+                    { Sid: "TagTheTenant", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/cellular-dev-cell-a-api-use1" },
                         Action: "sts:TagSession", Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["tenant"] } } },
                 ],
             });
@@ -226,30 +226,68 @@ describe("Cell (components/cell.ts)", () => {
             assert.equal(prod.get("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", "router-provisioned").inputs.provisionedConcurrentExecutions, 10);
         });
 
-        it("with isolation vpc, puts each cell's functions in its own VPC with no NAT and a DynamoDB gateway endpoint", async () => {
+        it("with isolation vpc, puts each cell's functions in its own VPC: isolated subnets, endpoints for what they call, HTTPS to those alone", async () => {
             const stack = await runStack("dev", { mode: "update", config: { ...stackConfig("dev"), "cellular:isolation": "vpc" } });
-            const vpcs = stack.ofType("awsx:ec2:Vpc");
-            assert.deepEqual(vpcs.map(v => v.name), ["cell-a-vpc", "cell-b-vpc", "cell-c-vpc"]);
-            const vpc = vpcs[0]!;
+            assert.deepEqual(stack.ofType("aws:ec2/vpc:Vpc").map(v => v.name), ["cell-a-vpc", "cell-b-vpc", "cell-c-vpc"]);
+            const vpc = stack.get("aws:ec2/vpc:Vpc", "cell-a-vpc");
             assert.equal(stack.cellOf(vpc), "cell-a");
-            assert.deepEqual(vpc.inputs.natGateways, { strategy: "None" });
-            assert.deepEqual(vpc.inputs.subnetSpecs, [{ type: "Isolated", cidrMask: 20 }]);
-            assert.equal(vpc.inputs.vpcEndpointStrategy, "Auto");
-            assert.deepEqual(vpc.inputs.vpcEndpointSpecs, [
-                { serviceName: "com.amazonaws.us-east-1.dynamodb", vpcEndpointType: "Gateway" },
-                { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },
+            assert.equal(vpc.inputs.cidrBlock, "10.0.0.0/16");
+            assert.equal(vpc.inputs.enableDnsHostnames, true);
+            assert.equal(vpc.inputs.enableDnsSupport, true);
+            // Nothing that reaches the internet.
+            for (const type of ["aws:ec2/natGateway:NatGateway", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/eip:Eip", "aws:ec2/route:Route"]) {
+                assert.deepEqual(stack.ofType(type), [], type);
+            }
+            const subnets = ["cell-a-isolated-1", "cell-a-isolated-2"].map(n => stack.get("aws:ec2/subnet:Subnet", n));
+            assert.deepEqual(subnets.map(s => [s.inputs.cidrBlock, s.inputs.availabilityZone, s.inputs.mapPublicIpOnLaunch, s.inputs.vpcId]),
+                [["10.0.0.0/20", "us-east-1a", false, vpc.id], ["10.0.16.0/20", "us-east-1b", false, vpc.id]]);
+            const routes = stack.get("aws:ec2/routeTable:RouteTable", "cell-a-isolated-routes");
+            assert.equal(routes.inputs.routes, undefined, "no route but the VPC's local one");
+            assert.deepEqual(["cell-a-isolated-1-routes", "cell-a-isolated-2-routes"].map(n => stack.get("aws:ec2/routeTableAssociation:RouteTableAssociation", n).inputs),
+                subnets.map(s => ({ subnetId: s.id, routeTableId: routes.id })));
+            const endpoints = stack.inCell("cell-a").filter(r => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
+            assert.deepEqual(endpoints.map(e => [e.inputs.serviceName, e.inputs.vpcEndpointType]), [
+                ["com.amazonaws.us-east-1.dynamodb", "Gateway"], ["com.amazonaws.us-east-1.s3", "Gateway"],
+                ["com.amazonaws.us-east-1.sts", "Interface"], ["com.amazonaws.us-east-1.sqs", "Interface"],
             ]);
-            const fn = stack.get("aws:lambda/function:Function", "cell-a-api-function");
+            const endpointsSg = stack.get("aws:ec2/securityGroup:SecurityGroup", "cell-a-endpoints-sg");
             const sg = stack.get("aws:ec2/securityGroup:SecurityGroup", "cell-a-functions-sg");
-            const isolated = vpc.outputs.isolatedSubnetIds as string[];
-            assert.equal(isolated.length, 2);
-            assert.deepEqual(vpc.outputs.privateSubnetIds, []);
-            assert.deepEqual((fn.inputs.vpcConfig as Json).subnetIds, isolated);
-            assert.deepEqual(fn.propertyDependencies.vpcConfig!.sort(), [vpc.urn, sg.urn].sort());
+            for (const e of endpoints.slice(0, 2)) assert.deepEqual(e.inputs.routeTableIds, [routes.id]);
+            for (const e of endpoints.slice(2)) {
+                assert.deepEqual([e.inputs.privateDnsEnabled, e.inputs.subnetIds, e.inputs.securityGroupIds], [true, subnets.map(s => s.id), [endpointsSg.id]]);
+            }
+            // Security groups carry no inline rules (the provider then removes AWS's allow-all egress); each rule is its own resource.
+            assert.equal(sg.inputs.egress, undefined);
+            assert.equal(sg.inputs.ingress, undefined);
+            const rule = (type: string, name: string) => {
+                const { securityGroupId, ipProtocol, fromPort, toPort, referencedSecurityGroupId, prefixListId, cidrIpv4 } = stack.get(type, name).inputs;
+                return { securityGroupId, ipProtocol, fromPort, toPort, to: referencedSecurityGroupId ?? prefixListId, cidrIpv4 };
+            };
+            const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+            const https = { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: undefined };
+            assert.deepEqual(stack.inCell("cell-a").filter(r => r.type === EGRESS).map(r => r.name),
+                ["cell-a-functions-to-endpoints", "cell-a-functions-to-dynamodb", "cell-a-functions-to-s3"]);
+            assert.deepEqual(rule(EGRESS, "cell-a-functions-to-endpoints"), { securityGroupId: sg.id, ...https, to: endpointsSg.id });
+            assert.deepEqual(rule(EGRESS, "cell-a-functions-to-dynamodb"), { securityGroupId: sg.id, ...https, to: endpoints[0]!.outputs.prefixListId });
+            assert.deepEqual(rule(EGRESS, "cell-a-functions-to-s3"), { securityGroupId: sg.id, ...https, to: endpoints[1]!.outputs.prefixListId });
+            assert.deepEqual(rule("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "cell-a-endpoints-from-functions"),
+                { securityGroupId: endpointsSg.id, ...https, to: sg.id });
+
+            const fn = stack.get("aws:lambda/function:Function", "cell-a-api-function");
+            assert.deepEqual(fn.inputs.vpcConfig, { subnetIds: subnets.map(s => s.id), securityGroupIds: [sg.id] });
+            assert.deepEqual(fn.propertyDependencies.vpcConfig!.sort(), [...subnets.map(s => s.urn), sg.urn].sort());
             for (const f of stack.inCell("cell-a").filter(r => r.type === "aws:lambda/function:Function")) assert.ok(f.inputs.vpcConfig, f.name);
             assert.deepEqual(stack.json(stack.get("aws:iam/rolePolicy:RolePolicy", "cell-a-api-policy"), "policy").Statement.at(-1), ENIS);
             assert.equal(stack.ofType("aws:lambda/function:Function").filter(f => f.inputs.vpcConfig).length,
                 devSettings.cells.reduce((n, c) => n + cellFunctions(c).length, 0));
+            // Cost tags on every network resource that takes them (a route table association takes none).
+            const NETWORK_TAGGED = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/vpcEndpoint:VpcEndpoint",
+                "aws:ec2/securityGroup:SecurityGroup", EGRESS, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"];
+            const network = stack.inCell("cell-a").filter(r => NETWORK_TAGGED.includes(r.type));
+            assert.equal(network.length, 1 + 2 + 1 + 4 + 2 + 3 + 1);
+            for (const r of network) assert.equal((r.inputs.tags as Record<string, string>).cell, "cell-a", r.name);
+            // The router stays outside every VPC: it reaches the cells through Lambda's API.
+            assert.equal(stack.get("aws:lambda/function:Function", "router-function").inputs.vpcConfig, undefined);
         });
     });
 });

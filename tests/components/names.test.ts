@@ -2,8 +2,12 @@ import { strict as assert } from "assert";
 import { cellNames } from "../../components/cell-inventory";
 import { loadSettings } from "../../components/config";
 import { sharedNames } from "../../components/config/checks";
-import { ACCOUNT_ID_PLACEHOLDER, NAME_LIMITS, Names, nameProblems } from "../../components/names";
+import * as aws from "@pulumi/aws";
+import { ACCOUNT_ID_PLACEHOLDER, NAME_LIMITS, Names, REGION_PATTERN, nameProblems, regionCode } from "../../components/names";
 import { edit, Raw, runStack, shippedStack, Stack, stackConfig } from "../fixtures/stack";
+
+/** Every region the AWS provider knows (an independent list: the provider's own enum). */
+const AWS_REGIONS: string[] = Object.values(aws.Region);
 
 /** The inputs that hold a resource's physical name, by type (the provider's names for them). */
 const NAME_INPUTS: Record<string, string> = {
@@ -46,7 +50,7 @@ describe("physical names (components/names.ts)", () => {
     }
 
     it("reports, per kind of name, the longest that does not fit, with its owner", () => {
-        const names = new Names("cellular", "a-rather-long-stack-name");
+        const names = new Names("cellular", "a-rather-long-stack-name", "us-east-1");
         assert.deepEqual(nameProblems(names, [
             { owner: 'cell "c1"', name: { kind: "function", name: "f".repeat(64) } },
             { owner: 'cell "c2"', name: { kind: "function", name: "f".repeat(66) } },
@@ -54,7 +58,7 @@ describe("physical names (components/names.ts)", () => {
             { owner: "the router", name: { kind: "queue", name: "q".repeat(81) } },
             { owner: "the router", name: { kind: "table", name: "t".repeat(255) } },
         ]), [
-            `Lambda function and IAM role names are limited to 64 characters, but cell "c2" of stack "a-rather-long-stack-name" would get "${"f".repeat(66)}" (66); use a shorter stack name or cell id`,
+            `Lambda function names are limited to 64 characters, but cell "c2" of stack "a-rather-long-stack-name" would get "${"f".repeat(66)}" (66); use a shorter stack name or cell id`,
             `SQS queue names are limited to 80 characters, but the router of stack "a-rather-long-stack-name" would get "${"q".repeat(81)}" (81); use a shorter stack name or cell id`,
         ]);
     });
@@ -67,15 +71,45 @@ describe("physical names (components/names.ts)", () => {
     });
 
     it("checks the names only some settings create: the bus destination's rule", () => {
-        const raw = edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "bus"; });
         const stack = "stack-name-of-thirty-three-chars1";
-        const problem = (what: string, name: string) => `${what}, but cell "cell-a" of stack "${stack}" would get "${name}" (65); use a shorter stack name or cell id`;
-        assert.throws(() => loadSettings(raw, { project: "cellular", stack }), (err: Error) => {
-            assert.equal(err.message, "invalid stack configuration (2 problems):\n" +
-                `  - ${problem("Lambda function and IAM role names are limited to 64 characters", `cellular-${stack}-cell-a-failure-handler`)}\n` +
-                `  - ${problem("EventBridge rule names are limited to 64 characters", `cellular-${stack}-cell-a-failure-records`)}`);
-            return true;
-        });
-        assert.doesNotThrow(() => loadSettings(stackConfig("dev"), { project: "cellular", stack: "stack-name-of-thirty-two-chars12" }));
+        const problemsOf = (raw: Record<string, string>): string[] => {
+            try {
+                loadSettings(raw, { project: "cellular", stack });
+            } catch (err) {
+                return (err as Error).message.split("\n").slice(1).map(line => line.replace(/^  - /, ""));
+            }
+            return [];
+        };
+        const withBus = problemsOf(edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "bus"; }));
+        const without = problemsOf(stackConfig("dev"));
+        assert.deepEqual(withBus.filter(p => !without.includes(p)), [
+            `EventBridge rule names are limited to 64 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-failure-records" (65); use a shorter stack name or cell id`,
+        ]);
+        assert.ok(without.every(p => withBus.includes(p)));
+    });
+
+    it("makes account-global names the stack's in its region, with AWS's short region codes", () => {
+        const names = new Names("cellular", "dev", "ap-southeast-2");
+        assert.equal(names.functionRole(names.cellFunction("cell-a", "api")), "cellular-dev-cell-a-api-apse2");
+        assert.equal(names.bucket("cell-a", "123456789012"), "cellular-dev-cell-a-123456789012-apse2");
+        assert.equal(names.dashboard("cell-a"), "cellular-dev-cell-a-apse2");
+        assert.equal(names.cellDataRole("cell-a"), "cellular-dev-cell-a-tenant-apse2");
+        // Regional names stay as they were.
+        assert.equal(names.cellFunction("cell-a", "api"), "cellular-dev-cell-a-api");
+        assert.equal(names.table("cell-a"), "cellular-dev-cell-a-data");
+    });
+
+    it("gives every region AWS lists its own short code", () => {
+        const codes = new Map(AWS_REGIONS.map(r => [regionCode(r), r]));
+        assert.equal(codes.size, AWS_REGIONS.length, "two regions share a code");
+        assert.deepEqual(["us-east-1", "eu-west-1", "ap-southeast-2", "ap-south-1", "us-gov-west-1", "cn-north-1", "ap-northeast-3", "il-central-1"].map(regionCode),
+            ["use1", "euw1", "apse2", "aps1", "usgovw1", "cnn1", "apne3", "ilc1"]);
+        for (const r of AWS_REGIONS) assert.match(r, REGION_PATTERN);
+    });
+
+    it("lets the dev stack's names fit with a stack name of up to 27 characters (the failure handler's role is the longest)", () => {
+        assert.doesNotThrow(() => loadSettings(stackConfig("dev"), { project: "cellular", stack: "stack-name-of-27-characters" }));
+        assert.throws(() => loadSettings(stackConfig("dev"), { project: "cellular", stack: "stack-name-of-28-characters1" }),
+            /IAM role names are limited to 64 characters, but cell "cell-a" of stack "stack-name-of-28-characters1" would get "cellular-stack-name-of-28-characters1-cell-a-failure-handler-use1" \(65\)/);
     });
 });

@@ -19,7 +19,7 @@ describe("CellRouter (components/router.ts)", () => {
         it("may invoke exactly the cells' live aliases, and nothing else", () => {
             const [policy, ...more] = dev.ofType("aws:iam/policy:Policy");
             assert.equal(more.length, 0);
-            assert.equal(policy!.inputs.name, "cellular-dev-router-invoke-cells-0");
+            assert.equal(policy!.inputs.name, "cellular-dev-router-invoke-cells-0-use1");
             assert.deepEqual(dev.json(policy!, "policy"), {
                 Version: "2012-10-17",
                 Statement: [{ Sid: "InvokeCells", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [
@@ -113,7 +113,7 @@ describe("CellRouter (components/router.ts)", () => {
             raw = { ...raw, "cellular:cellCount": "100", "cellular:accountConcurrencyLimit": "10000" };
             const stack = await runStack("dev", { config: raw });
             const grants = stack.ofType("aws:iam/policy:Policy");
-            assert.deepEqual(grants.map(p => p.inputs.name), ["cellular-dev-router-invoke-cells-0", "cellular-dev-router-invoke-cells-1"]);
+            assert.deepEqual(grants.map(p => p.inputs.name), ["cellular-dev-router-invoke-cells-0-use1", "cellular-dev-router-invoke-cells-1-use1"]);
             const named = grants.flatMap(p => stack.json(p, "policy").Statement[0].Resource as string[]);
             assert.deepEqual(named, Array.from({ length: 100 }, (_, i) => arn("lambda", `function:cellular-dev-cell-${String(i + 1).padStart(3, "0")}-api:live`)));
             for (const p of grants) assert.ok((p.inputs.policy as string).length <= 6144, `${p.name}: ${(p.inputs.policy as string).length}`);

@@ -242,6 +242,9 @@ describe("stack config", () => {
             { name: "no region",
                 raw: () => { const r = devConfig(); delete r["aws:region"]; return r; },
                 problem: "aws:region is missing; set it with `pulumi config set aws:region <region>`" },
+            { name: "a region that is not a region's name",
+                raw: () => ({ ...devConfig(), "aws:region": "US East (N. Virginia)" }),
+                problem: 'aws:region is "US East (N. Virginia)"; expected an AWS region name such as us-east-1 or ap-southeast-2' },
         ];
         for (const c of cases) {
             it(`rejects ${c.name}`, () => {
@@ -251,7 +254,7 @@ describe("stack config", () => {
     });
 
     describe("AWS quotas the stack runs into as it grows", () => {
-        /** n cells with only their API and failure handler (2 roles each), reserved concurrency 1 each. */
+        /** n cells with only their API and failure handler (3 roles each, with the tenant data role), reserved concurrency 1 each. */
         function bare(n: number, quotas?: Json): Raw {
             let raw = edit(devConfig(), "defaults", d => {
                 for (const source of Object.values(d.eventSources) as Json[]) source.enabled = false;
@@ -265,12 +268,13 @@ describe("stack config", () => {
             return raw;
         }
 
-        it("counts one IAM role per function against the account's 1000", () => {
-            assert.deepEqual(problemsOf(bare(499)), []);
-            assert.deepEqual(problemsOf(bare(500)), [
+        it("counts every role it names against the account's 1000: one per function, each cell's tenant data role", () => {
+            // 3 per cell, and the router's and the Cognito trigger's.
+            assert.deepEqual(problemsOf(bare(332)), []);
+            assert.deepEqual(problemsOf(bare(333)), [
                 "cellular:quotas.iamRolesPerAccount is 1000 (IAM roles per account), but the stack needs 1001; after a quota increase, set cellular:quotas.iamRolesPerAccount (AWS allows up to 5000)",
             ]);
-            assert.deepEqual(problemsOf(bare(500, { iamRolesPerAccount: 1001 })), []);
+            assert.deepEqual(problemsOf(bare(333, { iamRolesPerAccount: 1001 })), []);
         });
 
         it("splits the router's invoke grants into managed policies, at most 10 per role by default", () => {
@@ -292,6 +296,14 @@ describe("stack config", () => {
             ]);
         });
 
+        it("needs two gateway endpoints (DynamoDB, S3) per cell with isolation vpc, 20 per region by default", () => {
+            const vpc = (n: number) => ({ ...bare(n, { vpcsPerRegion: 100 }), "cellular:isolation": "vpc" });
+            assert.deepEqual(problemsOf(vpc(10)), []);
+            assert.deepEqual(problemsOf(vpc(11)), [
+                "cellular:quotas.gatewayEndpointsPerRegion is 20 (gateway VPC endpoints per region), but the stack needs 22; after a quota increase, set cellular:quotas.gatewayEndpointsPerRegion (AWS allows up to 255)",
+            ]);
+        });
+
         it("counts a schedule rule per cell on the default bus (300)", () => {
             const raw = edit(bare(301, { iamRolesPerAccount: 5000 }), "defaults", d => { d.eventSources.schedule.enabled = true; });
             assert.deepEqual(problemsOf(raw), [
@@ -305,13 +317,13 @@ describe("stack config", () => {
                 for (const source of Object.values(d.eventSources) as Json[]) { source.enabled = true; source.reservedConcurrency = 1; }
             });
             assert.deepEqual(problemsOf(raw), [
-                "cellular:quotas.iamRolesPerAccount is 5000 (IAM roles per account), but the stack needs 8001; AWS allows at most 5000: use fewer cells per stack",
+                "cellular:quotas.iamRolesPerAccount is 5000 (IAM roles per account), but the stack needs 9002; AWS allows at most 5000: use fewer cells per stack",
             ]);
         });
 
         it("rejects a quota below AWS's default or above its maximum, and unknown quotas", () => {
             assert.deepEqual(problemsOf(bare(3, { vpcsPerRegion: 2, apisPerRegion: 20000, lambdas: 1 })), [
-                "cellular:quotas.lambdas is 1; not a known setting; known: iamRolesPerAccount, managedPoliciesPerRole, eventBridgeRulesPerBus, kinesisShardsPerRegion, vpcsPerRegion, apisPerRegion, dynamodbTablesPerRegion, alarmsPerRegion",
+                "cellular:quotas.lambdas is 1; not a known setting; known: iamRolesPerAccount, managedPoliciesPerRole, eventBridgeRulesPerBus, kinesisShardsPerRegion, vpcsPerRegion, gatewayEndpointsPerRegion, apisPerRegion, dynamodbTablesPerRegion, alarmsPerRegion",
                 "cellular:quotas.vpcsPerRegion is 2; expected the account's quota for VPCs per region: an integer from AWS's default 5 to 1000",
                 "cellular:quotas.apisPerRegion is 20000; expected the account's quota for API Gateway HTTP APIs per region: an integer from AWS's default 600 to 10000",
             ]);
@@ -321,8 +333,9 @@ describe("stack config", () => {
     it("rejects a stack name that makes physical names too long for AWS", () => {
         const stack = "staging-europe-west-canary-blue-green";
         assert.deepEqual(problemsOf(devConfig(), stack), [
-            `Lambda function and IAM role names are limited to 64 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-failure-handler" (69); use a shorter stack name or cell id`,
-            `S3 bucket names are limited to 63 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-123456789012" (66); use a shorter stack name or cell id`,
+            `Lambda function names are limited to 64 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-failure-handler" (69); use a shorter stack name or cell id`,
+            `IAM role names are limited to 64 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-failure-handler-use1" (74); use a shorter stack name or cell id`,
+            `S3 bucket names are limited to 63 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-123456789012-use1" (71); use a shorter stack name or cell id`,
         ]);
     });
 

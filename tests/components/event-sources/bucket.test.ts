@@ -10,7 +10,7 @@ describe("event source bucket (components/event-sources/bucket.ts, dev, preview)
 
     describe("S3 bucket", () => {
         it("is encrypted, private and owned by the bucket owner", () => {
-            assert.equal(dev.get("aws:s3/bucket:Bucket", "cell-b-bucket").inputs.bucket, `cellular-dev-cell-b-${ACCOUNT}`);
+            assert.equal(dev.get("aws:s3/bucket:Bucket", "cell-b-bucket").inputs.bucket, `cellular-dev-cell-b-${ACCOUNT}-use1`);
             assert.deepEqual({ ...dev.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "cell-b-bucket-public-access").inputs, bucket: undefined },
                 { bucket: undefined, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
             assert.deepEqual(dev.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "cell-b-bucket-encryption").inputs.rules,
