@@ -133,8 +133,9 @@ describe("Cell (components/cell.ts)", () => {
                 checked++;
             }
             // Per cell: 8 functions, roles and log groups, the table, 4 queues, topic, bucket, stream, 3 alarms, the
-            // rule and 4 mappings; shared: the router's function, role, invoke policy, 2 log groups, API and stage.
-            assert.equal(checked, 3 * 40 + 7);
+            // rule and 4 mappings; shared: the router's function, role, invoke policy, 2 log groups, API and stage,
+            // and its breaker alarm per cell.
+            assert.equal(checked, 3 * 40 + 7 + 3);
         });
     });
 
