@@ -19,7 +19,7 @@
  */
 import { InvokeCommand, InvokeCommandOutput } from "@aws-sdk/client-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from "aws-lambda";
 import type { BreakerSettings } from "../handlers/lib/breaker";
 import { buildRoutingTable, compileRoutingTable, routeCustomer } from "../handlers/lib/routing";
 import { RouterMetricName, RouterMetrics } from "../handlers/lib/router-metrics";
@@ -175,7 +175,11 @@ class MetricTotals implements RouterMetrics {
     flush(): void {}
 }
 
-function event(customerId: string, n: number): APIGatewayProxyEventV2 {
+/** The claim the model's tokens name the tenant with (the stacks' default `tenant_id`). */
+export const MODEL_TENANT_CLAIM = "tenant_id";
+
+/** A request of `customerId` as an HTTP API hands it over, with the verified token of a caller acting for itself. */
+function event(customerId: string, n: number): APIGatewayProxyEventV2WithJWTAuthorizer {
     const rawPath = `/customers/${customerId}/items`;
     return {
         version: "2.0", routeKey: "ANY /customers/{customerId}/{proxy+}", rawPath, rawQueryString: "",
@@ -184,6 +188,7 @@ function event(customerId: string, n: number): APIGatewayProxyEventV2 {
             accountId: "123456789012", apiId: "api", domainName: "api.example.com", domainPrefix: "api",
             http: { method: "GET", path: rawPath, protocol: "HTTP/1.1", sourceIp: "203.0.113.7", userAgent: "model" },
             requestId: `r-${n}`, routeKey: "ANY /customers/{customerId}/{proxy+}", stage: "$default", time: "", timeEpoch: 0,
+            authorizer: { principalId: "", integrationLatency: 0, jwt: { claims: { [MODEL_TENANT_CLAIM]: customerId }, scopes: ["cellular/items"] } },
         },
     };
 }
