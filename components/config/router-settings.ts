@@ -1,4 +1,4 @@
-/** The router's settings (`cellular:router`): its function, its API, its throttling and the pinned customers. Pure. */
+/** The router's settings (`cellular:router`): its function, its API, its throttling, the pinned customers and its breakers. Pure. */
 import { BREAKER_DEFAULTS } from "../../handlers/lib/breaker";
 import { CUSTOMER_ID_RULE, isValidCustomerId } from "../../handlers/lib/identifiers";
 import { ValuesOf, custom, integer, oneOf, section } from "./fields";
