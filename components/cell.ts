@@ -10,7 +10,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILURES_PREFIX } from "../handlers/lib/bucket-layout";
+import { METRICS_NAMESPACE } from "../handlers/lib/events-env";
 import { LIVE_ALIAS } from "../handlers/lib/identifiers";
+import { CELL_DIMENSION, ROUTER_METRICS } from "../handlers/lib/router-metrics";
 import { OWNERSHIP_FILE } from "../handlers/lib/ownership";
 import { ENV, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, keys } from "../handlers/lib/table";
 import { TENANT_CLAIM_ENV, TENANT_TAG } from "../handlers/lib/tenant";
@@ -454,6 +456,10 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     }
 }
 
+/**
+ * A per-cell dashboard: one row per function, then the table and the failure queues, then what the router counted
+ * for the cell (routed, shed, breaker-open, timeouts). Linear in the functions.
+ */
 /** The tag that says a role works on records of many tenants on purpose (policies: tenant-scoped-data-access). */
 export const DATA_ACCESS_TAG = "data-access";
 export const SYSTEM_DATA_ACCESS = "system";
@@ -507,6 +513,8 @@ export function cellDashboard(region: string, cellId: string, functionNames: str
         ] } },
         { type: "metric", x: 12, y, width: 12, height: 5, properties: { title: "Failure queues: waiting messages", region, metrics:
             queues.map(q => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q, { stat: "Maximum" }]) } },
+        { type: "metric", x: 0, y: y + 5, width: 24, height: 5, properties: { title: `The router's view of ${cellId}`, region, metrics:
+            Object.values(ROUTER_METRICS).map(m => [METRICS_NAMESPACE, m, CELL_DIMENSION, cellId, { stat: "Sum" }]) } },
     );
     return { widgets };
 }

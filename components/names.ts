@@ -166,6 +166,16 @@ export class Names {
         return this.global(`${this.routerFunction()}-invoke-cells-${k}`);
     }
 
+    /** The router's alarm for one cell: the cell's breakers stayed open (components/router.ts). */
+    breakerAlarm(cellId: string): string {
+        return this.alarm(cellId, "breaker-open");
+    }
+
+    /** The router's dashboard, every cell through it: the bare prefix (and region), which no cell's dashboard can have. */
+    routerDashboard(): string {
+        return this.global(this.prefix);
+    }
+
     api(): string {
         return `${this.prefix}-api`;
     }

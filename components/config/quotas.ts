@@ -31,7 +31,7 @@ export const QUOTAS = {
         usedBy: "DynamoDB and S3 in each cell's VPC with isolation vpc" },
     apisPerRegion: { default: 600, max: 10000, what: "API Gateway HTTP APIs per region", usedBy: "the router's API, and each cell's in redirect mode" },
     dynamodbTablesPerRegion: { default: 2500, max: 10000, what: "DynamoDB tables per region", usedBy: "one per cell" },
-    alarmsPerRegion: { default: 5000, max: 100000, what: "CloudWatch metric alarms per region", usedBy: "the cells' alarms" },
+    alarmsPerRegion: { default: 5000, max: 100000, what: "CloudWatch metric alarms per region", usedBy: "the cells' alarms and the router's breaker alarm per cell" },
 } satisfies Record<string, QuotaSpec>;
 
 export type QuotaName = keyof typeof QUOTAS;

@@ -184,8 +184,9 @@ describe("Cell (components/cell.ts)", () => {
             }
             // Per cell: 8 functions, roles and log groups, the tenant data role, the table, 4 queues, topic, bucket,
             // stream, 3 alarms, the rule and 4 mappings; shared: the router's function, role, invoke policy, 2 log
-            // groups, API and stage, and the identity's user pool and trigger function, role and log group.
-            assert.equal(checked, 3 * 41 + 7 + 4);
+            // groups, API and stage, the identity's user pool and trigger function, role and log group, and the
+            // router's breaker alarm per cell.
+            assert.equal(checked, 3 * 41 + 7 + 4 + 3);
         });
     });
 

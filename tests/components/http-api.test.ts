@@ -76,7 +76,7 @@ describe("API Gateway in front of the router and the cells (components/http-api.
             POWERTOOLS_SERVICE_NAME: "authorizer", ISSUER, JWKS_URI: "https://login.example.com/.well-known/jwks.json",
             AUDIENCE: "[\"cellular-api\"]", REQUIRED_SCOPES: "[\"cellular/items\"]", TENANT_CLAIM: "tenant_id",
         } });
-        assert.equal(fn.inputs.reservedConcurrentExecutions, 10);
+        assert.equal(fn.inputs.reservedConcurrentExecutions, 50);
         const permission = stack.get("aws:lambda/permission:Permission", "router-authorizer-permission");
         assert.equal(permission.inputs.principal, "apigateway.amazonaws.com");
         assert.equal(permission.inputs.sourceArn, UNKNOWN);

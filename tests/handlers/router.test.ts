@@ -12,7 +12,7 @@ import type * as RouterModule from "../../handlers/router";
 import type * as CellApiModule from "../../handlers/cell-api";
 import { buildRoutingTable, compileRoutingTable, isRoutingTableError, routeCustomer } from "../../handlers/lib/routing";
 import type { RoutingTable } from "../../handlers/lib/routing-table";
-import { captureLogs, releaseLogs, takeLogs } from "./fakes/routing-logs";
+import { captureLogs, releaseLogs, takeLogs, takeMetrics } from "./fakes/routing-logs";
 import { ownershipFor } from "../../handlers/lib/ownership";
 import { lambdaContext, RequestSpec, TENANT_CLAIM, v1Event, v2Event } from "./fakes/routing-events";
 import { FakeFunction, FakeLambda, reply, startFakeLambda } from "./fakes/router-fake-lambda";
@@ -541,6 +541,58 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
                 assert.equal((await send(broken.handler as Handler, { method: "GET", path: "/x" })).statusCode, 404);
             } finally {
                 process.env.ROUTING_TABLE_PATH = previous;
+                if (loaded) require.cache[modulePath] = loaded;
+            }
+        });
+    });
+
+    describe("the deployed router's bulkheads (routing.json budgets, breaker thresholds from the environment)", () => {
+        it("gives up on a hung cell at its budget through the real SDK client, and opens the cell's breaker at the configured threshold", async () => {
+            const modulePath = require.resolve("../../handlers/router");
+            const loaded = require.cache[modulePath];
+            const previous = { table: process.env.ROUTING_TABLE_PATH, threshold: process.env.BREAKER_FAILURE_THRESHOLD, coolDown: process.env.BREAKER_COOL_DOWN_SECONDS };
+            try {
+                fs.writeFileSync(path.join(tmp, "bulkheads.json"), JSON.stringify(buildRoutingTable({
+                    mode: "invoke",
+                    cells: [{ id: "cell-hang", state: "active", functionName: "hang:live", budgetMs: 300 },
+                        { id: "cell-boom", state: "active", functionName: "boom:live", budgetMs: 5000 },
+                        { id: "cell-echo", state: "active", functionName: "echo:live", budgetMs: 5000 }],
+                    pinned: { "hang-customer": "cell-hang", "boom-customer": "cell-boom", "echo-customer": "cell-echo" },
+                })));
+                process.env.ROUTING_TABLE_PATH = path.join(tmp, "bulkheads.json");
+                process.env.BREAKER_FAILURE_THRESHOLD = "2";
+                process.env.BREAKER_COOL_DOWN_SECONDS = "45";
+                delete require.cache[modulePath];
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                const deployed = require("../../handlers/router") as typeof RouterModule;
+                takeMetrics();
+                const get = (customer: string) => send(deployed.handler as Handler, { method: "GET", path: `/customers/${customer}/items` });
+
+                // 15 s left: without the cell's 300 ms budget the router would wait 14.5 s.
+                const started = Date.now();
+                const hung = await get("hang-customer");
+                assert.equal(hung.statusCode, 504);
+                assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+
+                const before = lambda.invocations.length;
+                assert.equal((await get("boom-customer")).statusCode, 502);
+                assert.equal((await get("boom-customer")).statusCode, 502);
+                const refused = await get("boom-customer");
+                assert.equal(refused.statusCode, 503);
+                assert.equal(refused.headers?.["retry-after"], "45");
+                assert.deepEqual(lambda.invocations.slice(before).map(i => i.functionName), ["boom:live", "boom:live"]);
+                assert.equal((await get("echo-customer")).statusCode, 200);
+                assert.deepEqual(takeLogs().filter(l => l.level === "WARN").map(l => [l.message, l.cellId]), [["the cell's breaker opened", "cell-boom"]]);
+                // One EMF document per invocation, counted per cell.
+                assert.deepEqual(takeMetrics().map(m => [m.cell, m.Routed, m.CellTimeouts, m.BreakerOpen]), [
+                    ["cell-hang", 1, 1, undefined], ["cell-boom", 1, undefined, undefined], ["cell-boom", 1, undefined, undefined],
+                    ["cell-boom", 1, undefined, 1], ["cell-echo", 1, undefined, undefined],
+                ]);
+            } finally {
+                for (const [key, value] of [["ROUTING_TABLE_PATH", previous.table], ["BREAKER_FAILURE_THRESHOLD", previous.threshold], ["BREAKER_COOL_DOWN_SECONDS", previous.coolDown]] as const) {
+                    if (value === undefined) delete process.env[key];
+                    else process.env[key] = value;
+                }
                 if (loaded) require.cache[modulePath] = loaded;
             }
         });

@@ -31,7 +31,7 @@ describe("stack config", () => {
                 assert.equal(cell.api.reservedConcurrency, 5);
             }
             assert.equal(config.cells[2]!.eventSources.queue.fifo, true);
-            assert.equal(config.reservedConcurrencyTotal, 52);
+            assert.equal(config.reservedConcurrencyTotal, 92);
             assert.deepEqual(config.tags, { "cost-center": "cc-platform-dev", environment: "dev" });
         });
 
@@ -67,8 +67,10 @@ describe("stack config", () => {
         it("pins the built-in defaults", () => {
             assert.deepEqual(DEFAULTS.router, {
                 mode: "invoke", api: "http", memoryMb: 256, timeoutSeconds: 15, reservedConcurrency: 50,
-                provisionedConcurrency: 0, throttle: { rateLimit: 1000, burstLimit: 2000 }, pinned: {}, logRetentionDays: 30,
+                provisionedConcurrency: 0, throttle: { rateLimit: 50, burstLimit: 100 }, pinned: {}, logRetentionDays: 30,
+                breaker: { failureThreshold: 5, coolDownSeconds: 10, alarmMinutes: 3 },
             });
+            assert.deepEqual(DEFAULTS.cell.router, { cellTimeoutMs: 1000 });
             assert.equal(DEFAULTS.accountConcurrencyLimit, 1000);
             assert.equal(DEFAULTS.cell.timeoutSeconds, 10);
             assert.equal(DEFAULTS.cell.eventSources.queue.maxReceiveCount, 5);
@@ -130,7 +132,7 @@ describe("stack config", () => {
                 problem: "cellular:cells[1].timeoutSeconds is 15; the router (cellular:router.timeoutSeconds 15) invokes the cell synchronously, so the cell must time out first: at most 14 s" },
             { name: "reserved concurrency beyond the account budget",
                 raw: () => edit(devConfig(), "defaults", d => { d.reservedConcurrency = 300; }),
-                problem: "cellular:accountConcurrencyLimit is 1000, which leaves 900 to reserve after the 100 AWS keeps unreserved, but the stack reserves 937 (router 10 + 3 cells, up to 309 each, counting every function of the cell); lower the cells' reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase" },
+                problem: "cellular:accountConcurrencyLimit is 1000, which leaves 900 to reserve after the 100 AWS keeps unreserved, but the stack reserves 977 (router 50 + 3 cells, up to 309 each, counting every function of the cell); lower the cells' reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase" },
             { name: "provisioned concurrency above reserved",
                 raw: () => edit(devConfig(), "defaults", d => { d.provisionedConcurrency = 9; }),
                 problem: "cellular:defaults.provisionedConcurrency is 9; must not exceed the reserved concurrency (5)" },
