@@ -1,14 +1,18 @@
 /**
  * cellular: a cell-based serverless architecture on AWS. The stack's settings are read and validated in full
- * before any resource is registered (components/config/); the components do the rest.
+ * before any resource is registered (components/config/), and so is what they would delete of the data the last
+ * deployment holds (components/data-guard.ts); the components do the rest.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createCellular } from "./components/cellular";
-import { isConfigError, loadSettings } from "./components/config";
+import { isConfigError, loadSettings, StackSettings } from "./components/config";
+import { refuseDataLoss } from "./components/data-guard";
 
-function readSettings() {
+async function readSettings(): Promise<StackSettings> {
     try {
-        return loadSettings(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
+        const settings = loadSettings(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
+        await refuseDataLoss(settings);
+        return settings;
     } catch (err) {
         // A RunError is shown without a stack trace: the message lists every problem.
         if (isConfigError(err)) throw new pulumi.RunError(err.message);
@@ -17,7 +21,7 @@ function readSettings() {
 }
 
 export = async () => {
-    const settings = readSettings();
+    const settings = await readSettings();
     const app = await createCellular(settings);
     return {
         /** Where clients send requests: `<url>/customers/{customerId}/items`. */

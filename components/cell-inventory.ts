@@ -66,6 +66,7 @@ export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMo
         { kind: "queue", name: names.failureQueue(id) },
         { kind: "queue", name: names.lastResortQueue(id) },
         { kind: "dashboard", name: names.dashboard(id) },
+        { kind: "parameter", name: names.dataParameter(id) },
         ...CELL_ALARMS.map((what): PhysicalName => ({ kind: "alarm", name: names.alarm(id, what) })),
         ...sourceNames(names, cell),
     );

@@ -19,6 +19,8 @@ import { TENANT_CLAIM_ENV, TENANT_TAG } from "../handlers/lib/tenant";
 import { Arns, AwsContext } from "./arns";
 import { CELL_ALARMS, CellFunction, cellFunctions, enabledSources } from "./cell-inventory";
 import { createCellNetwork } from "./cell-network";
+import { dataResourceOptions } from "./data-protection";
+import { cellHolders, encodeHeld } from "./data-shape";
 import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
 import { usesDestination } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
@@ -126,6 +128,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         this.createFailureRouting();
         this.alarms = this.createAlarms();
         this.dashboard = this.createDashboard();
+        this.recordData();
 
         this.registerOutputs({
             cellId: this.cellId,
@@ -147,6 +150,25 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         return { parent: this, ...extra, dependsOn: [...this.after, ...((extra.dependsOn as pulumi.Resource[] | undefined) ?? [])] };
     }
 
+    get protectData(): boolean {
+        return this.stack.protectData;
+    }
+
+    dataOpts(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+        return this.opts({ ...dataResourceOptions(this.stack.protectData), ...extra });
+    }
+
+    /** What the cell holds data in, for the next deployment's guard (components/data-shape.ts), once the core exists. */
+    private recordData(): void {
+        new aws.ssm.Parameter(`${this.cellId}-data-shape`, {
+            name: this.names.dataParameter(this.cellId),
+            type: "String",
+            description: `What cell ${this.cellId} of ${this.names.prefix} holds data in (read before each deployment)`,
+            value: encodeHeld(cellHolders(this.stack, this.settings)),
+            tags: this.tags,
+        }, this.opts({ dependsOn: [this.table, this.failureQueue, this.lastResortQueue] }));
+    }
+
     private createTable(): aws.dynamodb.Table {
         const stream = enabledSources(this.settings).map(kind => moduleOf(kind).table?.streamViewType).find(v => v !== undefined);
         return new aws.dynamodb.Table(`${this.cellId}-table`, {
@@ -159,8 +181,9 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             serverSideEncryption: { enabled: true },
             ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
             ...(stream ? { streamEnabled: true, streamViewType: stream } : {}),
+            deletionProtectionEnabled: this.stack.protectData,
             tags: this.tags,
-        }, this.opts());
+        }, this.dataOpts());
     }
 
     private createLastResortQueue(): aws.sqs.Queue {
@@ -169,7 +192,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             sqsManagedSseEnabled: true,
             messageRetentionSeconds: DLQ_RETENTION_SECONDS,
             tags: this.tags,
-        }, this.opts());
+        }, this.dataOpts());
     }
 
     private createFailureQueue(): aws.sqs.Queue {
@@ -183,7 +206,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
                 maxReceiveCount: FAILURE_MAX_RECEIVE_COUNT,
             })),
             tags: this.tags,
-        }, this.opts({ dependsOn: [this.lastResortQueue] }));
+        }, this.dataOpts({ dependsOn: [this.lastResortQueue] }));
     }
 
     /** Targets of this cell's destinations. */

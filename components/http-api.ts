@@ -21,18 +21,31 @@ export const CUSTOMER_ROUTES = ["/customers/{customerId}", "/customers/{customer
 /** API Gateway's own integration limit is 29 s (REST) / 30 s (HTTP); the function's timeout sits below it. */
 export const INTEGRATION_TIMEOUT_MS = 29000;
 
-export const ACCESS_LOG_FORMAT = JSON.stringify({
+/** What both kinds of API log of each request (variables both define). */
+const COMMON_ACCESS_LOG = {
     requestId: "$context.requestId",
     ip: "$context.identity.sourceIp",
     requestTime: "$context.requestTime",
     httpMethod: "$context.httpMethod",
     path: "$context.path",
-    routeKey: "$context.routeKey",
     status: "$context.status",
     responseLength: "$context.responseLength",
     integrationLatency: "$context.integrationLatency",
     integrationError: "$context.integrationErrorMessage",
-});
+    authorizerError: "$context.authorizer.error",
+};
+
+/**
+ * The access-log format of each kind of API: they share most variables, but the matched route is `$context.routeKey`
+ * on an HTTP API and `$context.resourcePath` on a REST API (which logs an empty `routeKey`), and only a REST API
+ * names the gateway response it answered with. From AWS's lists of access-logging variables:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html and
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html
+ */
+export const ACCESS_LOG_FORMATS = {
+    http: JSON.stringify({ ...COMMON_ACCESS_LOG, routeKey: "$context.routeKey" }),
+    rest: JSON.stringify({ ...COMMON_ACCESS_LOG, resourcePath: "$context.resourcePath", responseType: "$context.error.responseType" }),
+} as const;
 
 export interface ApiArgs {
     kind: "http" | "rest";
@@ -54,6 +67,12 @@ export interface ApiArgs {
     tags: Tags;
     parent: pulumi.Resource;
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /**
+     * A REST API: the region's API Gateway account setting that holds the role access logs are written through. API
+     * Gateway refuses a stage with access logging until it is set ("CloudWatch Logs role ARN must be set in account
+     * settings to enable logging"), so the stage waits for it.
+     */
+    loggingAccount?: aws.apigateway.Account;
 }
 
 export interface ApiResources {
@@ -126,7 +145,7 @@ function createHttpApi(args: ApiArgs): ApiResources {
             throttlingRateLimit: args.throttle.rateLimit,
             throttlingBurstLimit: args.throttle.burstLimit,
         },
-        accessLogSettings: { destinationArn: logs.arn, format: ACCESS_LOG_FORMAT },
+        accessLogSettings: { destinationArn: logs.arn, format: ACCESS_LOG_FORMATS.http },
         tags: args.tags,
     }, { ...opts, dependsOn: [...(args.dependsOn as pulumi.Resource[] ?? []), ...routes] });
     const permission = invokePermission(args, api.executionArn, opts);
@@ -183,9 +202,9 @@ function createRestApi(args: ApiArgs): ApiResources {
         deployment: deployment.id,
         stageName: "live",
         xrayTracingEnabled: true,
-        accessLogSettings: { destinationArn: logs.arn, format: ACCESS_LOG_FORMAT },
+        accessLogSettings: { destinationArn: logs.arn, format: ACCESS_LOG_FORMATS.rest },
         tags: args.tags,
-    }, opts);
+    }, { ...opts, dependsOn: args.loggingAccount ? [args.loggingAccount] : [] });
     const settings = new aws.apigateway.MethodSettings(`${args.logicalName}-throttling`, {
         restApi: api.id,
         stageName: stage.stageName,

@@ -12,7 +12,10 @@ import { TENANT_ATTRIBUTE, TOKEN_CLAIMS_ENV } from "../handlers/lib/tenant";
 import { Arns, AwsContext } from "./arns";
 import { COGNITO_RESOURCE_SERVER, cognitoScopeName } from "./config/auth-settings";
 import type { StackSettings } from "./config/stack-settings";
+import { dataResourceOptions } from "./data-protection";
+import { encodeHeld, identityHolders } from "./data-shape";
 import { createLambda, LambdaResources } from "./function";
+import { IDENTITY_OWNER } from "./names";
 import { sharedTags, Tags } from "./tags";
 import { IDENTITY_TYPE } from "./type-tokens";
 
@@ -85,7 +88,7 @@ export class Identity extends pulumi.ComponentResource {
             name: names.userPool(),
             // Access-token customization (the V2_0 trigger) needs the Essentials feature plan.
             userPoolTier: "ESSENTIALS",
-            deletionProtection: "ACTIVE",
+            deletionProtection: settings.protectData ? "ACTIVE" : "INACTIVE",
             // Tenants are provisioned: nobody signs up and picks a tenant.
             adminCreateUserConfig: { allowAdminCreateUserOnly: true },
             usernameAttributes: ["email"],
@@ -109,7 +112,14 @@ export class Identity extends pulumi.ComponentResource {
                 },
             },
             tags: this.tags,
-        }, { parent: this, dependsOn: [this.tokenClaims.fn] });
+        }, { parent: this, dependsOn: [this.tokenClaims.fn], ...dataResourceOptions(settings.protectData) });
+        new aws.ssm.Parameter(`${name}-data-shape`, {
+            name: names.dataParameter(IDENTITY_OWNER),
+            type: "String",
+            description: `What the identity of ${names.prefix} holds data in (read before each deployment)`,
+            value: encodeHeld(identityHolders(settings)),
+            tags: this.tags,
+        }, { parent: this, dependsOn: [this.userPool] });
         new aws.lambda.Permission(`${name}-token-claims-from-cognito`, {
             action: "lambda:InvokeFunction",
             function: this.tokenClaims.fn.name,

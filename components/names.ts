@@ -30,6 +30,9 @@ export function regionCode(region: string): string {
     return region.split("-").map(part => DIRECTIONS[part] ?? part).join("");
 }
 
+/** The owner of the identity's data records (a cell id cannot start with `_`). */
+export const IDENTITY_OWNER = "_identity";
+
 /** AWS's limits on the names of each kind of resource the stack names itself. */
 export const NAME_LIMITS = {
     function: { max: 64, what: "Lambda function names" },
@@ -207,6 +210,16 @@ export class Names {
     /** The SSM parameter that records that a deployment wave has rolled out (see components/cellular.ts). */
     waveParameter(wave: number): string {
         return `/${this.project}/${this.stack}/waves/${wave}`;
+    }
+
+    /** The SSM path of the records of what holds data (components/data-shape.ts). */
+    dataPath(): string {
+        return `/${this.project}/${this.stack}/data`;
+    }
+
+    /** The record of what one owner (a cell id, or {@link IDENTITY_OWNER}) holds data in. */
+    dataParameter(owner: string): string {
+        return `${this.dataPath()}/${owner}`;
     }
 }
 

@@ -98,7 +98,7 @@ export class CellRouter extends pulumi.ComponentResource {
                 provisionedConcurrentExecutions: router.provisionedConcurrency,
             }, { parent: this });
         }
-        if (router.api === "rest") this.createRestLoggingRole(name, settings);
+        const loggingAccount = router.api === "rest" ? this.createRestLoggingRole(name, settings) : undefined;
         const authorizer = router.api === "rest" && args.verification.userPoolArn === undefined
             ? this.createAuthorizer(name, args) : undefined;
         const api = createApi({
@@ -111,6 +111,7 @@ export class CellRouter extends pulumi.ComponentResource {
             throttle: router.throttle,
             verification: args.verification,
             ...(authorizer ? { authorizer } : {}),
+            ...(loggingAccount ? { loggingAccount } : {}),
             logRetentionDays: router.logRetentionDays,
             tags: this.tags,
             parent: this,
@@ -150,7 +151,9 @@ export class CellRouter extends pulumi.ComponentResource {
         invokeGrantShards(settings.names, settings.region, cells, c => c.cellId).forEach((group, k) => {
             const policy = new aws.iam.Policy(`${name}-invoke-cells-${k}`, {
                 name: settings.names.routerInvokePolicy(k),
-                description: `The router may invoke cells ${group[0]!.cellId} to ${group[group.length - 1]!.cellId}`,
+                // Constant: a policy's description forces a new policy, which, under its fixed name, is deleted first
+                // and would leave the router unable to invoke these cells until the new one is attached.
+                description: `The router may invoke its cells' live aliases (grant ${k})`,
                 policy: args.context.apply(ctx => {
                     const arns = new Arns(ctx);
                     return JSON.stringify(invokeDocument(group.map(c => cellAliasArn(arns, settings.names, c.cellId))));
@@ -227,8 +230,12 @@ export class CellRouter extends pulumi.ComponentResource {
         });
     }
 
-    /** REST APIs write access logs through an account-wide role; HTTP APIs need none. */
-    private createRestLoggingRole(name: string, settings: StackSettings): void {
+    /**
+     * REST APIs write access logs through a role set once per account and region; HTTP APIs need none. The setting is
+     * the region's, shared with every other REST API there: the stack sets it but never unsets it (a destroy that reset
+     * it would stop every REST API in the region from logging), so the role and the setting are retained on delete.
+     */
+    private createRestLoggingRole(name: string, settings: StackSettings): aws.apigateway.Account {
         const role = new aws.iam.Role(`${name}-apigateway-logs`, {
             name: settings.names.apiGatewayLogsRole(),
             assumeRolePolicy: JSON.stringify({
@@ -237,8 +244,8 @@ export class CellRouter extends pulumi.ComponentResource {
             }),
             managedPolicyArns: [pulumi.interpolate`arn:${aws.getPartitionOutput().partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`],
             tags: this.tags,
-        }, { parent: this });
-        new aws.apigateway.Account(`${name}-apigateway-account`, { cloudwatchRoleArn: role.arn }, { parent: this });
+        }, { parent: this, retainOnDelete: true });
+        return new aws.apigateway.Account(`${name}-apigateway-account`, { cloudwatchRoleArn: role.arn }, { parent: this, retainOnDelete: true });
     }
 }
 

@@ -6,10 +6,10 @@ import { expectedCellCounts, total } from "./fixtures/cell-resources";
 import { countByType, edit, ProgramError, runStack, shippedStack, Stack, stackConfig } from "./fixtures/stack";
 import { EVENT_SOURCE_KINDS } from "../components/event-sources/registry";
 
-/** Outside every cell: the stack, the default provider, the router, its API and dashboard (and an alarm per cell). */
 /**
- * Outside every cell: the stack, the default provider, the router and its API (with its JWT authorizer), and the
- * identity: the Cognito user pool, its resource server and app client, and the token-claims trigger.
+ * Outside every cell: the stack, the default provider, the router, its API (with its JWT authorizer) and dashboard
+ * (and an alarm per cell), and the identity: the Cognito user pool, its resource server and app client, the
+ * token-claims trigger and the record of what it holds data in.
  */
 const SHARED = {
     "aws:apigatewayv2/api:Api": 1,
@@ -29,6 +29,7 @@ const SHARED = {
     "aws:lambda/alias:Alias": 1,
     "aws:lambda/function:Function": 2,
     "aws:lambda/permission:Permission": 2,
+    "aws:ssm/parameter:Parameter": 1,
     "cellular:index:CellRouter": 1,
     "cellular:index:Identity": 1,
     "pulumi:providers:aws": 1,
@@ -101,7 +102,8 @@ describe("the program under mocks (index.ts)", () => {
             assert.deepEqual(countByType(shared(stack)), {
                 ...sharedOf(settings),
                 "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": 1,
-                "aws:ssm/parameter:Parameter": waves - 1,
+                // The wave gates, and the identity's data record.
+                "aws:ssm/parameter:Parameter": waves - 1 + 1,
             });
         });
     });

@@ -7,7 +7,7 @@
 import { cellFunctions, cellNames, CELL_ALARMS, enabledSources } from "../cell-inventory";
 import { GATEWAY_ENDPOINTS } from "../cell-network-layout";
 import { moduleOf } from "../event-sources/registry";
-import { Names, PhysicalName, nameProblems } from "../names";
+import { IDENTITY_OWNER, Names, PhysicalName, nameProblems } from "../names";
 import { invokeGrantShards } from "../router-grants";
 import { usesDestination } from "./async-settings";
 import type { AuthSettings } from "./auth-settings";
@@ -65,7 +65,8 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
     if (router.api === "rest") out.push({ kind: "role", name: names.apiGatewayLogsRole() });
     const fn = (name: string): PhysicalName[] => [{ kind: "function", name }, { kind: "role", name: names.functionRole(name) }, { kind: "logGroup", name: names.logGroup(name) }];
     if (shape.auth.cognito) {
-        out.push({ kind: "userPool", name: names.userPool() }, { kind: "userPool", name: names.userPoolClient() }, ...fn(names.tokenClaimsFunction()));
+        out.push({ kind: "userPool", name: names.userPool() }, { kind: "userPool", name: names.userPoolClient() },
+            { kind: "parameter", name: names.dataParameter(IDENTITY_OWNER) }, ...fn(names.tokenClaimsFunction()));
     }
     if (router.api === "rest" && !shape.auth.cognito) out.push(...fn(names.authorizerFunction()));
     const waves = new Set(shape.cells.map(c => c.wave));

@@ -67,6 +67,8 @@ export function renderReference(): string {
         "| `aws:region` | string | — | required; an AWS region | The region the stack deploys to |",
         top("tags"),
         top("accountConcurrencyLimit"),
+        top("protectData"),
+        top("acceptDataLoss"),
         top("isolation"),
         top("cellCount"),
         top("cells"),

@@ -10,7 +10,7 @@ import { Names, REGION_PATTERN } from "../names";
 import { AUTH_SETTINGS, AuthSettings, NO_ISSUER, namesNoIssuer } from "./auth-settings";
 import { CELL_ENTRY, CELL_SETTINGS, CellSettings, toCellSettings } from "./cell-settings";
 import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRouter } from "./checks";
-import { ValuesOf, checkKeys, custom, defaultsOf, integer, oneOf, optionalCustom, readField, readSection, section } from "./fields";
+import { ValuesOf, boolean, checkKeys, custom, defaultsOf, integer, oneOf, optionalCustom, readField, readSection, section } from "./fields";
 import { LIMITS } from "./limits";
 import { Plain, Problems, deepMerge, isPlainObject } from "./problems";
 import { QUOTAS_SECTION, Quotas } from "./quotas";
@@ -28,6 +28,16 @@ export const STACK_SETTINGS = section("The stack", {
     accountConcurrencyLimit: integer({ min: LIMITS.unreservedMinimum + 1, max: LIMITS.accountConcurrency.max, default: 1000,
         allowed: `the stack's reserved concurrency must stay ≤ this − ${LIMITS.unreservedMinimum}`,
         description: "The account's Lambda concurrency quota in the stack's region" }),
+    protectData: boolean({ default: true,
+        description: "Protect every resource that holds data (tables, queues, the bucket, the stream, the user pool): `protect`, `retainOnDelete` and AWS's deletion protection; `false` for throwaway stacks, whose destroy then deletes them with their data" }),
+    acceptDataLoss: custom<string[]>({ default: [], type: "list of names",
+        allowed: "physical names this configuration would delete; each must be one",
+        description: "The tables, queues, buckets, streams or user pool that a change may delete with their data (the program refuses such a change otherwise, naming the setting); remove an entry once deployed",
+        read(value, path, problems) {
+            if (Array.isArray(value) && value.every(v => typeof v === "string" && v.length > 0) && new Set(value).size === value.length) return value as string[];
+            problems.add(path, value, "expected a list of distinct physical names, e.g. [\"cellular-dev-cell-c-queue\"]");
+            return undefined;
+        } }),
     isolation: oneOf(ISOLATIONS, { default: "none",
         description: "`vpc`: each cell gets its own VPC with two isolated subnets (no NAT, no internet gateway), DynamoDB and S3 gateway endpoints and STS and SQS interface endpoints (billed per hour and zone), and its functions run there, reaching those endpoints alone" }),
     cellCount: optionalCustom<number>({ type: "integer", allowed: `${LIMITS.cells.min}–${LIMITS.cells.max}; with \`cells\`, must equal its length`,
@@ -67,6 +77,10 @@ export interface StackSettings {
     /** Tags on every taggable resource (includes `cost-center` and `environment`; `cell` is added per resource). */
     tags: Record<string, string>;
     accountConcurrencyLimit: number;
+    /** Whether resources that hold data are protected from deletion and replacement (components/data-protection.ts). */
+    protectData: boolean;
+    /** Names of data-holding resources the user accepts to lose in this change (components/data-shape.ts). */
+    acceptDataLoss: string[];
     isolation: Isolation;
     cells: CellSettings[];
     router: RouterSettings;
@@ -121,6 +135,8 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
     const tags = readField(fields.tags, values.tags, key("tags"), problems);
     const accountConcurrencyLimit = readField(fields.accountConcurrencyLimit, values.accountConcurrencyLimit, key("accountConcurrencyLimit"), problems);
     const isolation = readField(fields.isolation, values.isolation, key("isolation"), problems);
+    const protectData = readField(fields.protectData, values.protectData, key("protectData"), problems);
+    const acceptDataLoss = readField(fields.acceptDataLoss, values.acceptDataLoss, key("acceptDataLoss"), problems);
 
     // Stack-wide cell settings, then each cell's own on top.
     checkKeys(CELL_SETTINGS, values.defaults, key("defaults"), problems);
@@ -150,6 +166,8 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
         region: region as string,
         tags,
         accountConcurrencyLimit,
+        protectData,
+        acceptDataLoss,
         isolation,
         cells,
         router,

@@ -58,8 +58,10 @@ export const bucket = eventSource({
         const id = cell.cellId;
         const source = new aws.s3.Bucket(`${id}-bucket`, {
             bucket: cell.context.accountId.apply(a => cell.names.bucket(id, a)),
+            // Unprotected (a throwaway stack), a destroy empties the bucket rather than failing on its objects.
+            forceDestroy: !cell.protectData,
             tags: cell.tags,
-        }, cell.opts());
+        }, cell.dataOpts());
         new aws.s3.BucketPublicAccessBlock(`${id}-bucket-public-access`, {
             bucket: source.id,
             blockPublicAcls: true,

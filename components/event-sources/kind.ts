@@ -40,6 +40,10 @@ export interface CellScope {
     enabled(kind: EventSourceKind): boolean;
     /** Options for a child resource of the cell: its parent, and the gate of the previous deployment wave. */
     opts(extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions;
+    /** Options for a child that holds data: {@link opts} and the stack's data protection (components/data-protection.ts). */
+    dataOpts(extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions;
+    /** Whether the stack protects the resources that hold data (`cellular:protectData`). */
+    readonly protectData: boolean;
 }
 
 /** A service that delivers what it cannot deliver into the cell's failure queue, and from which resource. */

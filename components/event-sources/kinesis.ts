@@ -45,7 +45,7 @@ export const kinesis = eventSource({
             encryptionType: "KMS",
             kmsKeyId: "alias/aws/kinesis",
             tags: cell.tags,
-        }, cell.opts());
+        }, cell.dataOpts());
         streamMapping(cell, `${id}-kinesis-mapping`, stream.arn, worker, s);
     },
 });

@@ -77,7 +77,7 @@ export const queue = eventSource({
                 sourceQueueArns: [new Arns(ctx).queue(queueName.name)],
             })),
             tags: cell.tags,
-        }, cell.opts());
+        }, cell.dataOpts());
         const source = new aws.sqs.Queue(`${id}-queue`, {
             name: queueName.name,
             ...fifo,
@@ -89,7 +89,7 @@ export const queue = eventSource({
                 maxReceiveCount: s.maxReceiveCount,
             })),
             tags: cell.tags,
-        }, cell.opts({ dependsOn: [dlq] }));
+        }, cell.dataOpts({ dependsOn: [dlq] }));
         new aws.lambda.EventSourceMapping(`${id}-queue-mapping`, {
             eventSourceArn: source.arn,
             functionName: worker.fn.arn,

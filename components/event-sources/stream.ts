@@ -17,7 +17,8 @@ export function streamFields() {
         batchSize: integer({ min: LIMITS.streamBatchSize.min, max: LIMITS.streamBatchSize.max, default: 100, description: "Records per batch" }),
         batchingWindowSeconds: integer({ min: LIMITS.batchingWindowSeconds.min, max: LIMITS.batchingWindowSeconds.max, default: 0,
             description: "How long Lambda gathers records into a batch" }),
-        startingPosition: oneOf(["LATEST", "TRIM_HORIZON"], { default: "LATEST", description: "Where a new mapping starts reading" }),
+        startingPosition: oneOf(["LATEST", "TRIM_HORIZON"], { default: "LATEST",
+            description: "Where a new mapping starts reading; a deployed mapping keeps reading where it is (a change applies to mappings created later)" }),
         maximumRetryAttempts: integer({ min: LIMITS.streamRetryAttempts.min, max: LIMITS.streamRetryAttempts.max, default: 5,
             why: `expected a finite number of retries from ${LIMITS.streamRetryAttempts.min} to ${LIMITS.streamRetryAttempts.max} (-1, retry until the record expires, blocks the shard)`,
             description: "Retries of a failed batch before it goes to the failure queue" }),
@@ -55,5 +56,12 @@ export function streamMapping(cell: CellScope, logicalName: string, eventSourceA
         destinationConfig: { onFailure: { destinationArn: cell.failureQueue.arn } },
         ...(filter ? { filterCriteria: { filters: [{ pattern: JSON.stringify(filter) }] } } : {}),
         tags: cell.tags,
-    }, cell.opts({ dependsOn: [worker.policy] }));
+    }, cell.opts({
+        dependsOn: [worker.policy],
+        // The provider replaces a mapping whose starting position changes (ForceNew), and the new one is created
+        // before the old one goes: two mappings read the stream at once (each record twice; a DynamoDB stream allows
+        // two readers per shard), and the new one starts over from LATEST or TRIM_HORIZON. Where to start means
+        // something only to a new mapping, so a change is not applied to one that is already reading.
+        ignoreChanges: ["startingPosition"],
+    }));
 }

@@ -183,10 +183,10 @@ describe("Cell (components/cell.ts)", () => {
                 checked++;
             }
             // Per cell: 8 functions, roles and log groups, the tenant data role, the table, 4 queues, topic, bucket,
-            // stream, 3 alarms, the rule and 4 mappings; shared: the router's function, role, invoke policy, 2 log
-            // groups, API and stage, the identity's user pool and trigger function, role and log group, and the
-            // router's breaker alarm per cell.
-            assert.equal(checked, 3 * 41 + 7 + 4 + 3);
+            // stream, 3 alarms, the rule, 4 mappings and the data record; shared: the router's function, role, invoke
+            // policy, 2 log groups, API and stage, the identity's user pool, trigger function, role, log group and
+            // data record, and the router's breaker alarm per cell.
+            assert.equal(checked, 3 * 42 + 7 + 5 + 3);
         });
     });
 

@@ -185,6 +185,45 @@ describe("CellRouter (components/router.ts)", () => {
             assert.equal(stack.ofType("aws:apigateway/account:Account").length, 1);
         });
 
+        it("with a REST API, logs access only once the region's logging role is set, and never unsets it", async () => {
+            const stack = await runStack("dev", { config: edit(stackConfig("dev"), "router", r => { r.api = "rest"; }) });
+            const account = stack.get("aws:apigateway/account:Account", "router-apigateway-account");
+            const role = stack.get("aws:iam/role:Role", "router-apigateway-logs");
+            const stage = stack.get("aws:apigateway/stage:Stage", "router-stage");
+            assert.ok(stage.dependencies.includes(account.urn), "the stage waits for the account's logging role");
+            assert.deepEqual(account.propertyDependencies.cloudwatchRoleArn, [role.urn]);
+            // A destroy must not reset the region's setting that every REST API there logs through.
+            assert.deepEqual([account.options, role.options], [{ retainOnDelete: true }, { retainOnDelete: true }]);
+            assert.equal(role.inputs.name, "cellular-dev-apigateway-logs-use1");
+        });
+
+        it("logs each kind of API with the variables that kind defines (AWS's lists of access-logging variables)", async () => {
+            // From https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html and
+            // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html
+            const BOTH = ["$context.requestId", "$context.identity.sourceIp", "$context.requestTime", "$context.httpMethod", "$context.path",
+                "$context.status", "$context.responseLength", "$context.integrationLatency", "$context.integrationErrorMessage", "$context.authorizer.error"];
+            const DEFINED = { http: [...BOTH, "$context.routeKey"], rest: [...BOTH, "$context.resourcePath", "$context.error.responseType"] };
+            const rest = await runStack("dev", { config: edit(stackConfig("dev"), "router", r => { r.api = "rest"; }) });
+            const formats = {
+                http: (dev.get("aws:apigatewayv2/stage:Stage", "router-stage").inputs.accessLogSettings as Json).format as string,
+                rest: (rest.get("aws:apigateway/stage:Stage", "router-stage").inputs.accessLogSettings as Json).format as string,
+            };
+            for (const kind of ["http", "rest"] as const) {
+                const used = Object.values(JSON.parse(formats[kind]) as Record<string, string>);
+                assert.deepEqual(used.filter(v => !DEFINED[kind].includes(v)), [], kind);
+                assert.ok(used.includes(kind === "http" ? "$context.routeKey" : "$context.resourcePath"), kind);
+            }
+        });
+
+        it("adds a cell without replacing an invoke grant: a policy's name and description (which force a new policy) stay", async () => {
+            const grown = await runStack("dev", { config: edit(stackConfig("dev"), "cells", c => { c.push({ id: "cell-d" }); }) });
+            const [before, after] = [dev, grown].map(s => s.get("aws:iam/policy:Policy", "router-invoke-cells-0"));
+            // aws_iam_policy: name, name_prefix, path and description are ForceNew
+            // (terraform-provider-aws internal/service/iam/policy.go); the document is updated in place, as a new version.
+            for (const input of ["name", "namePrefix", "path", "description"]) assert.deepEqual(after!.inputs[input], before!.inputs[input], input);
+            assert.notDeepEqual(after!.inputs.policy, before!.inputs.policy);
+        });
+
         it("at 100 cells, splits the router's grants into managed policies within IAM's size limits, naming every cell once", async () => {
             let raw = edit(stackConfig("dev"), "router", r => { r.pinned = {}; });
             delete raw["cellular:cells"];

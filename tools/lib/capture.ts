@@ -39,6 +39,17 @@ export interface CapturedResource {
     id?: string;
     /** Added by the capture to stand for a resource the engine adds itself (default providers). */
     synthetic?: boolean;
+    /** The options that decide what an update or a destroy does to it (only those the program set). */
+    options: LifecycleOptions;
+}
+
+/** Resource options that change what `pulumi up` and `pulumi destroy` do to a resource, as the engine receives them. */
+export interface LifecycleOptions {
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    deleteBeforeReplace?: boolean;
+    ignoreChanges?: string[];
+    replaceOnChanges?: string[];
 }
 
 export interface Capture {
@@ -92,6 +103,21 @@ interface RawRequest {
     getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
     getObject(): { toJavaScript(): Props } | undefined;
     getImportid(): string;
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+}
+
+function lifecycleOf(req: RawRequest): LifecycleOptions {
+    const options: LifecycleOptions = {};
+    if (req.getProtect()) options.protect = true;
+    if (req.getRetainondelete()) options.retainOnDelete = true;
+    if (req.getDeletebeforereplace()) options.deleteBeforeReplace = true;
+    if (req.getIgnorechangesList().length > 0) options.ignoreChanges = req.getIgnorechangesList();
+    if (req.getReplaceonchangesList().length > 0) options.replaceOnChanges = req.getReplaceonchangesList();
+    return options;
 }
 
 interface ProtoModules {
@@ -191,7 +217,7 @@ export async function capture(program: () => unknown, options: CaptureOptions): 
             provider = {
                 urn: `urn:pulumi:${options.stack}::${options.project}::${type}::${name}`,
                 type, name, custom: true, remote: false, dependencies: [], propertyDependencies: {},
-                inputs, outputs: inputs, id: options.preview ? UNKNOWN : `${name}-id`, synthetic: true,
+                inputs, outputs: inputs, id: options.preview ? UNKNOWN : `${name}-id`, synthetic: true, options: {},
             };
             defaultProviders.set(pkg, provider);
             resources.push(provider);
@@ -226,6 +252,7 @@ export async function capture(program: () => unknown, options: CaptureOptions): 
             propertyDependencies,
             inputs: req.getObject()?.toJavaScript() ?? {},
             outputs: {},
+            options: lifecycleOf(req),
         };
         resources.push(record);
         byUrn.set(record.urn, record);

@@ -16,6 +16,8 @@ export interface MockAccount {
     accountId: string;
     region: string;
     partition: string;
+    /** SSM parameters the account already holds, by name (what an earlier deployment wrote); none by default. */
+    parameters?: Record<string, string>;
 }
 
 export const DEFAULT_ACCOUNT: MockAccount = { accountId: "123456789012", region: "us-east-1", partition: "aws" };
@@ -208,6 +210,15 @@ export function createMocks(preview: boolean, account: MockAccount = DEFAULT_ACC
                 case "aws:index/getAvailabilityZones:getAvailabilityZones":
                     return { id: account.region, names: ["a", "b", "c"].map(z => `${account.region}${z}`),
                         zoneIds: [1, 2, 3].map(n => `${account.region.replace(/-/g, "").slice(0, 4)}-az${n}`), state: "available" };
+                case "aws:ssm/getParametersByPath:getParametersByPath": {
+                    const path = String(args.inputs.path).replace(/\/$/, "");
+                    const found = Object.entries(account.parameters ?? {})
+                        .filter(([name]) => args.inputs.recursive ? name.startsWith(`${path}/`) : name.slice(0, name.lastIndexOf("/")) === path)
+                        .sort(([a], [b]) => a.localeCompare(b));
+                    return { id: path, path, region: account.region, recursive: args.inputs.recursive ?? false, withDecryption: args.inputs.withDecryption ?? true,
+                        names: found.map(([n]) => n), values: found.map(([, v]) => v), types: found.map(() => "String"),
+                        arns: found.map(([n]) => `arn:${account.partition}:ssm:${account.region}:${account.accountId}:parameter${n}`) };
+                }
                 case "aws:index/getPartition:getPartition":
                     return { partition: account.partition, id: account.partition, dnsSuffix: "amazonaws.com",
                         reverseDnsPrefix: "com.amazonaws" };

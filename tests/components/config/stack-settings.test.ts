@@ -192,7 +192,7 @@ describe("stack config", () => {
                 problem: 'cellular:tags.cell is "x"; the cell tag is set by the program on every resource (the cell id, or shared); remove it' },
             { name: "an unknown key",
                 raw: () => ({ ...devConfig(), "cellular:cell": "[]" }),
-                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:auth, cellular:quotas' },
+                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:protectData, cellular:acceptDataLoss, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:auth, cellular:quotas' },
             { name: "a misspelt nested key",
                 raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.batchsize = 3; }),
                 problem: "cellular:defaults.eventSources.queue.batchsize is 3; not a known setting; known: enabled, fifo, batchSize, batchingWindowSeconds, maxReceiveCount, memoryMb, timeoutSeconds, reservedConcurrency, memoryJustification" },
