@@ -18,11 +18,12 @@ import { ENV, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, keys } from "../handlers/l
 import { TENANT_CLAIM_ENV, TENANT_TAG } from "../handlers/lib/tenant";
 import { Arns, AwsContext } from "./arns";
 import { CELL_ALARMS, CellFunction, cellFunctions, enabledSources } from "./cell-inventory";
+import type { AlarmActions } from "./alarm-topic";
 import { createCellNetwork } from "./cell-network";
 import { dataResourceOptions } from "./data-protection";
 import { cellHolders, encodeHeld } from "./data-shape";
 import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
-import { usesDestination } from "./config/async-settings";
+import { DestinationKind, usesDestination } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
 import type { StackSettings } from "./config/stack-settings";
 import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets } from "./destinations";
@@ -49,6 +50,8 @@ export interface CellArgs {
     verification: TokenVerification;
     /** `ownership.json`: which cell owns which customer, shipped in every function of the cell. */
     ownership: string;
+    /** Whom the cell's alarms notify. */
+    alarmActions: AlarmActions;
     /**
      * Resources every child waits for: the gate of the previous deployment wave, so that a wave rolls out only
      * after the previous one has. @default [] (wave 0)
@@ -66,6 +69,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     private readonly after: pulumi.Resource[];
     private readonly verification: TokenVerification;
     private readonly ownership: string;
+    private readonly alarmActions: AlarmActions;
 
     readonly tableName: string;
     readonly table: aws.dynamodb.Table;
@@ -100,6 +104,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         this.after = args.after ?? [];
         this.verification = args.verification;
         this.ownership = args.ownership;
+        this.alarmActions = args.alarmActions;
 
         this.tableName = this.names.table(this.cellId);
         this.failureQueueName = this.names.failureQueue(this.cellId);
@@ -125,7 +130,8 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             const source = moduleOf(kind);
             source.wire(this, this.functions.get(source.function.kind)!, this.settings.eventSources[kind]);
         }
-        this.createFailureRouting();
+        const destinations = this.createFailureRouting();
+        this.createInvokeConfigs(destinations);
         this.alarms = this.createAlarms();
         this.dashboard = this.createDashboard();
         this.recordData();
@@ -290,18 +296,6 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             parent: this,
             dependsOn: this.after,
         });
-        if (fn.invocation === "async") {
-            createInvokeConfig({
-                logicalName: `${this.cellId}-${fn.kind}`,
-                fn: resources,
-                settings: this.settings.async,
-                ...(delivers
-                    ? { arn: kind => this.context.apply(ctx => destinationArn(kind, targets, new Arns(ctx))) }
-                    : { onFailureArn: this.lastResortQueue.arn, arn: () => this.lastResortQueue.arn }),
-                parent: this,
-                dependsOn: this.after,
-            });
-        }
         return resources;
     }
 
@@ -379,15 +373,19 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
      * The failure queue accepts deliveries from this cell's SNS subscriptions and EventBridge targets (their
      * dead-letter queues) and, for the topic and bus destinations, the records routed to it.
      */
-    private createFailureRouting(): void {
+    private createFailureRouting(): Partial<Record<DestinationKind, pulumi.Resource>> {
+        const destinations: Partial<Record<DestinationKind, pulumi.Resource>> = {
+            queue: this.failureQueue,
+            function: this.failureHandler.fn,
+        };
         const senders: FailureQueueSender[] = [];
         const targets = this.destinationTargets;
         const async = this.settings.async;
         if (usesDestination(async, "topic")) {
-            createFailureTopic({
+            destinations.topic = createFailureTopic({
                 logicalName: this.cellId, topicName: targets.topicName, failureQueue: this.failureQueue,
                 tags: this.tags, parent: this, dependsOn: this.after,
-            });
+            }).topic;
             senders.push({ service: "sns.amazonaws.com", arn: arns => arns.topic(targets.topicName) });
         }
         if (usesDestination(async, "bus")) {
@@ -402,7 +400,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         for (const kind of enabledSources(this.settings)) {
             senders.push(...(moduleOf(kind).failureQueueSenders?.(this.names, this.cellId, this.settings.eventSources[kind]) ?? []));
         }
-        if (senders.length === 0) return;
+        if (senders.length === 0) return destinations;
         new aws.sqs.QueuePolicy(`${this.cellId}-failures-policy`, {
             queueUrl: this.failureQueue.url,
             policy: this.context.apply(ctx => {
@@ -422,6 +420,34 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
                 });
             }),
         }, this.opts());
+        return destinations;
+    }
+
+    /**
+     * Retries and destinations of every asynchronously invoked function, once what they deliver to exists: Lambda
+     * checks a destination when the config is put, and the provider retries that for two minutes only. A source's
+     * function reports to the cell's destinations; the failure handler's own failures go to the last-resort queue,
+     * never back to itself.
+     */
+    private createInvokeConfigs(destinations: Partial<Record<DestinationKind, pulumi.Resource>>): void {
+        const targets = this.destinationTargets;
+        const async = this.settings.async;
+        for (const fn of cellFunctions(this.settings)) {
+            if (fn.invocation !== "async") continue;
+            const resources = this.functions.get(fn.kind)!;
+            const delivers = fn.source !== undefined;
+            const kinds: DestinationKind[] = [async.onFailure, ...(async.onSuccess !== "none" ? [async.onSuccess] : [])];
+            createInvokeConfig({
+                logicalName: `${this.cellId}-${fn.kind}`,
+                fn: resources,
+                settings: async,
+                ...(delivers
+                    ? { arn: kind => this.context.apply(ctx => destinationArn(kind, targets, new Arns(ctx))) }
+                    : { onFailureArn: this.lastResortQueue.arn, arn: () => this.lastResortQueue.arn }),
+                parent: this,
+                dependsOn: [...this.after, ...(delivers ? kinds.flatMap(k => destinations[k] ?? []) : [this.lastResortQueue])],
+            });
+        }
     }
 
     /** Queues whose waiting messages are failed events: the failure queues and the sources' dead-letter queues. */
@@ -453,6 +479,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
                 evaluationPeriods: 1,
                 treatMissingData: "notBreaching",
                 metricQueries,
+                ...this.alarmActions,
                 tags: this.tags,
             }, this.opts());
         return [

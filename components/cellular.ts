@@ -7,6 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createAlarmActions } from "./alarm-topic";
 import { AwsContext } from "./arns";
 import { parseOwnershipTable } from "../handlers/lib/ownership";
 import { Cell } from "./cell";
@@ -49,6 +50,7 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     const cells: Cell[] = [];
     const gates: aws.ssm.Parameter[] = [];
     const identity = new Identity("identity", { settings, context });
+    const alarmActions = createAlarmActions(settings);
     const verification = identity.verification;
     // Which cell owns which customer, as every cell checks it: the router's inputs without its function names.
     const ownership = JSON.stringify(parseOwnershipTable({ version: 1, cells: settings.cells.map(c => c.id), pinned: settings.router.pinned }));
@@ -69,7 +71,7 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
         }
         const current: Cell[] = [];
         for (const cell of settings.cells.filter(c => c.wave === wave)) {
-            current.push(new Cell(cell.id, { settings: cell, stack: settings, context, verification, ownership, after }));
+            current.push(new Cell(cell.id, { settings: cell, stack: settings, context, verification, ownership, alarmActions, after }));
             await nextTurn();
         }
         cells.push(...current);
@@ -77,7 +79,7 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     }
     // The routing order is the configured order, whatever the waves.
     cells.sort((a, b) => a.settings.index - b.settings.index);
-    const router = new CellRouter("router", { settings, cells, context, verification });
+    const router = new CellRouter("router", { settings, cells, context, verification, alarmActions });
     return { cells, router, identity, gates };
 }
 

@@ -212,6 +212,11 @@ export class Names {
         return `/${this.project}/${this.stack}/waves/${wave}`;
     }
 
+    /** The topic every alarm notifies, when the stack creates it (`cellular:alarms.emails`). */
+    alarmTopic(): string {
+        return `${this.prefix}-alarms`;
+    }
+
     /** The SSM path of the records of what holds data (components/data-shape.ts). */
     dataPath(): string {
         return `/${this.project}/${this.stack}/data`;

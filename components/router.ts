@@ -21,6 +21,7 @@ import { Arns, AwsContext } from "./arns";
 import { codeArchive } from "./bundle";
 import { Cell } from "./cell";
 import type { StackSettings } from "./config/stack-settings";
+import type { AlarmActions } from "./alarm-topic";
 import { createApi } from "./http-api";
 import type { TokenVerification } from "./identity";
 import { createLambda, LambdaResources } from "./function";
@@ -37,6 +38,8 @@ export interface CellRouterArgs {
     context: pulumi.Output<AwsContext>;
     /** How the API verifies the tokens every route requires, and which claim names the tenant. */
     verification: TokenVerification;
+    /** Whom the breaker alarms notify. */
+    alarmActions: AlarmActions;
 }
 
 /** The REST authorizer: a token check and, once an instance is warm, no network call (its key set is cached). */
@@ -187,6 +190,7 @@ export class CellRouter extends pulumi.ComponentResource {
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
                 threshold: 1,
                 treatMissingData: "notBreaching",
+                ...args.alarmActions,
                 tags: this.tags,
             }, { parent: this }));
         }

@@ -9,7 +9,7 @@ import { EVENT_SOURCE_KINDS } from "../components/event-sources/registry";
 /**
  * Outside every cell: the stack, the default provider, the router, its API (with its JWT authorizer) and dashboard
  * (and an alarm per cell), and the identity: the Cognito user pool, its resource server and app client, the
- * token-claims trigger and the record of what it holds data in.
+ * token-claims trigger and the record of what it holds data in; the alarm topic and its e-mail subscription.
  */
 const SHARED = {
     "aws:apigatewayv2/api:Api": 1,
@@ -29,6 +29,8 @@ const SHARED = {
     "aws:lambda/alias:Alias": 1,
     "aws:lambda/function:Function": 2,
     "aws:lambda/permission:Permission": 2,
+    "aws:sns/topic:Topic": 1,
+    "aws:sns/topicSubscription:TopicSubscription": 1,
     "aws:ssm/parameter:Parameter": 1,
     "cellular:index:CellRouter": 1,
     "cellular:index:Identity": 1,

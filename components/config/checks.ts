@@ -10,6 +10,7 @@ import { moduleOf } from "../event-sources/registry";
 import { IDENTITY_OWNER, Names, PhysicalName, nameProblems } from "../names";
 import { invokeGrantShards } from "../router-grants";
 import { usesDestination } from "./async-settings";
+import type { AlarmSettings } from "./alarm-settings";
 import type { AuthSettings } from "./auth-settings";
 import type { CellSettings } from "./cell-settings";
 import { LIMITS } from "./limits";
@@ -23,6 +24,7 @@ export interface StackShape {
     cells: CellSettings[];
     router: RouterSettings;
     auth: AuthSettings;
+    alarms: AlarmSettings;
     isolation: "none" | "vpc";
 }
 
@@ -69,6 +71,7 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
             { kind: "parameter", name: names.dataParameter(IDENTITY_OWNER) }, ...fn(names.tokenClaimsFunction()));
     }
     if (router.api === "rest" && !shape.auth.cognito) out.push(...fn(names.authorizerFunction()));
+    if (shape.alarms.emails !== undefined) out.push({ kind: "topic", name: names.alarmTopic() });
     const waves = new Set(shape.cells.map(c => c.wave));
     for (const wave of waves) if (wave > 0) out.push({ kind: "parameter", name: names.waveParameter(wave) });
     return out;

@@ -7,6 +7,7 @@
  * JSON-encoded), so the plan, the route command and the tests read a stack exactly as `pulumi up` does.
  */
 import { Names, REGION_PATTERN } from "../names";
+import { ALARM_SETTINGS, AlarmSettings, NO_RECIPIENT, SNS_TOPIC_ARN, namesNoRecipient } from "./alarm-settings";
 import { AUTH_SETTINGS, AuthSettings, NO_ISSUER, namesNoIssuer } from "./auth-settings";
 import { CELL_ENTRY, CELL_SETTINGS, CellSettings, toCellSettings } from "./cell-settings";
 import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRouter } from "./checks";
@@ -63,6 +64,7 @@ export const STACK_SETTINGS = section("The stack", {
     defaults: CELL_SETTINGS,
     router: ROUTER_SETTINGS,
     auth: AUTH_SETTINGS,
+    alarms: ALARM_SETTINGS,
     quotas: QUOTAS_SECTION,
 });
 
@@ -86,6 +88,8 @@ export interface StackSettings {
     router: RouterSettings;
     /** Who a caller is: the token issuer, the tenant claim, the scopes. */
     auth: AuthSettings;
+    /** Who hears the alarms. */
+    alarms: AlarmSettings;
     /** Reserved concurrency summed over every function of the stack. */
     reservedConcurrencyTotal: number;
     /** The account's quotas the stack is checked against (AWS's defaults unless `cellular:quotas` says more). */
@@ -150,7 +154,16 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
     checkKeys(AUTH_SETTINGS, values.auth, key("auth"), problems);
     const auth = readSection(AUTH_SETTINGS, values.auth ?? { cognito: true }, at => `${key("auth")}.${at.join(".")}`, problems);
 
-    const shape = { names, region: region || "us-east-1", cells, router, auth, isolation };
+    if (values.alarms === undefined) problems.add(key("alarms"), undefined, NO_RECIPIENT);
+    else if (namesNoRecipient(values.alarms)) problems.add(`${key("alarms")}.emails`, undefined, NO_RECIPIENT);
+    checkKeys(ALARM_SETTINGS, values.alarms, key("alarms"), problems);
+    const alarms = readSection(ALARM_SETTINGS, values.alarms ?? {}, at => `${key("alarms")}.${at.join(".")}`, problems);
+    const topicRegion = alarms.topicArn !== undefined ? SNS_TOPIC_ARN.exec(alarms.topicArn)?.[2] : undefined;
+    if (topicRegion !== undefined && region && topicRegion !== region) {
+        problems.add(`${key("alarms")}.topicArn`, alarms.topicArn, `CloudWatch alarms notify topics of their own region only; expected a topic in ${region}`);
+    }
+
+    const shape = { names, region: region || "us-east-1", cells, router, auth, alarms, isolation };
     checkCells(problems, cells);
     if (cells.length > 0) checkNames(problems, shape);
     checkRouter(problems, router, cells);
@@ -172,6 +185,7 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
         cells,
         router,
         auth,
+        alarms,
         reservedConcurrencyTotal,
         quotas,
         names,

@@ -185,8 +185,8 @@ describe("Cell (components/cell.ts)", () => {
             // Per cell: 8 functions, roles and log groups, the tenant data role, the table, 4 queues, topic, bucket,
             // stream, 3 alarms, the rule, 4 mappings and the data record; shared: the router's function, role, invoke
             // policy, 2 log groups, API and stage, the identity's user pool, trigger function, role, log group and
-            // data record, and the router's breaker alarm per cell.
-            assert.equal(checked, 3 * 42 + 7 + 5 + 3);
+            // data record, the router's breaker alarm per cell, and the alarm topic.
+            assert.equal(checked, 3 * 42 + 7 + 5 + 3 + 1);
         });
     });
 

@@ -31,6 +31,28 @@ describe("where failures go: the failure queue and the destinations (dev, previe
         });
     });
     describe("destinations by config", () => {
+        // Lambda checks a destination when the invoke config is put (the provider retries for two minutes only), so
+        // each config waits for what it delivers to, whatever the order the cell creates them in.
+        const DESTINATION_OF: Record<string, [string, string]> = {
+            queue: [QUEUE, "failures"], topic: ["aws:sns/topic:Topic", "failure-events"], function: ["aws:lambda/function:Function", "failure-handler-function"],
+        };
+        for (const kind of ["queue", "topic", "function"]) {
+            it(`creates every source's invoke config after its destination (onFailure: ${kind}), the failure handler's after the last-resort queue`, async () => {
+                const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = kind; }) });
+                const [type, suffix] = DESTINATION_OF[kind]!;
+                for (const cell of ["cell-a", "cell-b", "cell-c"]) {
+                    const destination = stack.get(type, `${cell}-${suffix}`);
+                    const configs = stack.inCell(cell).filter(r => r.type === INVOKE_CONFIG);
+                    for (const c of configs.filter(c => c.name !== `${cell}-failure-handler-async`)) {
+                        assert.ok(c.dependencies.includes(destination.urn), `${c.name} waits for ${destination.name}`);
+                    }
+                    const own = configs.find(c => c.name === `${cell}-failure-handler-async`);
+                    if (own) assert.ok(own.dependencies.includes(urn(stack, QUEUE, `${cell}-failures-last-resort`)), own.name);
+                    assert.equal(configs.length, kind === "function" ? 4 : 3);
+                }
+            });
+        }
+
         it("sends failures to an SNS topic that feeds the failure queue (onFailure: topic)", async () => {
             const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "topic"; }) });
             const topicArn = arn("sns", "cellular-dev-cell-a-failure-events");

@@ -113,7 +113,11 @@ describe("CellRouter (components/router.ts)", () => {
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
                 threshold: 1,
                 treatMissingData: "notBreaching",
+                // The stack's alarm topic (its ARN is unknown in preview).
+                alarmActions: [UNKNOWN],
+                okActions: [UNKNOWN],
             });
+            assert.deepEqual(alarms[1]!.propertyDependencies.alarmActions, [dev.get("aws:sns/topic:Topic", "alarms").urn]);
             // The router's, not the cell's: outside every cell, tagged shared.
             assert.equal((tags as Json).cell, "shared");
             assert.equal(dev.get("cellular:index:CellRouter", "router").urn, alarms[1]!.parent);

@@ -34,6 +34,8 @@ describe("the route command (tools/route.ts)", () => {
             "    - id: cell-d",
             "  cellular:auth:",
             "    cognito: true",
+            "  cellular:alarms:",
+            "    emails: [oncall@example.com]",
             "  cellular:router:",
             `    mode: ${mode}`,
             "    pinned:",

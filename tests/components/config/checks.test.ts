@@ -38,7 +38,8 @@ describe("the router's sizing (components/config/checks.ts)", () => {
         });
 
         it("accepts a stack on the built-in defaults (router 50, 50 requests/s, 1 s budget)", () => {
-            const minimal = { "aws:region": "eu-west-1", "cellular:tags": JSON.stringify({ "cost-center": "c", environment: "e" }), "cellular:cellCount": "3", "cellular:auth": JSON.stringify({ cognito: true }) };
+            const minimal = { "aws:region": "eu-west-1", "cellular:tags": JSON.stringify({ "cost-center": "c", environment: "e" }), "cellular:cellCount": "3", "cellular:auth": JSON.stringify({ cognito: true }),
+                "cellular:alarms": JSON.stringify({ emails: ["oncall@example.com"] }) };
             assert.deepEqual(problemsOf(minimal), []);
         });
 

@@ -76,7 +76,7 @@ describe("stack config", () => {
             assert.equal(DEFAULTS.cell.eventSources.queue.maxReceiveCount, 5);
             assert.deepEqual(DEFAULTS.cell.async, { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600, onFailure: "queue", onSuccess: "none" });
             const minimal = { "aws:region": "eu-west-1", "cellular:tags": JSON.stringify({ "cost-center": "c", environment: "e" }), "cellular:cellCount": "1",
-                "cellular:auth": JSON.stringify({ cognito: true }) };
+                "cellular:auth": JSON.stringify({ cognito: true }), "cellular:alarms": JSON.stringify({ emails: ["oncall@example.com"] }) };
             const config = loadSettings(minimal, { project: "cellular", stack: "dev" });
             assert.deepEqual(config.cells[0]!.api, { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 10, provisionedConcurrency: 0 });
             assert.equal(config.isolation, "none");
@@ -192,7 +192,7 @@ describe("stack config", () => {
                 problem: 'cellular:tags.cell is "x"; the cell tag is set by the program on every resource (the cell id, or shared); remove it' },
             { name: "an unknown key",
                 raw: () => ({ ...devConfig(), "cellular:cell": "[]" }),
-                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:protectData, cellular:acceptDataLoss, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:auth, cellular:quotas' },
+                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:protectData, cellular:acceptDataLoss, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:auth, cellular:alarms, cellular:quotas' },
             { name: "a misspelt nested key",
                 raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.batchsize = 3; }),
                 problem: "cellular:defaults.eventSources.queue.batchsize is 3; not a known setting; known: enabled, fifo, batchSize, batchingWindowSeconds, maxReceiveCount, memoryMb, timeoutSeconds, reservedConcurrency, memoryJustification" },
@@ -214,6 +214,21 @@ describe("stack config", () => {
             { name: "a gap between waves",
                 raw: () => edit(devConfig(), "cells", c => { c[2].wave = 2; }),
                 problem: "cellular:cells[2].wave is 2; waves are numbered without gaps from 0 (the canary wave); wave 1 has no cell" },
+            { name: "no cellular:alarms (an alarm must tell someone)",
+                raw: () => { const r = devConfig(); delete r["cellular:alarms"]; return r; },
+                problem: "cellular:alarms is missing; set emails: [<address>, ...] (the stack creates a topic and subscribes them) or topicArn: <an SNS topic of the stack's region>; an alarm that tells no one is not one" },
+            { name: "an alarm topic in another region",
+                raw: () => ({ ...devConfig(), "cellular:alarms": JSON.stringify({ topicArn: "arn:aws:sns:eu-west-1:123456789012:paging" }) }),
+                problem: 'cellular:alarms.topicArn is "arn:aws:sns:eu-west-1:123456789012:paging"; CloudWatch alarms notify topics of their own region only; expected a topic in us-east-1' },
+            { name: "an alarm topic that is not an SNS ARN",
+                raw: () => ({ ...devConfig(), "cellular:alarms": JSON.stringify({ topicArn: "paging" }) }),
+                problem: 'cellular:alarms.topicArn is "paging"; expected an SNS topic ARN: arn:<partition>:sns:<region>:<account id>:<topic name>' },
+            { name: "both an alarm topic and addresses",
+                raw: () => ({ ...devConfig(), "cellular:alarms": JSON.stringify({ topicArn: "arn:aws:sns:us-east-1:123456789012:paging", emails: ["a@example.com"] }) }),
+                problem: 'cellular:alarms.emails is ["a@example.com"]; set either topicArn or emails, not both' },
+            { name: "an address that is not one",
+                raw: () => ({ ...devConfig(), "cellular:alarms": JSON.stringify({ emails: ["oncall"] }) }),
+                problem: 'cellular:alarms.emails is ["oncall"]; expected a non-empty list of distinct e-mail addresses' },
             { name: "no cellular:auth (there is no anonymous mode)",
                 raw: () => { const r = devConfig(); delete r["cellular:auth"]; return r; },
                 problem: "cellular:auth is missing; set cognito: true (the stack creates a Cognito user pool) or issuer: <an OIDC issuer URL>; there is no anonymous mode" },
