@@ -130,6 +130,8 @@ describe("the event paths refuse another cell's customers: never written, kept o
         assert.deepEqual(await rowsOf(THEIRS), []);
         assert.deepEqual((await rowsOf(OURS)).filter(r => String(r.sk).startsWith("ITEM#")).map(r => r.sk), ["ITEM#i-1", "ITEM#i-3"]);
         assert.deepEqual(rejections().map(r => [r.parsed.source, r.parsed.customerId, r.record]),
-            [["ingest", THEIRS, { object: "s3://cell-a-ingest/incoming/mixed.csv", line: 3, item: { customerId: THEIRS, itemId: "i-2", data: { colour: "blue" } } }]]);
+            [["ingest", THEIRS, { object: "s3://cell-a-ingest/incoming/mixed.csv", line: 3,
+                // The row as a JSON Lines row: what to drop into the owning cell's bucket to replay it there.
+                row: `{"customerId":"${THEIRS}","itemId":"i-2","data":{"colour":"blue"}}` }]]);
     });
 });

@@ -73,6 +73,7 @@ export function awsEnv(endpoints: { dynamodb?: string; s3?: string; sqs?: string
         CELL_ID: "cell-a",
         TABLE_NAME: "cell-table",
         FAILURE_QUEUE_URL,
+        FAILURE_RETENTION_DAYS: "30",
         OWNERSHIP_TABLE_PATH: OWNERSHIP_TABLES.cellAOnly,
         ...extra,
     };
@@ -297,14 +298,4 @@ export function scheduledEvent(time: string): ScheduledEvent {
         resources: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/cellular-test-cell-a-schedule`],
         detail: {},
     };
-}
-
-/** The message JSON.parse gives for `text` (its wording differs between Node.js versions), or "" when it parses. */
-export function jsonError(text: string): string {
-    try {
-        JSON.parse(text);
-        return "";
-    } catch (err) {
-        return (err as Error).message;
-    }
 }
