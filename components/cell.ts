@@ -18,10 +18,10 @@ import { TENANT_CLAIM_ENV, TENANT_TAG } from "../handlers/lib/tenant";
 import { Arns, AwsContext } from "./arns";
 import { CELL_ALARMS, CellFunction, cellFunctions, enabledSources } from "./cell-inventory";
 import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
-import { usesDestination } from "./config/async-settings";
+import { usesDestination, usesSuccessQueue } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
 import type { StackSettings } from "./config/stack-settings";
-import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets } from "./destinations";
+import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets, successDestinationArn } from "./destinations";
 import { CellScope, EventSourceKind, FailureQueueSender } from "./event-sources/kind";
 import { moduleOf } from "./event-sources/registry";
 import { codeArchive } from "./bundle";
@@ -69,6 +69,9 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     readonly failureQueueUrl: pulumi.Output<string>;
     readonly failureQueue: aws.sqs.Queue;
     readonly lastResortQueue: aws.sqs.Queue;
+    /** Where on-success records go, when `async.onSuccess` is `queue`: never the failure path. */
+    readonly successQueue?: aws.sqs.Queue;
+    readonly failureRetentionDays: number;
     readonly vpc?: VpcPlacement;
     /** Every function of the cell, by kind, in the order they were created. */
     readonly functions = new Map<string, LambdaResources>();
@@ -100,10 +103,12 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         this.tableName = this.names.table(this.cellId);
         this.failureQueueName = this.names.failureQueue(this.cellId);
         this.failureQueueUrl = this.context.apply(ctx => new Arns(ctx).queueUrl(this.failureQueueName));
+        this.failureRetentionDays = args.settings.failureHandler.retentionDays;
 
         this.table = this.createTable();
         this.lastResortQueue = this.createLastResortQueue();
         this.failureQueue = this.createFailureQueue();
+        if (usesSuccessQueue(this.settings.async)) this.successQueue = this.createSuccessQueue();
         if (args.stack.isolation === "vpc") this.vpc = this.createNetwork();
 
         for (const fn of cellFunctions(this.settings)) this.functions.set(fn.kind, this.createFunction(fn));
@@ -182,6 +187,16 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         }, this.opts({ dependsOn: [this.lastResortQueue] }));
     }
 
+    /** On-success records of the cell's asynchronous functions, kept for whoever wants them (nothing alarms on it). */
+    private createSuccessQueue(): aws.sqs.Queue {
+        return new aws.sqs.Queue(`${this.cellId}-successes`, {
+            name: this.names.successQueue(this.cellId),
+            sqsManagedSseEnabled: true,
+            messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+            tags: this.tags,
+        }, this.opts());
+    }
+
     /** Its own VPC (no NAT gateways: no internet), with gateway endpoints for DynamoDB and S3. */
     private createNetwork(): VpcPlacement {
         const region = this.context.region;
@@ -213,6 +228,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             queueName: this.failureQueueName,
             topicName: this.names.failureTopic(this.cellId),
             failureHandlerName: this.names.cellFunction(this.cellId, FAILURE_HANDLER.kind),
+            successQueueName: this.names.successQueue(this.cellId),
         };
     }
 
@@ -249,7 +265,10 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
                 ...(withBucket ? [allow("KeepLargeFailures", ["s3:PutObject"], [arns.bucketObjects(this.bucketName(arns.ctx.accountId), FAILURES_PREFIX)])] : []),
                 ...(fn.invocation === "async" ? [allow("DeliverFailedEvents", ["sqs:SendMessage"], [arns.queue(this.names.lastResortQueue(this.cellId))])] : []),
             ],
-            environment: withBucket ? { [ENV.bucketName]: this.context.accountId.apply(a => this.bucketName(a)) } : {},
+            environment: {
+                [ENV.failureRetentionDays]: String(this.failureRetentionDays),
+                ...(withBucket ? { [ENV.bucketName]: this.context.accountId.apply(a => this.bucketName(a)) } : {}),
+            },
         };
     }
 
@@ -289,15 +308,22 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             dependsOn: this.after,
         });
         if (fn.invocation === "async") {
+            const async = this.settings.async;
+            const onSuccess = async.onSuccess;
             createInvokeConfig({
                 logicalName: `${this.cellId}-${fn.kind}`,
                 fn: resources,
-                settings: this.settings.async,
+                settings: async,
+                // The failure handler's own failures go to the last-resort queue, and it has no on-success destination:
+                // its successes are the failure path working, and would only pile up there.
                 ...(delivers
-                    ? { arn: kind => this.context.apply(ctx => destinationArn(kind, targets, new Arns(ctx))) }
-                    : { onFailureArn: this.lastResortQueue.arn, arn: () => this.lastResortQueue.arn }),
+                    ? {
+                        onFailureArn: this.context.apply(ctx => destinationArn(async.onFailure, targets, new Arns(ctx))),
+                        ...(onSuccess === "none" ? {} : { onSuccessArn: this.context.apply(ctx => successDestinationArn(onSuccess, targets, new Arns(ctx))) }),
+                    }
+                    : { onFailureArn: this.lastResortQueue.arn }),
                 parent: this,
-                dependsOn: this.after,
+                dependsOn: [...this.after, ...(delivers && this.successQueue ? [this.successQueue] : [])],
             });
         }
         return resources;
@@ -361,7 +387,11 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         return api.url;
     }
 
-    /** The failure handler drains the failure queue: logs every failed event with its origin, counts and records it. */
+    /**
+     * The failure handler drains the failure queue: logs every failed event with its origin, counts and records it.
+     * The poller is capped at the handler's reserved concurrency (at least 2, config checks it), so no batch is
+     * throttled back into the queue and counted towards the move to the last-resort queue.
+     */
     private drainFailureQueue(): void {
         const fn = this.failureHandler;
         new aws.lambda.EventSourceMapping(`${this.cellId}-failure-handler-mapping`, {
@@ -369,6 +399,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             functionName: fn.fn.arn,
             batchSize: 10,
             functionResponseTypes: ["ReportBatchItemFailures"],
+            scalingConfig: { maximumConcurrency: this.settings.failureHandler.reservedConcurrency },
             tags: this.tags,
         }, this.opts({ dependsOn: [fn.policy] }));
     }
