@@ -28,6 +28,8 @@ const DOCUMENTS: ReadonlyArray<readonly [string, string]> = [
     ['{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}', '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}'],
     ['{"s":"\\u00e9\\n\\"q\\"","list":[true,null,{"k":[]}]}', '{"s":"é\\n\\"q\\"","list":[true,null,{"k":[]}]}'],
     ['{"dup":1,"dup":2}', '{"dup":2}'],
+    // A canary (tests/handlers/log-canaries.test.ts): stored by every writer, printed by none.
+    ['{"card" : "4111 CANARY-1c6b"}', '{"card":"4111 CANARY-1c6b"}'],
 ];
 
 type Precondition = "none" | "current" | "stale" | "create-only";

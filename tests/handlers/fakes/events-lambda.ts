@@ -5,6 +5,7 @@
  */
 import type { Context, DynamoDBRecord, KinesisStreamRecord, S3Event, SNSEvent, SQSRecord, ScheduledEvent } from "aws-lambda";
 import * as path from "node:path";
+import { keepLines } from "./log-sink";
 
 export type Json = Record<string, unknown>;
 
@@ -110,6 +111,7 @@ export async function capture<T>(fn: () => Promise<T>): Promise<Captured<T>> {
         process.stdout.write = out;
         process.stderr.write = err;
     }
+    keepLines(chunks.join(""));
     for (const line of chunks.join("").split("\n")) {
         try {
             const value = JSON.parse(line) as unknown;

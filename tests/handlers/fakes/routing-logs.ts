@@ -2,6 +2,8 @@
  * Captures the Powertools structured log lines handlers write (one JSON object per line on stdout/stderr), so
  * tests can assert on them and the test output stays readable. Other output passes through untouched.
  */
+import { keepLines } from "./log-sink";
+
 export type LogLine = Record<string, unknown>;
 
 const captured: LogLine[] = [];
@@ -13,6 +15,7 @@ function intercept(stream: NodeJS.WriteStream): () => void {
     const write = original.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
         const text = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : undefined;
+        if (text !== undefined) keepLines(text);
         if (text !== undefined && text.startsWith("{")) {
             try {
                 const line = JSON.parse(text) as unknown;
