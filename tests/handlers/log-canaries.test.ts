@@ -9,11 +9,10 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { KinesisStreamEvent, S3Event, SNSEvent, SQSEvent } from "aws-lambda";
 import type * as CellApiModule from "../../handlers/cell-api";
 import { ownershipFor } from "../../handlers/lib/ownership";
-import { FakeDynamo, startFakeDynamo } from "./fakes/events-dynamo";
-import { awsEnv, capture, fakeContext, kinesisRecord, s3Event, setEnv, snsEvent, sqsRecord } from "./fakes/events-lambda";
-import { FakeS3, startFakeS3 } from "./fakes/events-s3";
-import { FakeSqs, startFakeSqs } from "./fakes/events-sqs";
-import { loadHandler, restoreHandlers } from "./fakes/handler-modules";
+import type { FakeDynamo } from "./fakes/events-dynamo";
+import { capture, fakeContext, kinesisRecord, s3Event, snsEvent, sqsRecord } from "./fakes/events-lambda";
+import type { FakeS3 } from "./fakes/events-s3";
+import { EventFakes, loadHandler, startEventFakes } from "./fakes/handler-modules";
 import { capturedLines } from "./fakes/log-sink";
 import { v2Event } from "./fakes/routing-events";
 
@@ -28,20 +27,15 @@ function leaks(printed: readonly string[]): string[] {
 }
 
 describe("logs carry no customer data: planted canaries never appear in a log line", () => {
+    let fakes: EventFakes;
     let dynamo: FakeDynamo;
     let s3: FakeS3;
-    let sqs: FakeSqs;
-    let restoreEnv: () => void;
 
     before(async () => {
-        [dynamo, s3, sqs] = await Promise.all([startFakeDynamo(), startFakeS3(), startFakeSqs()]);
-        restoreEnv = setEnv(awsEnv({ dynamodb: dynamo.endpoint, s3: s3.endpoint, sqs: sqs.endpoint }, { BUCKET_NAME: "cell-a-ingest" }));
+        fakes = await startEventFakes();
+        ({ dynamo, s3 } = fakes);
     });
-    after(async () => {
-        restoreEnv();
-        restoreHandlers();
-        await Promise.all([dynamo.close(), s3.close(), sqs.close()]);
-    });
+    after(() => fakes.stop());
     beforeEach(() => {
         dynamo.failWhen(undefined);
     });

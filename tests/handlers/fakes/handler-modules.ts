@@ -3,6 +3,10 @@
  * when they are loaded), and the require cache given back afterwards, so other test files keep the modules they
  * loaded against their own fakes.
  */
+import { FakeDynamo, startFakeDynamo } from "./events-dynamo";
+import { awsEnv, setEnv } from "./events-lambda";
+import { FakeS3, startFakeS3 } from "./events-s3";
+import { FakeSqs, startFakeSqs } from "./events-sqs";
 const replaced = new Map<string, NodeJS.Module | undefined>();
 
 /** `handlers/<name>` loaded now, with the environment as it is now. */
@@ -20,4 +24,26 @@ export function restoreHandlers(): void {
         else require.cache[file] = module;
     }
     replaced.clear();
+}
+
+/** The fakes the event handlers talk to (DynamoDB, S3, SQS), with the environment pointing at them. */
+export interface EventFakes {
+    dynamo: FakeDynamo;
+    s3: FakeS3;
+    sqs: FakeSqs;
+    /** Restores the environment and the require cache, and closes the fakes. */
+    stop(): Promise<void>;
+}
+
+export async function startEventFakes(extraEnv: Record<string, string | undefined> = {}): Promise<EventFakes> {
+    const [dynamo, s3, sqs] = await Promise.all([startFakeDynamo(), startFakeS3(), startFakeSqs()]);
+    const restoreEnv = setEnv(awsEnv({ dynamodb: dynamo.endpoint, s3: s3.endpoint, sqs: sqs.endpoint }, { BUCKET_NAME: "cell-a-ingest", ...extraEnv }));
+    return {
+        dynamo, s3, sqs,
+        async stop() {
+            restoreEnv();
+            restoreHandlers();
+            await Promise.all([dynamo.close(), s3.close(), sqs.close()]);
+        },
+    };
 }
