@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --write] [-- --only <group>[,<group>]]`: every benchmark, one table.
  *
- * Groups: routing, bundles, plan (scaling with policies, peak memory, program overhead against bare registration,
+ * Groups: routing, bundles, writes (the queue worker's write throughput against the write path before the item
+ * model), plan (scaling with policies, peak memory, program overhead against bare registration,
  * the capture's levers against the naive mock runtime), shared-fate (hung cells against the healthy ones through the
  * router, without and with its bulkheads), tests (npm test and the type check). Each figure comes
  * with a baseline measured in the same run; times are medians of several runs. `--write` records the run in
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
     // Loaded on demand: the bundle benchmark loads Pulumi, the routing one does not need to.
     if (wanted("routing")) rows.push(...await (require("./routing") as typeof import("./routing")).run(options.quick ? { keys: 200_000, runs: 3 } : {}));
     if (wanted("bundles")) rows.push(...await (require("./bundles") as typeof import("./bundles")).run(options.quick ? { samples: 3 } : {}));
+    if (wanted("writes")) rows.push(...await (require("./queue-writes") as typeof import("./queue-writes")).run(options.quick ? { messages: 300, runs: 3 } : {}));
     if (wanted("plan")) rows.push(...await planRows(options));
     if (wanted("shared-fate")) rows.push(...await (require("./shared-fate") as typeof import("./shared-fate")).run(options.quick ? { durationMs: 20_000 } : {}));
     if (wanted("tests")) rows.push(...await testRows());

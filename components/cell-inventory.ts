@@ -3,7 +3,7 @@
  * name of everything it names. The cell builds from this, and the config checks (concurrency budget, quotas, name
  * lengths), the alarms and the dashboards count from it, so "which functions does a cell have" has one answer.
  */
-import { usesDestination } from "./config/async-settings";
+import { usesDestination, usesSuccessQueue } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
 import type { FunctionSettings } from "./config/function-settings";
 import type { RouterMode } from "./config/router-settings";
@@ -71,6 +71,7 @@ export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMo
         ...sourceNames(names, cell),
     );
     if (usesDestination(cell.async, "topic")) out.push({ kind: "topic", name: names.failureTopic(id) });
+    if (usesSuccessQueue(cell.async)) out.push({ kind: "queue", name: names.successQueue(id) });
     if (usesDestination(cell.async, "bus")) out.push({ kind: "eventRule", name: names.failureRule(id) });
     if (routerMode === "redirect") {
         out.push({ kind: "api", name: names.cellApi(id) }, { kind: "logGroup", name: names.accessLogGroup(names.cellApi(id)) });

@@ -23,10 +23,10 @@ import { createCellNetwork } from "./cell-network";
 import { dataResourceOptions } from "./data-protection";
 import { cellHolders, encodeHeld } from "./data-shape";
 import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
-import { DestinationKind, usesDestination } from "./config/async-settings";
+import { DestinationKind, usesDestination, usesSuccessQueue } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
 import type { StackSettings } from "./config/stack-settings";
-import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets } from "./destinations";
+import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets, successDestinationArn } from "./destinations";
 import { CellScope, EventSourceKind, FailureQueueSender } from "./event-sources/kind";
 import { moduleOf } from "./event-sources/registry";
 import { codeArchive } from "./bundle";
@@ -77,6 +77,9 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     readonly failureQueueUrl: pulumi.Output<string>;
     readonly failureQueue: aws.sqs.Queue;
     readonly lastResortQueue: aws.sqs.Queue;
+    /** Where on-success records go, when `async.onSuccess` is `queue`: never the failure path. */
+    readonly successQueue?: aws.sqs.Queue;
+    readonly failureRetentionDays: number;
     readonly vpc?: VpcPlacement;
     /** Every function of the cell, by kind, in the order they were created. */
     readonly functions = new Map<string, LambdaResources>();
@@ -109,10 +112,12 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         this.tableName = this.names.table(this.cellId);
         this.failureQueueName = this.names.failureQueue(this.cellId);
         this.failureQueueUrl = this.context.apply(ctx => new Arns(ctx).queueUrl(this.failureQueueName));
+        this.failureRetentionDays = args.settings.failureHandler.retentionDays;
 
         this.table = this.createTable();
         this.lastResortQueue = this.createLastResortQueue();
         this.failureQueue = this.createFailureQueue();
+        if (usesSuccessQueue(this.settings.async)) this.successQueue = this.createSuccessQueue();
         if (args.stack.isolation === "vpc") {
             this.vpc = createCellNetwork({ cellId: this.cellId, name: this.names.cell(this.cellId), context: this.context, tags: this.tags, opts: extra => this.opts(extra) });
         }
@@ -215,12 +220,23 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         }, this.dataOpts({ dependsOn: [this.lastResortQueue] }));
     }
 
+    /** On-success records of the cell's asynchronous functions, kept for whoever wants them (nothing alarms on it). */
+    private createSuccessQueue(): aws.sqs.Queue {
+        return new aws.sqs.Queue(`${this.cellId}-successes`, {
+            name: this.names.successQueue(this.cellId),
+            sqsManagedSseEnabled: true,
+            messageRetentionSeconds: DLQ_RETENTION_SECONDS,
+            tags: this.tags,
+        }, this.dataOpts());
+    }
+
     /** Targets of this cell's destinations. */
     private get destinationTargets(): DestinationTargets {
         return {
             queueName: this.failureQueueName,
             topicName: this.names.failureTopic(this.cellId),
             failureHandlerName: this.names.cellFunction(this.cellId, FAILURE_HANDLER.kind),
+            successQueueName: this.names.successQueue(this.cellId),
         };
     }
 
@@ -257,7 +273,10 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
                 ...(withBucket ? [allow("KeepLargeFailures", ["s3:PutObject"], [arns.bucketObjects(this.bucketName(arns.ctx.accountId), FAILURES_PREFIX)])] : []),
                 ...(fn.invocation === "async" ? [allow("DeliverFailedEvents", ["sqs:SendMessage"], [arns.queue(this.names.lastResortQueue(this.cellId))])] : []),
             ],
-            environment: withBucket ? { [ENV.bucketName]: this.context.accountId.apply(a => this.bucketName(a)) } : {},
+            environment: {
+                [ENV.failureRetentionDays]: String(this.failureRetentionDays),
+                ...(withBucket ? { [ENV.bucketName]: this.context.accountId.apply(a => this.bucketName(a)) } : {}),
+            },
         };
     }
 
@@ -357,7 +376,11 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         return api.url;
     }
 
-    /** The failure handler drains the failure queue: logs every failed event with its origin, counts and records it. */
+    /**
+     * The failure handler drains the failure queue: logs every failed event with its origin, counts and records it.
+     * The poller is capped at the handler's reserved concurrency (at least 2, config checks it), so no batch is
+     * throttled back into the queue and counted towards the move to the last-resort queue.
+     */
     private drainFailureQueue(): void {
         const fn = this.failureHandler;
         new aws.lambda.EventSourceMapping(`${this.cellId}-failure-handler-mapping`, {
@@ -365,6 +388,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             functionName: fn.fn.arn,
             batchSize: 10,
             functionResponseTypes: ["ReportBatchItemFailures"],
+            scalingConfig: { maximumConcurrency: this.settings.failureHandler.reservedConcurrency },
             tags: this.tags,
         }, this.opts({ dependsOn: [fn.policy] }));
     }
@@ -432,20 +456,26 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     private createInvokeConfigs(destinations: Partial<Record<DestinationKind, pulumi.Resource>>): void {
         const targets = this.destinationTargets;
         const async = this.settings.async;
+        const onSuccess = async.onSuccess;
         for (const fn of cellFunctions(this.settings)) {
             if (fn.invocation !== "async") continue;
-            const resources = this.functions.get(fn.kind)!;
+            // The failure handler's own failures go to the last-resort queue, and it has no on-success destination:
+            // its successes are the failure path working, and would only pile up there.
             const delivers = fn.source !== undefined;
-            const kinds: DestinationKind[] = [async.onFailure, ...(async.onSuccess !== "none" ? [async.onSuccess] : [])];
             createInvokeConfig({
                 logicalName: `${this.cellId}-${fn.kind}`,
-                fn: resources,
+                fn: this.functions.get(fn.kind)!,
                 settings: async,
                 ...(delivers
-                    ? { arn: kind => this.context.apply(ctx => destinationArn(kind, targets, new Arns(ctx))) }
-                    : { onFailureArn: this.lastResortQueue.arn, arn: () => this.lastResortQueue.arn }),
+                    ? {
+                        onFailureArn: this.context.apply(ctx => destinationArn(async.onFailure, targets, new Arns(ctx))),
+                        ...(onSuccess === "none" ? {} : { onSuccessArn: this.context.apply(ctx => successDestinationArn(onSuccess, targets, new Arns(ctx))) }),
+                    }
+                    : { onFailureArn: this.lastResortQueue.arn }),
                 parent: this,
-                dependsOn: [...this.after, ...(delivers ? kinds.flatMap(k => destinations[k] ?? []) : [this.lastResortQueue])],
+                dependsOn: [...this.after, ...(delivers
+                    ? [...(destinations[async.onFailure] ? [destinations[async.onFailure]!] : []), ...(this.successQueue ? [this.successQueue] : [])]
+                    : [this.lastResortQueue])],
             });
         }
     }

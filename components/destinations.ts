@@ -5,13 +5,15 @@
  * (0–2) and `maximumEventAgeInSeconds` from config and an on-failure destination: the cell's failure queue by
  * default; an SNS topic (which delivers into the failure queue), the account's default event bus (with a rule that
  * routes the failure records into the failure queue) or the cell's failure-handler function by config. The
- * function's role is allowed to send to exactly that target. SQS-triggered workers get no destination: AWS does
- * not support one there; their queue's redrive policy is their safety net.
+ * function's role is allowed to send to exactly that target. On-success records, when asked for, go to their own
+ * sink (the cell's success queue, or the default event bus, where the failure rule does not match them), never to
+ * the failure path; the failure handler gets no on-success destination at all. SQS-triggered workers get no
+ * destination: AWS does not support one there; their queue's redrive policy is their safety net.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Arns } from "./arns";
-import { AsyncSettings, DestinationKind } from "./config/async-settings";
+import { AsyncSettings, DestinationKind, SuccessDestinationKind } from "./config/async-settings";
 import { LambdaResources } from "./function";
 import { allow, Statement } from "./iam";
 import { Tags } from "./tags";
@@ -24,6 +26,8 @@ export interface DestinationTargets {
     topicName: string;
     /** The cell's failure-handler function. */
     failureHandlerName: string;
+    /** The cell's success queue (exists only when on-success records go to it). */
+    successQueueName: string;
 }
 
 export function destinationArn(kind: DestinationKind, targets: DestinationTargets, arns: Arns): string {
@@ -33,6 +37,11 @@ export function destinationArn(kind: DestinationKind, targets: DestinationTarget
         case "bus": return arns.eventBus("default");
         case "function": return arns.function(targets.failureHandlerName);
     }
+}
+
+/** Where on-success records of this kind go: never a target of the failure path. */
+export function successDestinationArn(kind: SuccessDestinationKind, targets: DestinationTargets, arns: Arns): string {
+    return kind === "queue" ? arns.queue(targets.successQueueName) : arns.eventBus("default");
 }
 
 /** The grant a function's role needs to deliver to a destination of this kind. */
@@ -50,8 +59,10 @@ export function destinationStatement(sid: string, kind: DestinationKind, targets
 export function asyncDestinationStatements(settings: AsyncSettings, targets: DestinationTargets, arns: Arns): Statement[] {
     const statements = [destinationStatement("DeliverFailedEvents", settings.onFailure, targets, arns)];
     if (settings.onSuccess !== "none") {
-        const success = destinationStatement("DeliverSucceededEvents", settings.onSuccess, targets, arns);
-        // One statement when both go to the same place.
+        const arn = successDestinationArn(settings.onSuccess, targets, arns);
+        const success = settings.onSuccess === "queue" ? allow("DeliverSucceededEvents", ["sqs:SendMessage"], [arn])
+            : allow("DeliverSucceededEvents", ["events:PutEvents"], [arn]);
+        // One statement when both go to the same place (the default bus).
         if (success.Resource[0] === statements[0]!.Resource[0]) return statements;
         statements.push(success);
     }
@@ -62,9 +73,10 @@ export interface InvokeConfigArgs {
     logicalName: string;
     fn: LambdaResources;
     settings: AsyncSettings;
-    /** Override of the on-failure target (the failure handler's own failures go to the last-resort queue). */
-    onFailureArn?: pulumi.Input<string>;
-    arn: (kind: DestinationKind) => pulumi.Input<string>;
+    /** The on-failure target. */
+    onFailureArn: pulumi.Input<string>;
+    /** The on-success target, when on-success records are kept (never for the failure handler). */
+    onSuccessArn?: pulumi.Input<string>;
     parent: pulumi.Resource;
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -76,8 +88,8 @@ export function createInvokeConfig(args: InvokeConfigArgs): aws.lambda.FunctionE
         maximumRetryAttempts: settings.maximumRetryAttempts,
         maximumEventAgeInSeconds: settings.maximumEventAgeSeconds,
         destinationConfig: {
-            onFailure: { destination: args.onFailureArn ?? args.arn(settings.onFailure) },
-            ...(settings.onSuccess !== "none" ? { onSuccess: { destination: args.arn(settings.onSuccess) } } : {}),
+            onFailure: { destination: args.onFailureArn },
+            ...(args.onSuccessArn === undefined ? {} : { onSuccess: { destination: args.onSuccessArn } }),
         },
     }, { parent: args.parent, dependsOn: [...(args.dependsOn ?? []), args.fn.policy] });
 }

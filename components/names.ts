@@ -116,6 +116,11 @@ export class Names {
         return `${this.cell(cellId)}-failures-last-resort`;
     }
 
+    /** Where on-success records of the cell's asynchronous functions go (`async.onSuccess: queue`). */
+    successQueue(cellId: string): string {
+        return `${this.cell(cellId)}-successes`;
+    }
+
     /** The SNS topic that feeds the failure queue (destination `topic`). */
     failureTopic(cellId: string): string {
         return `${this.cell(cellId)}-failure-events`;

@@ -1,27 +1,36 @@
 /**
- * A cell's API: CRUD on the customer's items in the cell's table (keys in lib/table.ts).
+ * A cell's API: CRUD on the customer's items in the cell's table (the item model is lib/items.ts).
  *
  *   GET    /customers/{customerId}/items?limit=&next=   list, in item id order, paginated
  *   GET    /customers/{customerId}/items/{itemId}       one item (404 when missing)
- *   PUT    /customers/{customerId}/items/{itemId}       create or replace; body a JSON object; If-Match: "<version>"
- *   DELETE /customers/{customerId}/items/{itemId}       404 when missing; If-Match: "<version>"
+ *   PUT    /customers/{customerId}/items/{itemId}       create or replace; body a JSON object
+ *   DELETE /customers/{customerId}/items/{itemId}       404 when missing
+ *   HEAD   either GET route: as GET, without the body
  *
- * Items carry a version (1 on creation, +1 per write) returned as the ETag. Client mistakes are 4xx with
- * `{ "error": "..." }`; anything unexpected is logged with the cell id and request ids and answers 500 without
- * details. Invoked by the router (payload 2.0) or, in redirect mode, through the cell's own API (either format).
+ * Every item has a strong entity tag `"<version>.<incarnation>"` (the `ETag` header), unique across a delete and
+ * a re-create. `If-Match` and `If-None-Match` follow RFC 9110: a PUT with `If-None-Match: *` only creates; a write
+ * with `If-Match` (one tag or a list; weak tags never match) happens only on that very version, atomically (the
+ * precondition is the write's condition), else 412; a GET whose `If-None-Match` matches is 304. The body is stored
+ * in the normal form of lib/json-text.ts: numbers keep their digits, any key is a plain key. Client mistakes are
+ * 4xx with `{ "error": "..." }`; anything unexpected is logged with the cell id and request ids (never a value
+ * of the request) and answers 500 without details. Invoked by the router (payload 2.0) or, in redirect mode,
+ * through the cell's own API (either format).
  *
  * Who may: the tenant of the verified token (lib/tenant.ts), and only for its own customer id (403 otherwise, 401
  * without a verified token); a tenant another cell owns gets 421 (lib/ownership.ts). Every table call uses the
  * tenant's own credentials (clients/tenant-tables.ts): IAM limits them to the tenant's partition.
  */
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
-import { DocumentClient, TenantTables, deployedTenantTables } from "./clients/tenant-tables";
+import { TenantTables, deployedTenantTables } from "./clients/tenant-tables";
+import { ItemStore } from "./clients/item-store";
 import { CUSTOMER_ID_RULE, ITEM_ID_RULE, isValidCustomerId, isValidItemId } from "./lib/identifiers";
+import { ItemRecord, Preconditions, etagOf, failedPrecondition, hasPreconditions, itemJson, parsePreconditions } from "./lib/items";
+import { JSON_PROBLEMS, normaliseJsonObject } from "./lib/json-text";
+import { LogSafeError } from "./lib/log-safe";
 import { Ownership, loadOwnership, ownsNoOne } from "./lib/ownership";
-import { ENV, ITEM_PREFIX, keys } from "./lib/table";
+import { ENV } from "./lib/table";
 import { TENANT_CLAIM_ENV, TENANT_TAG, forbidden, misdirected, tenantOf, unauthenticated } from "./lib/tenant";
 
 /** Largest accepted PUT body, in bytes (after base64 decoding). */
@@ -36,13 +45,13 @@ export const MESSAGES = {
     badItemId: `invalid item id: ${ITEM_ID_RULE}`,
     badLimit: `limit must be an integer from 1 to ${LIST_LIMIT.max}`,
     badNext: "invalid next token",
-    badIfMatch: "If-Match must be an item version in quotes, such as \"3\", or *",
-    versionMismatch: "version mismatch: the item has changed",
+    preconditionFailed: "precondition failed: the item's current entity tag does not satisfy If-Match or If-None-Match",
     unsupportedMediaType: "the body must be sent as application/json",
     badBase64: "the body is not valid base64",
     badUtf8: "the body is not valid UTF-8",
-    badJson: "the body is not valid JSON",
-    notAnObject: "the body must be a JSON object",
+    badJson: `the body ${JSON_PROBLEMS.notJson}`,
+    tooDeep: `the body ${JSON_PROBLEMS.tooDeep}`,
+    notAnObject: `the body ${JSON_PROBLEMS.notObject}`,
     tooLarge: `the body is larger than ${MAX_BODY_BYTES} bytes`,
     internal: INTERNAL_ERROR,
 } as const;
@@ -61,46 +70,13 @@ export interface CellApiOptions {
 
 export type CellApiHandler = (event: ApiEvent, context?: Context) => Promise<ApiResult>;
 
-/** A stored item as DynamoDB holds it. `data` is the client's JSON text, kept verbatim. */
-interface ItemRecord {
-    itemId: string;
-    data: string;
-    version: number;
-    createdAt: string;
-    updatedAt: string;
+/** The function's environment lacks what the program sets: every request answers 500. */
+class UnconfiguredError extends LogSafeError {
+    override readonly name = "UnconfiguredError";
 }
-
-/**
- * The item as the API returns it. The stored JSON text is spliced in as is: it was validated on the way in, and
- * not re-parsing it means no nesting depth of a client's document can exhaust the stack here.
- */
-function itemJson(item: ItemRecord): string {
-    return `{"id":${JSON.stringify(item.itemId)},"version":${item.version},"createdAt":${JSON.stringify(item.createdAt)},` +
-        `"updatedAt":${JSON.stringify(item.updatedAt)},"data":${item.data}}`;
-}
-
-const etag = (version: number) => `"${version}"`;
 
 function itemResponse(statusCode: number, item: ItemRecord): HttpResponse {
-    return { statusCode, headers: { "content-type": "application/json", etag: etag(item.version) }, body: itemJson(item), isBase64Encoded: false };
-}
-
-function isItemRecord(value: unknown): value is ItemRecord {
-    const v = value as Partial<ItemRecord> | undefined;
-    return typeof v === "object" && v !== null && typeof v.itemId === "string" && typeof v.data === "string"
-        && typeof v.version === "number" && typeof v.createdAt === "string" && typeof v.updatedAt === "string";
-}
-
-/** If-Match: `*`, `"3"` or `3` (weak tags never match: a write needs the strong version). */
-type Precondition = { kind: "none" } | { kind: "exists" } | { kind: "version"; version: number };
-
-function readIfMatch(header: string | undefined): Precondition | undefined {
-    if (header === undefined) return { kind: "none" };
-    const value = header.trim();
-    if (value === "*") return { kind: "exists" };
-    const m = /^"?([1-9][0-9]{0,14})"?$/.exec(value);
-    if (!m || (value.startsWith("\"") !== value.endsWith("\""))) return undefined;
-    return { kind: "version", version: Number(m[1]) };
+    return { statusCode, headers: { "content-type": "application/json", etag: etagOf(item) }, body: itemJson(item), isBase64Encoded: false };
 }
 
 /** The opaque list cursor: base64url of the last item id of the page. */
@@ -116,16 +92,12 @@ export function decodeNextToken(token: string): string | undefined {
     return itemId;
 }
 
-/** By name, not instanceof: the client may come from another copy of the SDK than this module's. */
-function isConditionFailure(err: unknown): boolean {
-    return err instanceof Error && err.name === "ConditionalCheckFailedException";
-}
-
-type BodyResult = { ok: true; json: string } | { ok: false; response: HttpResponse };
+type BodyResult = { ok: true; data: string } | { ok: false; response: HttpResponse };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/** The body as the item's data: a JSON object, in normal form. */
 function readJsonObjectBody(request: ApiRequest): BodyResult {
     const fail = (status: number, message: string): BodyResult => ({ ok: false, response: errorResponse(status, message) });
     const contentType = request.headers["content-type"];
@@ -150,19 +122,21 @@ function readJsonObjectBody(request: ApiRequest): BodyResult {
         text = raw;
     }
     if (text.trim() === "") return fail(400, MESSAGES.notAnObject);
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch {
-        return fail(400, MESSAGES.badJson);
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return fail(400, MESSAGES.notAnObject);
-    return { ok: true, json: text.trim() };
+    const data = normaliseJsonObject(text);
+    if (!data.ok) return fail(400, { notJson: MESSAGES.badJson, tooDeep: MESSAGES.tooDeep, notObject: MESSAGES.notAnObject }[data.problem]);
+    return { ok: true, data: data.value };
+}
+
+const EMPTY = (statusCode: number, headers: Record<string, string> = {}): HttpResponse => ({ statusCode, headers, body: "", isBase64Encoded: false });
+
+/** HEAD answers as GET would, without the body. */
+function withoutBody(response: HttpResponse): HttpResponse {
+    return { ...response, body: "" };
 }
 
 /** The cell API's handler around a given table and client (the module's `handler` uses the deployed ones). */
 export function createCellApi({ cellId, tableName, tenantClaim, ownership, tables, logger }: CellApiOptions): CellApiHandler {
-    async function listItems(client: DocumentClient, customerId: string, request: ApiRequest): Promise<HttpResponse> {
+    async function listItems(store: ItemStore, customerId: string, request: ApiRequest): Promise<HttpResponse> {
         let limit: number = LIST_LIMIT.default;
         const rawLimit = request.query.limit;
         if (rawLimit !== undefined) {
@@ -177,77 +151,34 @@ export function createCellApi({ cellId, tableName, tenantClaim, ownership, table
             startAfter = decodeNextToken(rawNext);
             if (startAfter === undefined) return errorResponse(400, MESSAGES.badNext);
         }
-        const { pk, skPrefix } = keys.customerItems(customerId);
-        const out = await client.send(new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues: { ":pk": pk, ":prefix": skPrefix },
-            Limit: limit,
-            ...(startAfter === undefined ? {} : { ExclusiveStartKey: keys.item(customerId, startAfter) }),
-        }));
-        const items = (out.Items ?? []).filter(isItemRecord);
-        const last = out.LastEvaluatedKey?.sk;
-        const next = typeof last === "string" && last.startsWith(ITEM_PREFIX) ? encodeNextToken(last.slice(ITEM_PREFIX.length)) : undefined;
-        const body = `{"items":[${items.map(itemJson).join(",")}]${next === undefined ? "" : `,"next":${JSON.stringify(next)}`}}`;
+        const page = await store.list(customerId, limit, startAfter);
+        const next = page.lastItemId === undefined ? undefined : encodeNextToken(page.lastItemId);
+        const body = `{"items":[${page.items.map(itemJson).join(",")}]${next === undefined ? "" : `,"next":${JSON.stringify(next)}`}}`;
         return { statusCode: 200, headers: { "content-type": "application/json" }, body, isBase64Encoded: false };
     }
 
-    async function getItem(client: DocumentClient, customerId: string, itemId: string): Promise<HttpResponse> {
-        const out = await client.send(new GetCommand({ TableName: tableName, Key: keys.item(customerId, itemId) }));
-        if (!isItemRecord(out.Item)) return errorResponse(404, MESSAGES.itemNotFound);
-        return itemResponse(200, out.Item);
+    async function getItem(store: ItemStore, customerId: string, itemId: string, preconditions: Preconditions): Promise<HttpResponse> {
+        const item = await store.get(customerId, itemId);
+        const failed = failedPrecondition(preconditions, item);
+        if (failed === "if-match") return errorResponse(412, MESSAGES.preconditionFailed);
+        if (item === undefined) return errorResponse(404, MESSAGES.itemNotFound);
+        if (failed === "if-none-match") return EMPTY(304, { etag: etagOf(item) });
+        return itemResponse(200, item);
     }
 
-    async function putItem(client: DocumentClient, customerId: string, itemId: string, request: ApiRequest): Promise<HttpResponse> {
-        const precondition = readIfMatch(request.headers["if-match"]);
-        if (precondition === undefined) return errorResponse(400, MESSAGES.badIfMatch);
+    async function putItem(store: ItemStore, customerId: string, itemId: string, request: ApiRequest, preconditions: Preconditions): Promise<HttpResponse> {
         const body = readJsonObjectBody(request);
         if (!body.ok) return body.response;
-        const now = new Date().toISOString();
-        const condition = precondition.kind === "version" ? { ConditionExpression: "#version = :expected" }
-            : precondition.kind === "exists" ? { ConditionExpression: "attribute_exists(pk)" } : {};
-        try {
-            const out = await client.send(new UpdateCommand({
-                TableName: tableName,
-                Key: keys.item(customerId, itemId),
-                UpdateExpression: "SET #data = :data, #itemId = :itemId, #customerId = :customerId, #updatedAt = :now, " +
-                    "#createdAt = if_not_exists(#createdAt, :now) ADD #version :one",
-                ExpressionAttributeNames: { "#data": "data", "#itemId": "itemId", "#customerId": "customerId",
-                    "#updatedAt": "updatedAt", "#createdAt": "createdAt", "#version": "version" },
-                ExpressionAttributeValues: { ":data": body.json, ":itemId": itemId, ":customerId": customerId, ":now": now,
-                    ":one": 1, ...(precondition.kind === "version" ? { ":expected": precondition.version } : {}) },
-                ...condition,
-                ReturnValues: "ALL_NEW",
-            }));
-            if (!isItemRecord(out.Attributes)) throw new Error("the update returned no item");
-            return itemResponse(out.Attributes.version === 1 ? 201 : 200, out.Attributes);
-        } catch (err) {
-            if (isConditionFailure(err)) return errorResponse(412, MESSAGES.versionMismatch);
-            throw err;
-        }
+        const writtenBy = `api:${request.requestId ?? "unknown"}`;
+        const out = await store.put({ customerId, itemId, data: body.data, writtenBy }, hasPreconditions(preconditions) ? { preconditions } : {});
+        if (out.outcome !== "written") return errorResponse(412, MESSAGES.preconditionFailed);
+        return itemResponse(out.created ? 201 : 200, out.item);
     }
 
-    async function deleteItem(client: DocumentClient, customerId: string, itemId: string, request: ApiRequest): Promise<HttpResponse> {
-        const precondition = readIfMatch(request.headers["if-match"]);
-        if (precondition === undefined) return errorResponse(400, MESSAGES.badIfMatch);
-        const key = keys.item(customerId, itemId);
-        try {
-            await client.send(new DeleteCommand({
-                TableName: tableName,
-                Key: key,
-                ConditionExpression: precondition.kind === "version" ? "attribute_exists(pk) AND #version = :expected" : "attribute_exists(pk)",
-                ...(precondition.kind === "version"
-                    ? { ExpressionAttributeNames: { "#version": "version" }, ExpressionAttributeValues: { ":expected": precondition.version } }
-                    : {}),
-            }));
-            return { statusCode: 204, headers: {}, body: "", isBase64Encoded: false };
-        } catch (err) {
-            if (!isConditionFailure(err)) throw err;
-            if (precondition.kind !== "version") return errorResponse(404, MESSAGES.itemNotFound);
-            // Missing, or there with another version: only a read tells which.
-            const current = await client.send(new GetCommand({ TableName: tableName, Key: key, ProjectionExpression: "pk" }));
-            return current.Item === undefined ? errorResponse(404, MESSAGES.itemNotFound) : errorResponse(412, MESSAGES.versionMismatch);
-        }
+    async function deleteItem(store: ItemStore, customerId: string, itemId: string, preconditions: Preconditions): Promise<HttpResponse> {
+        const outcome = await store.delete(customerId, itemId, preconditions);
+        if (outcome === "deleted") return EMPTY(204);
+        return outcome === "missing" ? errorResponse(404, MESSAGES.itemNotFound) : errorResponse(412, MESSAGES.preconditionFailed);
     }
 
     async function handle(request: ApiRequest): Promise<HttpResponse> {
@@ -258,22 +189,26 @@ export function createCellApi({ cellId, tableName, tenantClaim, ownership, table
         const customerId = s[1]!;
         const itemId = s[3];
         const method = request.method;
-        const allowed = itemId === undefined ? ["GET"] : ["DELETE", "GET", "PUT"];
+        const allowed = itemId === undefined ? ["GET", "HEAD"] : ["DELETE", "GET", "HEAD", "PUT"];
         if (!allowed.includes(method)) return errorResponse(405, MESSAGES.methodNotAllowed, { allow: allowed.join(", ") });
         if (!isValidCustomerId(customerId)) return errorResponse(400, MESSAGES.badCustomerId);
         if (itemId !== undefined && !isValidItemId(itemId)) return errorResponse(400, MESSAGES.badItemId);
         if (customerId !== tenant) return forbidden();
+        const parsed = parsePreconditions(request.headers);
+        if (!parsed.ok) return errorResponse(400, parsed.message);
         logger.appendKeys({ customerId, ...(itemId === undefined ? {} : { itemId }) });
         if (!ownership.owns(tenant)) {
             logger.warn("misdirected request: the customer is another cell's", { owner: ownership.ownerOf(tenant) });
             return misdirected();
         }
-        if (cellId === undefined || tableName === undefined) throw new Error(`${ENV.cellId} and ${ENV.tableName} must be set`);
-        const client = await tables.clientFor(tenant);
-        if (itemId === undefined) return listItems(client, customerId, request);
-        if (method === "GET") return getItem(client, customerId, itemId);
-        if (method === "PUT") return putItem(client, customerId, itemId, request);
-        return deleteItem(client, customerId, itemId, request);
+        if (cellId === undefined || tableName === undefined) throw new UnconfiguredError(`${ENV.cellId} and ${ENV.tableName} must be set`);
+        const store = new ItemStore(await tables.clientFor(tenant), tableName);
+        const read = method === "GET" || method === "HEAD";
+        const response = itemId === undefined ? await listItems(store, customerId, request)
+            : read ? await getItem(store, customerId, itemId, parsed.preconditions)
+                : method === "PUT" ? await putItem(store, customerId, itemId, request, parsed.preconditions)
+                    : await deleteItem(store, customerId, itemId, parsed.preconditions);
+        return method === "HEAD" ? withoutBody(response) : response;
     }
 
     return apiHandler(logger, handle);

@@ -14,13 +14,16 @@
  * lib/failure-record.ts.
  *
  * For each message: one structured log line (ERROR, "failed event recorded") with the origin — function,
- * request id, error, attempts, source — the metric `FailedEvents` (dimensions exactly `cell` and `source`), and
- * a failure row `FAILURE#<yyyy-mm-dd>` / `<iso time>#<SQS message id>` in the cell's table holding the parsed
- * origin and the whole message body (the event to replay: `requestPayload` of a destination record, the body
- * of a dead-letter message). A body too large for an item (over 300 KiB) is stored in the cell's bucket at
- * `failures/<yyyy-mm-dd>/<message id>.json` (env BUCKET_NAME), or truncated and flagged when there is no
- * bucket. The row is written on condition that it does not exist, so a redelivered message is recorded,
- * logged and counted once.
+ * request id, error type, attempts, source; never the error's message or the event, which may quote customer
+ * data — the metric `FailedEvents` (dimensions exactly `cell` and `source`), and a failure row
+ * `FAILURE#<yyyy-mm-dd>` / `<iso time>#<SQS message id>` in the cell's table holding the parsed origin and the
+ * whole message body (the event to replay: `requestPayload` of a destination record, the body of a dead-letter
+ * message). The row expires `FAILURE_RETENTION_DAYS` after the failure arrived (the table's TTL attribute), as
+ * the bucket's lifecycle rule expires `failures/`. A body too large for an item (over 300 KiB) is stored in the
+ * cell's bucket at `failures/<yyyy-mm-dd>/<message id>.json` (env BUCKET_NAME), or truncated and flagged when
+ * there is no bucket. The row is written on condition that it does not exist, so a redelivered message is
+ * recorded, logged and counted once. On-success records never reach this function by design (the cell sends
+ * them to their own sink); one that does anyway is logged and skipped, not recorded.
  *
  * Failures: a message that cannot be stored is reported in `batchItemFailures` (never dropped) and returns to
  * the failure queue after its visibility timeout, until the queue's own `maxReceiveCount` moves it to that
@@ -39,8 +42,9 @@ import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { METRICS_NAMESPACE, hasS3EndpointOverride, optionalEnv, requireEnv } from "./lib/events-env";
 import { ParsedFailure, isSuccessRecord, parseDestinationRecord, parseFailureMessage } from "./lib/failure-record";
-import { isConditionalCheckFailed } from "./lib/idempotency";
-import { ENV, keys } from "./lib/table";
+import { expiresAt, isConditionalCheckFailed } from "./lib/idempotency";
+import { errorFields } from "./lib/log-safe";
+import { ENV, TTL_ATTRIBUTE, keys } from "./lib/table";
 import { failureKey } from "./lib/bucket-layout";
 
 const SERVICE = "failure-handler";
@@ -50,6 +54,7 @@ const MAX_INLINE_BODY_BYTES = 300 * 1024;
 const cellId = requireEnv(ENV.cellId);
 const tableName = requireEnv(ENV.tableName);
 const bucketName = optionalEnv(ENV.bucketName);
+const retentionSeconds = retentionDays(requireEnv(ENV.failureRetentionDays)) * 24 * 3600;
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 // FailedEvents is what alarms watch: its dimensions are exactly { cell, source }, without Powertools' `service`.
 const failureMetric = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, singleMetric: true });
@@ -57,6 +62,12 @@ failureMetric.clearDefaultDimensions();
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const s3 = new S3Client({ forcePathStyle: hasS3EndpointOverride() });
 const processor = new BatchProcessor(EventType.SQS);
+
+function retentionDays(value: string): number {
+    const days = Number(value);
+    if (!Number.isInteger(days) || days < 1) throw new Error(`${ENV.failureRetentionDays} must be a whole number of days, at least 1`);
+    return days;
+}
 
 /** When the failure reached the queue: the SQS sent time, the same on every redelivery (so the row key is too). */
 function sentAt(record: SQSRecord): string {
@@ -105,6 +116,7 @@ async function recordFailure(failure: ParsedFailure, arrival: Arrival): Promise<
                 ...(arrival.queueArn === undefined ? {} : { queueArn: arrival.queueArn }),
                 receivedAt: arrival.at,
                 recordedAt: new Date().toISOString(),
+                [TTL_ATTRIBUTE]: expiresAt(new Date(arrival.at), retentionSeconds),
                 ...(arrival.attributes && Object.keys(arrival.attributes).length > 0 ? { messageAttributes: arrival.attributes } : {}),
                 ...(await bodyFields(arrival.body, arrival.messageId, arrival.at)),
             },
@@ -122,7 +134,6 @@ async function recordFailure(failure: ParsedFailure, arrival: Arrival): Promise<
         functionArn: failure.functionArn,
         requestId: failure.requestId,
         errorType: failure.errorType,
-        errorMessage: failure.errorMessage,
         attempts: failure.attempts,
         condition: failure.condition,
         originArn: failure.originArn,
@@ -151,7 +162,7 @@ async function processMessage(record: SQSRecord): Promise<Outcome> {
         logger.error("could not record a failed event; it stays on the failure queue", {
             messageId: record.messageId,
             receiveCount: record.attributes.ApproximateReceiveCount,
-            reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+            ...errorFields(err),
         });
         throw err;
     }

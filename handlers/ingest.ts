@@ -4,21 +4,30 @@
  * Event: S3 event notification records; `s3.object.key` is URL-encoded (spaces as `+`) and is decoded here.
  * Keys ending `.csv` are read as CSV with a header row, `.jsonl` / `.ndjson` as JSON Lines (row formats in
  * lib/ingest-rows.ts); other keys, and this function's own outputs (`errors/`, `summaries/`, `failures/`), are
- * ignored with a log line. Each valid row is put as the item `CUSTOMER#<customerId>` / `ITEM#<itemId>` with
- * BatchWriteItem, 25 at a time, UnprocessedItems retried with exponential backoff and jitter.
+ * ignored with a log line. The object is read as a stream, row by row, so its size is bounded by the time budget
+ * only, never by memory.
  *
- * Malformed rows never stop the file: they are counted, logged with their line numbers, and listed in a report
- * object `errors/<key>.json` in the same bucket. A file that cannot be read at all (no usable header, not
- * UTF-8, too large) gets the same report and no items. Neither is retried: retrying cannot fix the file.
+ * Each valid row is written through the one item model (clients/item-store.ts): a conditional UpdateItem that
+ * stores the data as normal-form JSON text, keeps `createdAt` and the incarnation and advances the version, so an
+ * ingested item reads back through the cell API like any other and a client's stale `If-Match` fails. Rows are
+ * written 25 at a time, rows of different items concurrently, rows of one item in file order. A row of a customer
+ * another cell owns goes to the failure path (clients/rejections.ts), never written here.
+ *
+ * One row never costs the file: a malformed row (bad JSON, missing or invalid fields, not UTF-8, ...) and a row
+ * DynamoDB refuses (ValidationException, e.g. too large) are counted, logged with their line numbers and listed in
+ * a report object `errors/<key>.json` in the same bucket, and the rest of the file is written. A file that cannot
+ * be read at all (no usable CSV header) gets the same report and no items. Neither is retried: retrying cannot
+ * fix the file. Reports and logs name lines, fields and error classes, never a value of a row.
  *
  * Time budget and progress: a checkpoint row (`INGEST#<bucket>/<key>` / `CHECKPOINT`, TTL 7 days) records the
- * object's ETag and the last line written, every 10 batches and whenever the function stops. When the time
- * left runs low it stops between batches, saves the checkpoint and fails on purpose (TimeBudgetExhaustedError);
- * Lambda's asynchronous retry then resumes after the checkpoint line instead of writing from the start, and a
- * duplicate delivery of an event for a completed object is a no-op. Writes are puts, so a row written twice
- * (after a crash between checkpoints) ends the same.
+ * object's ETag, the last line written and the rows DynamoDB refused, every 10 chunks and whenever the function
+ * stops. When the time left runs low it stops between chunks, saves the checkpoint and fails on purpose
+ * (TimeBudgetExhaustedError); Lambda's asynchronous retry then resumes after the checkpoint line instead of
+ * writing from the start, and a duplicate delivery of an event for a completed object is a no-op. A row written
+ * again after a crash between checkpoints is not applied twice: each write carries `writtenBy`
+ * (`ingest:s3://<bucket>/<key>@<etag>#L<line>`) and is skipped when the item's current version is that write.
  *
- * Failures: an error thrown here (time budget, throttling that outlasts the retries, S3 or DynamoDB access)
+ * Failures: an error thrown here (time budget, throttling that outlasts the SDK's retries, S3 or DynamoDB access)
  * fails the invocation; Lambda retries it (the function's `maximumRetryAttempts`, 0-2) and then sends the event
  * with the error to the on-failure destination, the cell's failure queue, from which it can be replayed (and
  * resumes from the checkpoint).
@@ -27,54 +36,44 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, S3Event, S3EventRecord } from "aws-lambda";
-import { METRICS_NAMESPACE, hasS3EndpointOverride, requireEnv, sleep } from "./lib/events-env";
+import { METRICS_NAMESPACE, hasS3EndpointOverride, requireEnv } from "./lib/events-env";
+import { itemRowJson } from "./lib/events-items";
 import { expiresAt } from "./lib/idempotency";
-import { IngestFormat, IngestRow, RowError, formatOf, parseObject } from "./lib/ingest-rows";
+import { IngestFormat, IngestRow, RowError, formatOf, readRows } from "./lib/ingest-rows";
+import { LogSafeError, errorFields } from "./lib/log-safe";
 import { ENV, keys } from "./lib/table";
 import { TimeBudget } from "./lib/time-budget";
 import { OWN_PREFIXES, errorReportKey } from "./lib/bucket-layout";
 import { deployedOwnership } from "./lib/ownership";
+import { ItemStore } from "./clients/item-store";
 import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
 
 const SERVICE = "ingest";
-const BATCH_SIZE = 25;
-const CHECKPOINT_EVERY_BATCHES = 10;
+const CHUNK_ROWS = 25;
+const CHECKPOINT_EVERY_CHUNKS = 10;
 const CHECKPOINT_TTL_SECONDS = 7 * 24 * 3600;
-const MAX_WRITE_ATTEMPTS = 8;
-const BACKOFF_BASE_MS = 50;
-const BACKOFF_CAP_MS = 2_000;
-/** The object is read whole into memory; larger files should be split by the producer. */
-const MAX_OBJECT_BYTES = 25 * 1024 * 1024;
-/** Errors listed in a report object (the count is always complete). */
+/** Errors listed in a report object and kept in a checkpoint (the counts are always complete). */
 const MAX_REPORTED_ERRORS = 1_000;
 /** Errors listed in the log line. */
 const MAX_LOGGED_ERRORS = 50;
-/** Prefixes this function (and the scheduled job, failure handler) write to; never ingested. */
 
 const cellId = requireEnv(ENV.cellId);
 const tableName = requireEnv(ENV.tableName);
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const items = new ItemStore(ddb, tableName);
 const s3 = new S3Client({ forcePathStyle: hasS3EndpointOverride() });
 const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every row goes to the failure queue", { error }));
 const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
 
-class TimeBudgetExhaustedError extends Error {
-    constructor(location: string, lastLine: number, rowsLeft: number, remainingMs: number) {
-        super(`stopped ingesting ${location} after line ${lastLine} with ${rowsLeft} rows left, because only ` +
-            `${remainingMs} ms of the invocation remain; the checkpoint is saved and a retry resumes after line ${lastLine}`);
+class TimeBudgetExhaustedError extends LogSafeError {
+    constructor(location: string, lastLine: number, remainingMs: number) {
+        super(`stopped ingesting ${location} after line ${lastLine}, because only ${remainingMs} ms of the invocation remain; ` +
+            `the checkpoint is saved and a retry resumes after line ${lastLine}`);
         this.name = "TimeBudgetExhaustedError";
-    }
-}
-
-class UnprocessedItemsError extends Error {
-    constructor(location: string, unprocessed: number, attempts: number) {
-        super(`DynamoDB left ${unprocessed} items of ${location} unprocessed after ${attempts} attempts (throttled); ` +
-            "the checkpoint is saved and a retry resumes from it");
-        this.name = "UnprocessedItemsError";
     }
 }
 
@@ -84,9 +83,13 @@ export interface IngestResult {
     bucket: string;
     key: string;
     status: IngestStatus;
+    /** Valid rows in the file. */
     rows?: number;
+    /** Rows written by this invocation. */
     written?: number;
     malformed?: number;
+    /** Valid rows DynamoDB refused to store (listed in the report). */
+    unwritable?: number;
     /** Rows for customers another cell owns: sent to the failure path, not written. */
     notOwned?: number;
     resumedAfterLine?: number;
@@ -96,6 +99,8 @@ interface Checkpoint {
     etag: string;
     lastLine: number;
     rowsWritten: number;
+    /** Rows DynamoDB refused, kept so the final report lists those of earlier invocations too. */
+    unwritable: RowError[];
     status: "in-progress" | "complete";
 }
 
@@ -106,7 +111,8 @@ function decodeKey(encoded: string): string {
 
 async function readCheckpoint(bucket: string, key: string): Promise<Checkpoint | undefined> {
     const out = await ddb.send(new GetCommand({ TableName: tableName, Key: keys.ingestCheckpoint(bucket, key), ConsistentRead: true }));
-    return out.Item as Checkpoint | undefined;
+    const item = out.Item as (Partial<Checkpoint> & { etag: string; lastLine: number; rowsWritten: number; status: Checkpoint["status"] }) | undefined;
+    return item === undefined ? undefined : { ...item, unwritable: item.unwritable ?? [] };
 }
 
 async function saveCheckpoint(bucket: string, key: string, checkpoint: Checkpoint): Promise<void> {
@@ -118,52 +124,55 @@ async function saveCheckpoint(bucket: string, key: string, checkpoint: Checkpoin
             bucket,
             key,
             ...checkpoint,
+            unwritable: checkpoint.unwritable.slice(0, MAX_REPORTED_ERRORS),
             updatedAt: now.toISOString(),
             expiresAt: expiresAt(now, CHECKPOINT_TTL_SECONDS),
         },
     }));
 }
 
-/** Rows in batches of at most 25 with no item twice in one batch (BatchWriteItem rejects that); the later row wins. */
-function toBatches(rows: IngestRow[]): IngestRow[][] {
-    const batches: IngestRow[][] = [];
-    let current = new Map<string, IngestRow>();
-    for (const row of rows) {
-        const id = `${row.item.customerId}\u0000${row.item.itemId}`;
-        if (!current.has(id) && current.size === BATCH_SIZE) {
-            batches.push([...current.values()]);
-            current = new Map();
-        }
-        current.delete(id);
-        current.set(id, row);
-    }
-    if (current.size > 0) batches.push([...current.values()]);
-    return batches;
+/** Errors DynamoDB answers for the row itself (its size, its content): writing it again cannot succeed. */
+function isRowError(err: unknown): boolean {
+    return err instanceof Error && err.name === "ValidationException";
 }
 
-async function writeBatch(batch: IngestRow[], location: string, budget: TimeBudget): Promise<void> {
-    const now = new Date().toISOString();
-    let requests = batch.map(({ line, item }) => ({
-        PutRequest: {
-            Item: {
-                ...keys.item(item.customerId, item.itemId),
-                customerId: item.customerId,
-                itemId: item.itemId,
-                data: item.data,
-                updatedAt: now,
-                source: `${location}#L${line}`,
-            },
-        },
-    }));
-    for (let attempt = 1; ; attempt++) {
-        const out = await ddb.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-        const left = out.UnprocessedItems?.[tableName] ?? [];
-        if (left.length === 0) return;
-        if (attempt >= MAX_WRITE_ATTEMPTS || budget.isLow()) throw new UnprocessedItemsError(location, left.length, attempt);
-        // Full jitter: spreads the retries of concurrent writers instead of synchronising them.
-        await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
-        requests = left as typeof requests;
+interface ChunkOutcome {
+    written: number;
+    notOwned: number;
+    unwritable: RowError[];
+}
+
+/**
+ * Writes one chunk of rows: rows of different items concurrently, rows of one item in file order (the later row
+ * is the later version). Waits for every row before it returns or throws, so a checkpoint after it is exact.
+ */
+async function writeChunk(chunk: IngestRow[], location: string, writer: string): Promise<ChunkOutcome> {
+    const byItem = new Map<string, IngestRow[]>();
+    for (const row of chunk) {
+        const id = `${row.item.customerId}\u0000${row.item.itemId}`;
+        byItem.set(id, [...(byItem.get(id) ?? []), row]);
     }
+    const outcome: ChunkOutcome = { written: 0, notOwned: 0, unwritable: [] };
+    const settled = await Promise.allSettled([...byItem.values()].map(async rows => {
+        for (const { line, item } of rows) {
+            // Another cell's customer: never written here; the row goes to the failure path for its owner.
+            if (!(await ownedOrRejected(ownership, rejecter, SERVICE, item.customerId, { object: location, line, row: itemRowJson(item) }))) {
+                outcome.notOwned++;
+                continue;
+            }
+            try {
+                await items.put({ ...item, writtenBy: `${writer}#L${line}` }, { once: true });
+                outcome.written++;
+            } catch (err) {
+                if (!isRowError(err)) throw err;
+                outcome.unwritable.push({ line, reason: `DynamoDB refused the row (${(err as Error).name})` });
+            }
+        }
+    }));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+    outcome.unwritable.sort((a, b) => a.line - b.line);
+    return outcome;
 }
 
 async function writeReport(bucket: string, key: string, report: Record<string, unknown>): Promise<void> {
@@ -175,7 +184,7 @@ async function writeReport(bucket: string, key: string, report: Record<string, u
     }));
 }
 
-async function readObject(bucket: string, key: string): Promise<{ etag: string; text?: string; fileError?: string } | undefined> {
+async function openObject(bucket: string, key: string): Promise<{ etag: string; body: AsyncIterable<Uint8Array> & { destroy?: () => void } } | undefined> {
     let out;
     try {
         out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -183,17 +192,8 @@ async function readObject(bucket: string, key: string): Promise<{ etag: string; 
         if (err instanceof Error && err.name === "NoSuchKey") return undefined;
         throw err;
     }
-    const etag = (out.ETag ?? "").replace(/"/g, "");
-    if ((out.ContentLength ?? 0) > MAX_OBJECT_BYTES) {
-        (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
-        return { etag, fileError: `the object is ${out.ContentLength} bytes; at most ${MAX_OBJECT_BYTES} are read (split the file)` };
-    }
-    const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
-    try {
-        return { etag, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-    } catch {
-        return { etag, fileError: "the object is not valid UTF-8 text" };
-    }
+    const body = (out.Body ?? (async function* () { /* empty */ })()) as unknown as AsyncIterable<Uint8Array> & { destroy?: () => void };
+    return { etag: (out.ETag ?? "").replace(/"/g, ""), body };
 }
 
 async function ingestRecord(record: S3EventRecord, budget: TimeBudget): Promise<IngestResult> {
@@ -222,7 +222,7 @@ async function ingestRecord(record: S3EventRecord, budget: TimeBudget): Promise<
         return result("duplicate");
     }
 
-    const object = await readObject(bucket, key);
+    const object = await openObject(bucket, key);
     if (object === undefined) {
         logger.warn("object no longer exists; nothing to ingest", { location });
         return result("missing");
@@ -233,95 +233,114 @@ async function ingestRecord(record: S3EventRecord, budget: TimeBudget): Promise<
         logger.info("object changed since the event; ingesting its current version", { location, eventEtag, objectEtag: object.etag });
     }
     if (checkpoint?.status === "complete" && checkpoint.etag === object.etag) {
+        object.body.destroy?.();
         logger.info("object already ingested; duplicate event ignored", { location, etag: object.etag });
         return result("duplicate");
     }
 
-    const parsed = object.text === undefined
-        ? { format, rows: [], errors: [], fileError: object.fileError }
-        : parseObject(format, object.text);
-    if (parsed.fileError !== undefined) {
-        logger.error("file rejected: nothing ingested", { location, reason: parsed.fileError });
-        await writeReport(bucket, key, report(location, object.etag, format, 0, 0, [], parsed.fileError));
-        await saveCheckpoint(bucket, key, { etag: object.etag, lastLine: 0, rowsWritten: 0, status: "complete" });
-        metrics.addMetric("FilesRejected", MetricUnit.Count, 1);
-        return result("rejected");
-    }
-
-    const resumeAfter = checkpoint?.etag === object.etag ? checkpoint.lastLine : 0;
+    const same = checkpoint?.etag === object.etag ? checkpoint : undefined;
+    const resumeAfter = same?.lastLine ?? 0;
     if (resumeAfter > 0) logger.info("resuming from the checkpoint", { location, afterLine: resumeAfter });
-    const pending = parsed.rows.filter(r => r.line > resumeAfter);
-    const batches = toBatches(pending);
     const progress: Checkpoint = {
         etag: object.etag,
         lastLine: resumeAfter,
-        rowsWritten: checkpoint?.etag === object.etag ? checkpoint.rowsWritten : 0,
+        rowsWritten: same?.rowsWritten ?? 0,
+        unwritable: [...(same?.unwritable ?? [])],
         status: "in-progress",
     };
+    const writer = `ingest:${location}@${object.etag}`;
+    const malformed: RowError[] = [];
+    let fileError: string | undefined;
+    let rows = 0;
     let written = 0;
     let notOwned = 0;
+    let chunks = 0;
+    let chunk: IngestRow[] = [];
+    const flush = async (): Promise<void> => {
+        // At least one chunk per invocation, so even a tight budget makes progress.
+        if (chunks > 0 && budget.isLow()) throw new TimeBudgetExhaustedError(location, progress.lastLine, budget.remainingMs());
+        const out = await writeChunk(chunk, location, writer);
+        written += out.written;
+        notOwned += out.notOwned;
+        progress.rowsWritten += out.written;
+        progress.unwritable.push(...out.unwritable);
+        progress.lastLine = chunk[chunk.length - 1]!.line;
+        chunk = [];
+        if (++chunks % CHECKPOINT_EVERY_CHUNKS === 0) await saveCheckpoint(bucket, key, progress);
+    };
     try {
-        for (const [index, batch] of batches.entries()) {
-            // At least one batch per invocation, so even a tight budget makes progress.
-            if (index > 0 && budget.isLow()) {
-                const rowsLeft = pending.filter(r => r.line > progress.lastLine).length;
-                throw new TimeBudgetExhaustedError(location, progress.lastLine, rowsLeft, budget.remainingMs());
+        for await (const entry of readRows(format, object.body)) {
+            if (entry.kind === "file-error") {
+                fileError = entry.reason;
+                break;
             }
-            const owned: IngestRow[] = [];
-            for (const row of batch) {
-                // Another cell's customer: never written here; the row goes to the failure path for its owner.
-                if (await ownedOrRejected(ownership, rejecter, SERVICE, row.item.customerId, { object: location, line: row.line, item: row.item })) owned.push(row);
-                else notOwned++;
+            if (entry.kind === "error") {
+                malformed.push(entry.error);
+                continue;
             }
-            if (owned.length > 0) await writeBatch(owned, location, budget);
-            written += owned.length;
-            progress.lastLine = batch[batch.length - 1].line;
-            progress.rowsWritten += owned.length;
-            if ((index + 1) % CHECKPOINT_EVERY_BATCHES === 0) await saveCheckpoint(bucket, key, progress);
+            rows++;
+            if (entry.row.line <= resumeAfter) continue;
+            chunk.push(entry.row);
+            if (chunk.length === CHUNK_ROWS) await flush();
         }
+        if (chunk.length > 0) await flush();
     } catch (err) {
         await saveCheckpoint(bucket, key, progress).catch(saveError => logger.error("could not save the checkpoint", {
-            location, reason: String(saveError),
+            location, ...errorFields(saveError),
         }));
         metrics.addMetric("RowsWritten", MetricUnit.Count, written);
         metrics.addMetric("IngestStopped", MetricUnit.Count, 1);
         logger.error("ingest stopped; the invocation fails so that it is retried from the checkpoint", {
-            location, lastLine: progress.lastLine, written, reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+            location, lastLine: progress.lastLine, written, ...errorFields(err),
         });
         throw err;
     }
 
-    if (parsed.errors.length > 0) {
-        logger.warn("malformed rows skipped", {
-            location, malformed: parsed.errors.length, errors: parsed.errors.slice(0, MAX_LOGGED_ERRORS),
+    if (fileError !== undefined && rows === 0) {
+        logger.error("file rejected: nothing ingested", { location, reason: fileError });
+        await writeReport(bucket, key, report(location, object.etag, format, { rows: 0, written: 0, malformed, unwritable: [], fileError }));
+        await saveCheckpoint(bucket, key, { ...progress, status: "complete" });
+        metrics.addMetric("FilesRejected", MetricUnit.Count, 1);
+        return result("rejected");
+    }
+    const unwritable = progress.unwritable;
+    if (malformed.length > 0 || unwritable.length > 0) {
+        logger.warn("rows skipped", {
+            location, malformed: malformed.length, unwritable: unwritable.length,
+            errors: [...malformed, ...unwritable].sort((a, b) => a.line - b.line).slice(0, MAX_LOGGED_ERRORS),
         });
-        await writeReport(bucket, key, report(location, object.etag, format, parsed.rows.length, progress.rowsWritten, parsed.errors));
+        await writeReport(bucket, key, report(location, object.etag, format, { rows, written: progress.rowsWritten, malformed, unwritable }));
     }
     await saveCheckpoint(bucket, key, { ...progress, status: "complete" });
     metrics.addMetric("RowsWritten", MetricUnit.Count, written);
-    metrics.addMetric("RowsMalformed", MetricUnit.Count, parsed.errors.length);
+    metrics.addMetric("RowsMalformed", MetricUnit.Count, malformed.length);
+    if (unwritable.length > 0) metrics.addMetric("RowsUnwritable", MetricUnit.Count, unwritable.length);
     if (notOwned > 0) metrics.addMetric("RowsRejected", MetricUnit.Count, notOwned);
     metrics.addMetric("FilesIngested", MetricUnit.Count, 1);
-    logger.info("object ingested", { location, rows: parsed.rows.length, written, malformed: parsed.errors.length, notOwned, resumedAfterLine: resumeAfter });
+    logger.info("object ingested", { location, rows, written, malformed: malformed.length, unwritable: unwritable.length, notOwned, resumedAfterLine: resumeAfter });
     return result("ingested", {
-        rows: parsed.rows.length,
+        rows,
         written,
-        malformed: parsed.errors.length,
+        malformed: malformed.length,
+        ...(unwritable.length > 0 ? { unwritable: unwritable.length } : {}),
         ...(notOwned > 0 ? { notOwned } : {}),
         ...(resumeAfter > 0 ? { resumedAfterLine: resumeAfter } : {}),
     });
 }
 
-function report(location: string, etag: string, format: IngestFormat, rows: number, written: number, errors: RowError[], fileError?: string): Record<string, unknown> {
+function report(location: string, etag: string, format: IngestFormat,
+    o: { rows: number; written: number; malformed: RowError[]; unwritable: RowError[]; fileError?: string }): Record<string, unknown> {
+    const errors = [...o.malformed, ...o.unwritable].sort((a, b) => a.line - b.line);
     return {
         object: location,
         etag,
         format,
         checkedAt: new Date().toISOString(),
-        ...(fileError === undefined ? {} : { fileError }),
-        validRows: rows,
-        written,
-        malformed: errors.length,
+        ...(o.fileError === undefined ? {} : { fileError: o.fileError }),
+        validRows: o.rows,
+        written: o.written,
+        malformed: o.malformed.length,
+        ...(o.unwritable.length > 0 ? { unwritable: o.unwritable.length } : {}),
         errors: errors.slice(0, MAX_REPORTED_ERRORS),
         ...(errors.length > MAX_REPORTED_ERRORS ? { errorsTruncated: true } : {}),
     };

@@ -20,6 +20,7 @@ import type { Context, SNSEvent, SNSEventRecord } from "aws-lambda";
 import { METRICS_NAMESPACE, requireEnv } from "./lib/events-env";
 import { InvalidRecordError, idProblem, isJsonObject, parseJson } from "./lib/events-items";
 import { isConditionalCheckFailed } from "./lib/idempotency";
+import { LogSafeError, errorFields } from "./lib/log-safe";
 import { ENV, keys } from "./lib/table";
 import { CUSTOMER_ID } from "./lib/identifiers";
 import { deployedOwnership } from "./lib/ownership";
@@ -36,7 +37,7 @@ const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every notification goes to the failure queue", { error }));
 const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
 
-class NotificationFailedError extends Error {
+class NotificationFailedError extends LogSafeError {
     constructor(failures: ReadonlyArray<{ messageId: string; reason: string }>) {
         super(`${failures.length} notification(s) not stored: ` + failures.map(f => `${f.messageId} (${f.reason})`).join("; "));
         this.name = "NotificationFailedError";
@@ -97,12 +98,12 @@ export const handler = async (event: SNSEvent, context: Context): Promise<void> 
                 const metric = { stored: "NotificationsStored", duplicate: "DuplicateNotifications", rejected: "NotificationsRejected" }[outcome];
                 metrics.addMetric(metric, MetricUnit.Count, 1);
             } catch (err) {
-                const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-                failures.push({ messageId: record.Sns.MessageId, reason });
+                const fields = errorFields(err);
+                failures.push({ messageId: record.Sns.MessageId, reason: fields.errorMessage === undefined ? fields.errorType : `${fields.errorType}: ${fields.errorMessage}` });
                 logger.error("notification not stored; the invocation will fail so Lambda retries it, then sends it to the failure queue", {
                     snsMessageId: record.Sns.MessageId,
                     topicArn: record.Sns.TopicArn,
-                    reason,
+                    ...fields,
                 });
             }
         }

@@ -205,7 +205,8 @@ export function createRouter(options: RouterOptions): RouterHandler {
         // A cell that ran out of time: Lambda reports it as a function error of type Sandbox.Timedout
         // (older runtimes: only the message "Task timed out after ...").
         const timedOut = errorType === "Sandbox.Timedout" || /Task timed out after/.test(errorMessage ?? "");
-        logger.error("the cell function failed", { functionError, errorType, errorMessage });
+        // Not the message: a cell's error message may quote the item it failed on.
+        logger.error("the cell function failed", { functionError, errorType, timedOut });
         if (!timedOut) return errorResponse(502, MESSAGES.badGateway);
         metrics.count(cell.id, ROUTER_METRICS.cellTimeouts);
         return errorResponse(504, MESSAGES.timeout);

@@ -27,6 +27,7 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, 
 import { METRICS_NAMESPACE, requireEnv } from "./lib/events-env";
 import { ItemChange, StreamSource, fromDynamoDbRecord, fromKinesisRecord, streamSourceOf } from "./lib/events-records";
 import { isConditionalCheckFailed, isDuplicateTransaction } from "./lib/idempotency";
+import { errorFields } from "./lib/log-safe";
 import { ENV, keys } from "./lib/table";
 import { deployedOwnership } from "./lib/ownership";
 import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
@@ -145,7 +146,7 @@ async function processRecord(record: DynamoDBRecord | KinesisStreamRecord): Prom
         logger.warn("record failed; it and the rest of the batch are reported for retry", {
             source,
             sequenceNumber,
-            reason: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+            ...errorFields(err),
         });
         throw err;
     }

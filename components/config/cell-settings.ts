@@ -6,7 +6,7 @@ import { EventSourceKind } from "../event-sources/kind";
 import { EVENT_SOURCE_KINDS, EVENT_SOURCES, EventSourceModules } from "../event-sources/registry";
 import { ASYNC_SECTION, AsyncSettings } from "./async-settings";
 import { ValuesOf, custom, integer, oneOf, section } from "./fields";
-import { FunctionSettings, SynchronousFunctionSettings, checkFunction, checkSynchronousFunction, functionFields, logRetentionField, synchronousFunctionFields } from "./function-settings";
+import { FunctionSettings, SynchronousFunctionSettings, checkFunction, checkSqsFedFunction, checkSynchronousFunction, functionFields, logRetentionField, synchronousFunctionFields } from "./function-settings";
 import { LIMITS } from "./limits";
 
 export const CELL_ID = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -33,8 +33,14 @@ export const CELL_SETTINGS = section("A cell's settings", {
     logRetentionDays: logRetentionField(30, "Retention of every log group of the cell, in days"),
     eventSources: section("The cell's event sources; each is off unless enabled", eventSourceSections),
     async: ASYNC_SECTION,
-    failureHandler: section("The function that drains the cell's failure queue",
-        functionFields({ memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 1 }), checkFunction),
+    failureHandler: section("The function that drains the cell's failure queue", {
+        ...functionFields({ memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 2 }),
+        retentionDays: integer({ min: LIMITS.failureRetentionDays.min, max: LIMITS.failureRetentionDays.max, default: 30,
+            description: "How long a failed event is kept, in days: its FAILURE# row (the table's TTL) and its body under the bucket's failures/ (a lifecycle rule)" }),
+    }, (v, at) => {
+        checkFunction(v, at);
+        checkSqsFedFunction(v, at);
+    }),
     router: CELL_ROUTER_SECTION,
 }, (v, at) => checkSynchronousFunction(v, at, API_CALLER));
 
@@ -73,9 +79,12 @@ export interface CellSettings {
     logRetentionDays: number;
     eventSources: EventSources;
     async: AsyncSettings;
-    failureHandler: FunctionSettings;
+    failureHandler: FailureHandlerSettings;
     router: CellRouterSettings;
 }
+
+/** The failure handler's function settings, and how long the failed events it records are kept. */
+export type FailureHandlerSettings = FunctionSettings & { retentionDays: number };
 
 export type CellRouterSettings = ValuesOf<typeof CELL_ROUTER_SECTION.fields>;
 

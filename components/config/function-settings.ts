@@ -42,6 +42,19 @@ export function checkFunction(values: FunctionSettings, at: SectionCheck): void 
     }
 }
 
+/**
+ * A function fed by an SQS event source mapping: its reservation must be one the mapping's `maximumConcurrency`
+ * can equal, so the poller never invokes it more often than it may run (a throttled batch counts as a receive
+ * and ends in the dead-letter queue unprocessed).
+ */
+export function checkSqsFedFunction(values: FunctionSettings, at: SectionCheck): void {
+    const { min, max } = LIMITS.sqsMaximumConcurrency;
+    if (values.reservedConcurrency < min || values.reservedConcurrency > max) {
+        at.problem("reservedConcurrency", values.reservedConcurrency, `a function fed by an SQS queue needs a reserved concurrency from ${min} to ${max}, ` +
+            "which its event source mapping's maximumConcurrency then equals (Lambda polls with five batches at first; a throttled batch counts as a receive)");
+    }
+}
+
 /** A function invoked synchronously (behind API Gateway): adds provisioned concurrency on its alias. */
 export function synchronousFunctionFields(d: FunctionDefaults & { provisionedConcurrency: number }, timeoutNote = "") {
     const { memoryMb, timeoutSeconds, reservedConcurrency, memoryJustification } = functionFields(d);

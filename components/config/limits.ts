@@ -20,6 +20,14 @@ export const LIMITS = {
     streamBatchSize: { min: 1, max: 10000 },
     batchingWindowSeconds: { min: 0, max: 300 },
     maxReceiveCount: { min: 5, max: 1000 },
+    /**
+     * An SQS event source mapping's `scalingConfig.maximumConcurrency`. Lambda polls a queue with five concurrent
+     * batches at first; a batch throttled by reserved concurrency returns to the queue and counts as a receive, so a
+     * function fed by SQS needs a reservation of at least the minimum, and its mapping capped at it.
+     */
+    sqsMaximumConcurrency: { min: 2, max: 1000 },
+    /** How long failed events are kept (FAILURE# rows, the bucket's failures/ prefix), in days. */
+    failureRetentionDays: { min: 1, max: 3653 },
     asyncRetries: { min: 0, max: 2 },
     maximumEventAgeSeconds: { min: 60, max: 21600 },
     streamRetryAttempts: { min: 0, max: 10000 },

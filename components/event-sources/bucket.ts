@@ -1,10 +1,11 @@
 /**
  * `bucket`: the cell's private, encrypted S3 bucket; objects created under `prefix` with one of the `suffixes`
  * invoke the ingest function asynchronously. Ingest reports malformed rows to `errors/`; the daily job's summaries
- * and the failure handler's large failures also live in this bucket.
+ * and the failure handler's large failures also live in this bucket. Those failures (`failures/`) expire after
+ * the cell's `failureHandler.retentionDays`, as their table rows do (a lifecycle rule).
  */
 import * as aws from "@pulumi/aws";
-import { ERRORS_PREFIX } from "../../handlers/lib/bucket-layout";
+import { ERRORS_PREFIX, FAILURES_PREFIX } from "../../handlers/lib/bucket-layout";
 import { ENV } from "../../handlers/lib/table";
 import { ValuesOf, custom, text } from "../config/fields";
 import { LIMITS } from "../config/limits";
@@ -49,7 +50,8 @@ export const bucket = eventSource({
             // Without it, a deleted object reads as "access denied" instead of "no such key".
             { ...allow("ListIncoming", ["s3:ListBucket"], [arns.bucket(b)]), Condition: { StringLike: { "s3:prefix": [`${s.prefix}*`] } } },
             allow("WriteErrorReports", ["s3:PutObject"], [arns.bucketObjects(b, ERRORS_PREFIX)]),
-            allow("WriteOwnTable", ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"], [arns.table(cell.tableName)]),
+            // Items are conditional UpdateItems (the item model); the checkpoint is a GetItem and a PutItem.
+            allow("WriteOwnTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [arns.table(cell.tableName)]),
             rejectNotOwned(arns, cell),
         ];
     },
@@ -72,6 +74,15 @@ export const bucket = eventSource({
         new aws.s3.BucketServerSideEncryptionConfiguration(`${id}-bucket-encryption`, {
             bucket: source.id,
             rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+        }, cell.opts());
+        new aws.s3.BucketLifecycleConfiguration(`${id}-bucket-lifecycle`, {
+            bucket: source.id,
+            rules: [{
+                id: "expire-failed-events",
+                status: "Enabled",
+                filter: { prefix: FAILURES_PREFIX },
+                expiration: { days: cell.failureRetentionDays },
+            }],
         }, cell.opts());
         new aws.s3.BucketOwnershipControls(`${id}-bucket-ownership`, {
             bucket: source.id,

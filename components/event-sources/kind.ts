@@ -36,6 +36,8 @@ export interface CellScope {
     readonly failureQueueName: string;
     /** The failure queue's URL, known at preview: where a worker puts the records it refuses. */
     readonly failureQueueUrl: pulumi.Output<string>;
+    /** How long failed events are kept, in days (the bucket's `failures/` expire after it). */
+    readonly failureRetentionDays: number;
     /** Whether the cell has a source of this kind (e.g. the bucket other sources write to). */
     enabled(kind: EventSourceKind): boolean;
     /** Options for a child resource of the cell: its parent, and the gate of the previous deployment wave. */

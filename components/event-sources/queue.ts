@@ -2,10 +2,13 @@
  * `queue`: an SQS queue (standard or FIFO) drained by the queue worker through an event source mapping with
  * partial batch failures. Failed messages return to the queue and, after `maxReceiveCount` receives, move to the
  * queue's own dead-letter queue: AWS supports no destination on SQS mappings, so the redrive policy is the safety net.
+ * The worker's reserved concurrency is at least 2 and the mapping's `maximumConcurrency` equals it (config checks
+ * it), so no batch is throttled back into the queue.
  */
 import * as aws from "@pulumi/aws";
 import { Arns } from "../arns";
 import { ValuesOf, boolean, integer } from "../config/fields";
+import { checkSqsFedFunction } from "../config/function-settings";
 import { LIMITS } from "../config/limits";
 import { allow } from "../iam";
 import { Names } from "../names";
@@ -27,6 +30,7 @@ const settings = sourceSettings("An SQS queue drained by the queue worker", {
         why: `expected ${LIMITS.maxReceiveCount.min} to ${LIMITS.maxReceiveCount.max} (fewer receives send messages to the dead-letter queue on a passing throttle)`,
         description: "Receives before a message moves to the queue's dead-letter queue" }),
 }, { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 2 }, (v, at) => {
+    checkSqsFedFunction(v, at);
     if (v.fifo && v.batchSize > LIMITS.sqsFifoBatchSize) {
         at.problem("batchSize", v.batchSize, `a FIFO queue delivers at most ${LIMITS.sqsFifoBatchSize} messages per batch; expected 1 to ${LIMITS.sqsFifoBatchSize}`);
     }
@@ -96,8 +100,8 @@ export const queue = eventSource({
             batchSize: s.batchSize,
             ...(!s.fifo && s.batchingWindowSeconds > 0 ? { maximumBatchingWindowInSeconds: s.batchingWindowSeconds } : {}),
             functionResponseTypes: ["ReportBatchItemFailures"],
-            // Keep the poller from invoking more often than the reserved concurrency allows (throttles count as receives).
-            ...(s.reservedConcurrency >= 2 ? { scalingConfig: { maximumConcurrency: s.reservedConcurrency } } : {}),
+            // The poller never invokes more often than the reserved concurrency allows (throttles count as receives).
+            scalingConfig: { maximumConcurrency: s.reservedConcurrency },
             tags: cell.tags,
         }, cell.opts({ dependsOn: [worker.policy] }));
     },

@@ -2,11 +2,12 @@
  * Runtime settings shared by the event handlers (queue-worker, stream-processor, ingest, scheduled, notifier,
  * failure-handler). Pure: no AWS clients.
  */
+import { LogSafeError } from "./log-safe";
 
 /** CloudWatch (EMF) namespace of every metric the cell's event handlers publish. */
 export const METRICS_NAMESPACE = "cellular";
 
-export class MissingEnvironmentError extends Error {
+export class MissingEnvironmentError extends LogSafeError {
     constructor(readonly variable: string) {
         super(`environment variable ${variable} is not set; the program sets it on every cell function`);
         this.name = "MissingEnvironmentError";

@@ -90,7 +90,7 @@ export function fromKinesisRecord(record: KinesisStreamRecord): ItemChange {
     if (item) problems.push(item);
     const action = value.action;
     const delta = typeof action === "string" && Object.hasOwn(KINESIS_ACTIONS, action) ? KINESIS_ACTIONS[action] : undefined;
-    if (delta === undefined) problems.push(`action ${JSON.stringify(action)} is not one of ${Object.keys(KINESIS_ACTIONS).join(", ")}`);
+    if (delta === undefined) problems.push(`action is not one of ${Object.keys(KINESIS_ACTIONS).join(", ")}`);
     const eventId = value.eventId;
     if (eventId !== undefined && (typeof eventId !== "string" || eventId === "" || eventId.length > MAX_EVENT_ID_LENGTH)) {
         problems.push(`eventId must be a string of 1-${MAX_EVENT_ID_LENGTH} characters`);
@@ -98,7 +98,7 @@ export function fromKinesisRecord(record: KinesisStreamRecord): ItemChange {
     let at: string | undefined;
     if (value.at !== undefined) {
         at = isoTime(value.at);
-        if (at === undefined) problems.push(`at ${JSON.stringify(value.at)} is not an ISO 8601 time`);
+        if (at === undefined) problems.push("at is not an ISO 8601 time");
     }
     if (problems.length > 0) throw new InvalidRecordError(problems);
     return {

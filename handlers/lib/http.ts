@@ -12,6 +12,7 @@ import type {
     APIGatewayProxyResult,
     APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
+import { ErrorFields, errorFields } from "./log-safe";
 
 export type ApiEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent;
 export type ApiResult = APIGatewayProxyStructuredResultV2 | APIGatewayProxyResult;
@@ -286,7 +287,7 @@ export function toApiResult(response: HttpResponse, version: PayloadVersion): Ap
 export interface RequestLogger {
     addContext(context: Context): void;
     appendKeys(keys: Record<string, unknown>): void;
-    error(message: string, error: Error): void;
+    error(message: string, fields: { error: ErrorFields }): void;
     resetKeys(): void;
 }
 
@@ -295,7 +296,8 @@ export const INTERNAL_ERROR = "internal error";
 /**
  * The entry point of an API function: parses the event (a malformed one gets a 400 in the 1.0 result shape, which
  * both payload formats accept), runs `handle` with request-scoped log keys, and turns an unexpected error into a
- * 500 without internals, logged with the request id.
+ * 500 without internals, logged with the request id and the error's class (lib/log-safe.ts: never a value of the
+ * request).
  */
 export function apiHandler(logger: RequestLogger, handle: (request: ApiRequest, context?: Context) => Promise<HttpResponse>):
     (event: ApiEvent, context?: Context) => Promise<ApiResult> {
@@ -307,7 +309,7 @@ export function apiHandler(logger: RequestLogger, handle: (request: ApiRequest, 
             if (parsed.request.requestId !== undefined) logger.appendKeys({ apiRequestId: parsed.request.requestId });
             return toApiResult(await handle(parsed.request, context), parsed.request.version);
         } catch (err) {
-            logger.error("unexpected error", err as Error);
+            logger.error("unexpected error", { error: errorFields(err) });
             return toApiResult(errorResponse(500, INTERNAL_ERROR), parsed.request.version);
         } finally {
             logger.resetKeys();

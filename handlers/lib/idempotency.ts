@@ -1,7 +1,10 @@
 /**
  * Helpers for conditional (idempotent) DynamoDB writes: recognising "already applied" from the errors the SDK
- * throws. Pure: inspects error objects, imports no client.
+ * throws, and the processed-message mark that makes a queue message's write happen once. Pure: inspects error
+ * objects and builds rows, imports no client.
  */
+import { createHash } from "node:crypto";
+import { TTL_ATTRIBUTE, keys } from "./table";
 
 /** A single-item conditional write whose condition failed (e.g. `attribute_not_exists(pk)` on a duplicate). */
 export function isConditionalCheckFailed(err: unknown): boolean {
@@ -32,4 +35,34 @@ export function isDuplicateTransaction(err: unknown, index: number): boolean {
 /** Epoch seconds `ttlSeconds` after `now`: the value of the table's TTL attribute. */
 export function expiresAt(now: Date, ttlSeconds: number): number {
     return Math.floor(now.getTime() / 1000) + ttlSeconds;
+}
+
+/**
+ * The fingerprint of what a message asks to write (the item and its normal-form data), stored with its
+ * processed-message mark: the same idempotency key with another payload is a conflict, not a duplicate.
+ */
+export function payloadHash(itemId: string, data: string): string {
+    return createHash("sha256").update(itemId).update("\u0000").update(data).digest("base64url");
+}
+
+export interface ProcessedMessage {
+    customerId: string;
+    idempotencyKey: string;
+    messageId: string;
+    itemId: string;
+    payloadHash: string;
+}
+
+/** The processed-message mark of a message, as the cell table stores it (`expiresAt` is the TTL attribute). */
+export function processedMessageMark(m: ProcessedMessage, now: Date, ttlSeconds: number): Record<string, string | number> {
+    return {
+        ...keys.processedMessage(m.customerId, m.idempotencyKey),
+        customerId: m.customerId,
+        idempotencyKey: m.idempotencyKey,
+        messageId: m.messageId,
+        itemId: m.itemId,
+        payloadHash: m.payloadHash,
+        processedAt: now.toISOString(),
+        [TTL_ATTRIBUTE]: expiresAt(now, ttlSeconds),
+    };
 }

@@ -8,9 +8,12 @@
  * | per-customer counters  | `CUSTOMER#<customerId>`   | `COUNTER`                        |
  * | a notification         | `CUSTOMER#<customerId>`   | `NOTIFICATION#<messageId>`       |
  * | audit trail entry      | `AUDIT#<customerId>`      | `<iso time>#<event id>`          |
- * | processed-message mark | `MESSAGE#<idempotency key>` | `MESSAGE`  (expires via TTL)   |
+ * | processed-message mark | `CUSTOMER#<customerId>`   | `MESSAGE#<idempotency key>` (TTL)|
  * | ingest checkpoint      | `INGEST#<bucket>/<key>`   | `CHECKPOINT`                     |
- * | failure record         | `FAILURE#<yyyy-mm-dd>`    | `<iso time>#<message id>`        |
+ * | failure record         | `FAILURE#<yyyy-mm-dd>`    | `<iso time>#<message id>` (TTL)  |
+ *
+ * A processed-message mark lives in its customer's partition: one customer's idempotency keys can never
+ * pre-empt another's.
  *
  * Only `ITEM#` rows are delivered to the table-stream consumer (an event-source-mapping filter), so the
  * consumer's own writes (counters, audit) never trigger it again.
@@ -26,7 +29,7 @@ export const keys = {
     counter: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: "COUNTER" }),
     notification: (customerId: string, messageId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `NOTIFICATION#${messageId}` }),
     audit: (customerId: string, at: string, eventId: string) => ({ pk: `AUDIT#${customerId}`, sk: `${at}#${eventId}` }),
-    processedMessage: (idempotencyKey: string) => ({ pk: `MESSAGE#${idempotencyKey}`, sk: "MESSAGE" }),
+    processedMessage: (customerId: string, idempotencyKey: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `MESSAGE#${idempotencyKey}` }),
     ingestCheckpoint: (bucket: string, key: string) => ({ pk: `INGEST#${bucket}/${key}`, sk: "CHECKPOINT" }),
     failure: (at: string, messageId: string) => ({ pk: `FAILURE#${at.slice(0, 10)}`, sk: `${at}#${messageId}` }),
 };
@@ -47,4 +50,6 @@ export const ENV = {
     dataRoleArn: "DATA_ROLE_ARN",
     /** The cell's failure queue, where event workers put the records they refuse (e.g. another cell's customers). */
     failureQueueUrl: "FAILURE_QUEUE_URL",
+    /** How long the failure handler's records are kept (days): the TTL of `FAILURE#` rows. */
+    failureRetentionDays: "FAILURE_RETENTION_DAYS",
 } as const;

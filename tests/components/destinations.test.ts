@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { edit, Json, runStack, shippedStack, Stack, stackConfig, UNKNOWN } from "../fixtures/stack";
-import { arn, queueArn, FAILURES, statements, urn, QUEUE, MAPPING, INVOKE_CONFIG } from "../fixtures/plan";
+import { arn, queueArn, FAILURES, statements, urn, FN, QUEUE, MAPPING, INVOKE_CONFIG } from "../fixtures/plan";
 
 describe("where failures go: the failure queue and the destinations (dev, preview)", () => {
     let dev: Stack;
@@ -76,17 +76,79 @@ describe("where failures go: the failure queue and the destinations (dev, previe
             assert.deepEqual(own.propertyDependencies.destinationConfig, [urn(stack, QUEUE, "cell-a-failures-last-resort")]);
         });
 
-        it("puts failure records on the default bus and routes them back into the failure queue (onFailure: bus), with an on-success destination", async () => {
-            const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "bus"; d.async.onSuccess = "queue"; }) });
+        it("puts failure records on the default bus and routes them back into the failure queue (onFailure: bus); the rule matches failures only", async () => {
+            const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "bus"; }) });
             assert.deepEqual(stack.get(INVOKE_CONFIG, "cell-a-scheduled-async").inputs.destinationConfig, {
                 onFailure: { destination: arn("events", "event-bus/default") },
-                onSuccess: { destination: FAILURES("cell-a") },
             });
             const rule = stack.get("aws:cloudwatch/eventRule:EventRule", "cell-a-failure-records");
             const pattern = stack.json(rule, "eventPattern");
             assert.deepEqual(pattern["detail-type"], ["Lambda Function Invocation Result - Failure"]);
             assert.ok((pattern.resources as Json[]).some(r => r.prefix === arn("lambda", "function:cellular-dev-cell-a-scheduled")));
             assert.deepEqual(stack.get("aws:cloudwatch/eventTarget:EventTarget", "cell-a-failure-records-to-queue").propertyDependencies.arn, [urn(stack, QUEUE, "cell-a-failures")]);
+        });
+    });
+
+    describe("on-success records: their own sink, never the failure path", () => {
+        it("sends them to the cell's own success queue (onSuccess: queue), which no failure alarm watches, and gives the failure handler none", async () => {
+            const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "function"; d.async.onSuccess = "queue"; }) });
+            const successes = queueArn("cellular-dev-cell-a-successes");
+            const queue = stack.get(QUEUE, "cell-a-successes");
+            assert.deepEqual([queue.inputs.name, queue.inputs.sqsManagedSseEnabled, queue.inputs.messageRetentionSeconds], ["cellular-dev-cell-a-successes", true, 1209600]);
+            for (const kind of ["ingest", "notifier", "scheduled"]) {
+                const config = stack.get(INVOKE_CONFIG, `cell-a-${kind}-async`);
+                assert.deepEqual(config.inputs.destinationConfig, {
+                    onFailure: { destination: arn("lambda", "function:cellular-dev-cell-a-failure-handler") },
+                    onSuccess: { destination: successes },
+                }, kind);
+                assert.ok(config.dependencies.includes(queue.urn), kind);
+            }
+            assert.deepEqual(statements(stack, "cell-a", "notifier").filter(st => String(st.Sid).startsWith("Deliver")), [
+                { Sid: "DeliverFailedEvents", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [arn("lambda", "function:cellular-dev-cell-a-failure-handler")] },
+                { Sid: "DeliverSucceededEvents", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [successes] },
+            ]);
+            const own = stack.get(INVOKE_CONFIG, "cell-a-failure-handler-async");
+            assert.deepEqual(Object.keys(own.inputs.destinationConfig as Json), ["onFailure"]);
+            assert.deepEqual(own.propertyDependencies.destinationConfig, [urn(stack, QUEUE, "cell-a-failures-last-resort")]);
+            const alarm = stack.get("aws:cloudwatch/metricAlarm:MetricAlarm", "cell-a-failed-events-alarm");
+            const watched = (alarm.inputs.metricQueries as Json[]).flatMap(q => (q.metric ? [q.metric.dimensions.QueueName] : []));
+            assert.ok(!watched.includes("cellular-dev-cell-a-successes"));
+        });
+
+        it("puts them on the default bus (onSuccess: bus), where the failure rule does not match them", async () => {
+            const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "bus"; d.async.onSuccess = "bus"; }) });
+            assert.deepEqual(stack.get(INVOKE_CONFIG, "cell-a-ingest-async").inputs.destinationConfig, {
+                onFailure: { destination: arn("events", "event-bus/default") },
+                onSuccess: { destination: arn("events", "event-bus/default") },
+            });
+            assert.deepEqual(statements(stack, "cell-a", "ingest").filter(st => String(st.Sid).startsWith("Deliver")).map(st => st.Sid), ["DeliverFailedEvents"]);
+            assert.equal(stack.has(QUEUE, "cell-a-successes"), false);
+            const pattern = stack.json(stack.get("aws:cloudwatch/eventRule:EventRule", "cell-a-failure-records"), "eventPattern");
+            assert.deepEqual(pattern["detail-type"], ["Lambda Function Invocation Result - Failure"]);
+        });
+    });
+
+    describe("the failure path never chokes", () => {
+        it("caps the failure handler's poller at its reserved concurrency (2 by default), so no batch is throttled back into the queue", async () => {
+            const mapping = dev.get(MAPPING, "cell-a-failure-handler-mapping");
+            assert.deepEqual(mapping.inputs.scalingConfig, { maximumConcurrency: 2 });
+            assert.equal(dev.get(FN, "cell-a-failure-handler-function").inputs.reservedConcurrentExecutions, 2);
+            const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.failureHandler.reservedConcurrency = 4; }) });
+            assert.deepEqual(stack.get(MAPPING, "cell-b-failure-handler-mapping").inputs.scalingConfig, { maximumConcurrency: 4 });
+            assert.equal(stack.get(FN, "cell-b-failure-handler-function").inputs.reservedConcurrentExecutions, 4);
+        });
+
+        it("tells the failure handler how long its FAILURE# rows live (the table's TTL attribute is on)", () => {
+            const env = (dev.get(FN, "cell-a-failure-handler-function").inputs.environment as Json).variables;
+            assert.equal(env.FAILURE_RETENTION_DAYS, "30");
+            assert.deepEqual(dev.get("aws:dynamodb/table:Table", "cell-a-table").inputs.ttl, { attributeName: "expiresAt", enabled: true });
+        });
+
+        it("watches the last-resort queue with the cell's failed-events alarm (the alarm's actions are not set here)", () => {
+            const alarm = dev.get("aws:cloudwatch/metricAlarm:MetricAlarm", "cell-a-failed-events-alarm");
+            const watched = (alarm.inputs.metricQueries as Json[]).flatMap(q => (q.metric ? [q.metric.dimensions.QueueName] : []));
+            assert.ok(watched.includes("cellular-dev-cell-a-failures-last-resort"));
+            assert.ok(watched.includes("cellular-dev-cell-a-failures"));
         });
     });
 });

@@ -160,7 +160,7 @@ describe("failure-handler handler", () => {
         return rest;
     });
 
-    it("records an async on-failure record: one log line, FailedEvents{cell,source}, a replayable row", async () => {
+    it("records an async on-failure record: one log line without the error's message, FailedEvents{cell,source}, a replayable row that expires", async () => {
         const { response, logs, metrics } = await run([message("m-1", asyncFailure)]);
 
         assert.deepStrictEqual(response, { batchItemFailures: [] });
@@ -170,13 +170,15 @@ describe("failure-handler handler", () => {
             condition: "RetriesExhausted", attempts: 3, errorType: "NotificationFailedError", errorMessage: "1 notification(s) not stored",
             failedAt: "2026-11-26T12:29:59.000Z", cell: "cell-a", messageId: "m-1",
             queueArn: `arn:aws:sqs:us-east-1:123456789012:${failureQueue}`, receivedAt: "2026-11-26T12:30:00.000Z", body: asyncFailure,
+            // FAILURE_RETENTION_DAYS (30) after the failure arrived: the table's TTL attribute.
+            expiresAt: SENT / 1000 + 30 * 24 * 3600,
         }]);
         const recorded = logs.filter(l => l.message === "failed event recorded");
         assert.strictEqual(recorded.length, 1);
         assert.deepStrictEqual(withoutInvocationFields(recorded[0]), {
             level: "ERROR", message: "failed event recorded", service: "failure-handler", cell: "cell-a",
             source: "notifier", kind: "async-invocation", functionArn: `${FN}:cellular-dev-cell-a-notifier:$LATEST`, requestId: "req-1",
-            errorType: "NotificationFailedError", errorMessage: "1 notification(s) not stored", attempts: 3, condition: "RetriesExhausted",
+            errorType: "NotificationFailedError", attempts: 3, condition: "RetriesExhausted",
             messageId: "m-1", failureKey: { pk: "FAILURE#2026-11-26", sk: "2026-11-26T12:30:00.000Z#m-1" },
         });
         assert.deepStrictEqual(metricValues({ metrics }, "FailedEvents"), [{ value: 1, dimensions: { cell: "cell-a", source: "notifier" } }]);
@@ -228,8 +230,8 @@ describe("failure-handler handler", () => {
 
         assert.deepStrictEqual(response, { batchItemFailures: [{ itemIdentifier: "m-2" }] });
         assert.deepStrictEqual((await dynamo.rows()).map(r => r.messageId), ["m-1", "m-3"]);
-        assert.deepStrictEqual(logs.filter(l => l.message === "could not record a failed event; it stays on the failure queue").map(l => [l.messageId, l.reason]),
-            [["m-2", "AccessDeniedException: injected failure of PutItem"]]);
+        assert.deepStrictEqual(logs.filter(l => l.message === "could not record a failed event; it stays on the failure queue").map(l => [l.messageId, l.errorType, l.errorMessage]),
+            [["m-2", "AccessDeniedException", undefined]]);
     });
 
     it("fails the invocation when nothing can be stored, so the failure path's own outage raises its Errors metric", async () => {

@@ -127,9 +127,9 @@ describe("stream-processor handler", () => {
 
             assert.deepStrictEqual(response.batchItemFailures, [{ itemIdentifier: "2" }, { itemIdentifier: "3" }]);
             assert.deepStrictEqual(await counters(), { "c-1": 1 });
-            assert.deepStrictEqual(logs.filter(l => l.level === "WARN").map(l => [l.message, l.sequenceNumber, l.reason ?? l.retryFrom]), [
+            assert.deepStrictEqual(logs.filter(l => l.level === "WARN").map(l => [l.message, l.sequenceNumber, l.errorType === undefined ? l.retryFrom : `${l.errorType}: ${l.errorMessage}`]), [
                 ["record failed; it and the rest of the batch are reported for retry", "2",
-                    "InvalidRecordError: action \"exploded\" is not one of created, updated, deleted"],
+                    "InvalidRecordError: action is not one of created, updated, deleted"],
                 ["batch stopped at a failed record", undefined, "2"],
             ]);
         });

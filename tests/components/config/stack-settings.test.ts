@@ -31,7 +31,7 @@ describe("stack config", () => {
                 assert.equal(cell.api.reservedConcurrency, 5);
             }
             assert.equal(config.cells[2]!.eventSources.queue.fifo, true);
-            assert.equal(config.reservedConcurrencyTotal, 92);
+            assert.equal(config.reservedConcurrencyTotal, 95);
             assert.deepEqual(config.tags, { "cost-center": "cc-platform-dev", environment: "dev" });
         });
 
@@ -41,7 +41,7 @@ describe("stack config", () => {
             assert.equal(config.cells.length, 12);
             assert.deepEqual(config.cells.filter(c => c.wave === 0).map(c => c.id), ["cell-01"]);
             assert.deepEqual([...new Set(config.cells.map(c => c.wave))], [0, 1, 2]);
-            assert.equal(config.reservedConcurrencyTotal, 810);
+            assert.equal(config.reservedConcurrencyTotal, 822);
             assert.ok(config.reservedConcurrencyTotal <= config.accountConcurrencyLimit - LIMITS.unreservedMinimum);
         });
 
@@ -132,7 +132,22 @@ describe("stack config", () => {
                 problem: "cellular:cells[1].timeoutSeconds is 15; the router (cellular:router.timeoutSeconds 15) invokes the cell synchronously, so the cell must time out first: at most 14 s" },
             { name: "reserved concurrency beyond the account budget",
                 raw: () => edit(devConfig(), "defaults", d => { d.reservedConcurrency = 300; }),
-                problem: "cellular:accountConcurrencyLimit is 1000, which leaves 900 to reserve after the 100 AWS keeps unreserved, but the stack reserves 977 (router 50 + 3 cells, up to 309 each, counting every function of the cell); lower the cells' reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase" },
+                problem: "cellular:accountConcurrencyLimit is 1000, which leaves 900 to reserve after the 100 AWS keeps unreserved, but the stack reserves 980 (router 50 + 3 cells, up to 310 each, counting every function of the cell); lower the cells' reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase" },
+            { name: "a queue worker reserved below 2, which its SQS mapping's maximumConcurrency cannot equal",
+                raw: () => edit(devConfig(), "cells", c => { c[0].eventSources = { queue: { enabled: true, reservedConcurrency: 1 } }; }),
+                problem: "cellular:cells[0].eventSources.queue.reservedConcurrency is 1; a function fed by an SQS queue needs a reserved concurrency from 2 to 1000, which its event source mapping's maximumConcurrency then equals (Lambda polls with five batches at first; a throttled batch counts as a receive)" },
+            { name: "a failure handler reserved below 2 (it drains the failure queue through an SQS mapping)",
+                raw: () => edit(devConfig(), "defaults", d => { d.failureHandler.reservedConcurrency = 1; }),
+                problem: "cellular:defaults.failureHandler.reservedConcurrency is 1; a function fed by an SQS queue needs a reserved concurrency from 2 to 1000, which its event source mapping's maximumConcurrency then equals (Lambda polls with five batches at first; a throttled batch counts as a receive)" },
+            { name: "a queue worker reserved above what a mapping's maximumConcurrency can be",
+                raw: () => ({ ...edit(devConfig(), "defaults", d => { d.eventSources.queue.reservedConcurrency = 1001; }), "cellular:accountConcurrencyLimit": "100000" }),
+                problem: "cellular:defaults.eventSources.queue.reservedConcurrency is 1001; a function fed by an SQS queue needs a reserved concurrency from 2 to 1000, which its event source mapping's maximumConcurrency then equals (Lambda polls with five batches at first; a throttled batch counts as a receive)" },
+            { name: "on-success records sent to the failure path (the failure handler)",
+                raw: () => edit(devConfig(), "defaults", d => { d.async.onSuccess = "function"; }),
+                problem: 'cellular:defaults.async.onSuccess is "function"; expected one of none, queue, bus' },
+            { name: "a failure retention of 0 days",
+                raw: () => edit(devConfig(), "defaults", d => { d.failureHandler.retentionDays = 0; }),
+                problem: "cellular:defaults.failureHandler.retentionDays is 0; expected an integer from 1 to 3653" },
             { name: "provisioned concurrency above reserved",
                 raw: () => edit(devConfig(), "defaults", d => { d.provisionedConcurrency = 9; }),
                 problem: "cellular:defaults.provisionedConcurrency is 9; must not exceed the reserved concurrency (5)" },
@@ -332,6 +347,7 @@ describe("stack config", () => {
             const quotas = { iamRolesPerAccount: 5000, managedPoliciesPerRole: 20, eventBridgeRulesPerBus: 2000, kinesisShardsPerRegion: 1000 };
             const raw = edit(bare(1000, quotas), "defaults", d => {
                 for (const source of Object.values(d.eventSources) as Json[]) { source.enabled = true; source.reservedConcurrency = 1; }
+                d.eventSources.queue.reservedConcurrency = 2;
             });
             assert.deepEqual(problemsOf(raw), [
                 "cellular:quotas.iamRolesPerAccount is 5000 (IAM roles per account), but the stack needs 9002; AWS allows at most 5000: use fewer cells per stack",

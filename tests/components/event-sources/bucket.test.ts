@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Json, shippedStack, Stack } from "../../fixtures/stack";
+import { edit, Json, runStack, shippedStack, Stack, stackConfig } from "../../fixtures/stack";
 import { ACCOUNT, TABLE, BUCKET, LOGS, TRACING, DELIVER_FAILED, statements, urn, INVOKE_CONFIG, PERMISSION, REJECT_NOT_OWNED } from "../../fixtures/plan";
 
 describe("event source bucket (components/event-sources/bucket.ts, dev, preview)", () => {
@@ -30,12 +30,20 @@ describe("event source bucket (components/event-sources/bucket.ts, dev, preview)
             assert.ok(notification.dependencies.includes(permission.urn));
         });
 
+        it("expires the failure handler's large failures (failures/) after the cell's failureHandler.retentionDays", async () => {
+            const lifecycle = dev.get("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "cell-a-bucket-lifecycle");
+            assert.deepEqual(lifecycle.inputs.rules, [{ id: "expire-failed-events", status: "Enabled", filter: { prefix: "failures/" }, expiration: { days: 30 } }]);
+            assert.deepEqual(lifecycle.propertyDependencies.bucket, [urn(dev, "aws:s3/bucket:Bucket", "cell-a-bucket")]);
+            const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.failureHandler.retentionDays = 7; }) });
+            assert.deepEqual((stack.get("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "cell-b-bucket-lifecycle").inputs.rules as Json[])[0]!.expiration, { days: 7 });
+        });
+
         it("lets ingest read incoming/, write errors/ and its table, and deliver its failures", () => {
             assert.deepEqual(statements(dev, "cell-b", "ingest"), [
                 { Sid: "ReadIncoming", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${BUCKET("cell-b")}/incoming/*`] },
                 { Sid: "ListIncoming", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET("cell-b")], Condition: { StringLike: { "s3:prefix": ["incoming/*"] } } },
                 { Sid: "WriteErrorReports", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${BUCKET("cell-b")}/errors/*`] },
-                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"], Resource: [TABLE("cell-b")] },
+                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE("cell-b")] },
                 REJECT_NOT_OWNED("cell-b"),
                 DELIVER_FAILED("cell-b"),
                 LOGS("cellular-dev-cell-b-ingest"),

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { shippedStack, Stack, UNKNOWN } from "../../fixtures/stack";
+import { edit, runStack, shippedStack, Stack, stackConfig, UNKNOWN } from "../../fixtures/stack";
 import { queueArn, TABLE, LOGS, TRACING, statements, urn, FN, QUEUE, MAPPING, INVOKE_CONFIG, REJECT_NOT_OWNED } from "../../fixtures/plan";
 
 describe("event source queue (components/event-sources/queue.ts, dev, preview)", () => {
@@ -39,6 +39,14 @@ describe("event source queue (components/event-sources/queue.ts, dev, preview)",
             assert.deepEqual(mapping.propertyDependencies.functionName, [urn(dev, FN, "cell-a-queue-worker-function")]);
             assert.ok(mapping.dependencies.includes(urn(dev, "aws:iam/rolePolicy:RolePolicy", "cell-a-queue-worker-policy")));
             assert.equal(dev.has(INVOKE_CONFIG, "cell-a-queue-worker-async"), false);
+        });
+
+        it("caps the mapping's pollers at the worker's reserved concurrency, whatever it is set to", async () => {
+            const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.eventSources.queue.reservedConcurrency = 7; }) });
+            for (const cell of ["cell-a", "cell-c"]) {
+                assert.deepEqual(stack.get(MAPPING, `${cell}-queue-mapping`).inputs.scalingConfig, { maximumConcurrency: 7 }, cell);
+                assert.equal(stack.get(FN, `${cell}-queue-worker-function`).inputs.reservedConcurrentExecutions, 7, cell);
+            }
         });
 
         it("lets the worker consume its queue and write its table, nothing more", () => {

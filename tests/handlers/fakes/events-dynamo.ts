@@ -4,9 +4,10 @@
  *
  * - TransactWriteItems (dynalite has no transactions): emulated on top of dynalite's single-item calls. Items
  *   are applied in order with their conditions; when one fails, the ones already applied are rolled back to
- *   their snapshot and the call answers `TransactionCanceledException` with per-item `CancellationReasons`, as
- *   DynamoDB does. Transactions are serialised with each other (not with plain writes: the tests do not race
- *   those).
+ *   their snapshot and the call answers `TransactionCanceledException` with per-item `CancellationReasons`
+ *   (with the item as it was, for `ReturnValuesOnConditionCheckFailure: ALL_OLD`), as DynamoDB does. Every write
+ *   (transactions and single-item writes) is serialised with the others, so a transaction is atomic to any
+ *   concurrent writer, as on DynamoDB; reads are not held back.
  * - Fault injection: {@link FakeDynamo.failWhen} answers chosen requests with a non-retryable error,
  *   {@link FakeDynamo.leaveUnprocessed} makes BatchWriteItem return part of its items as UnprocessedItems, and
  *   {@link FakeDynamo.pageSize} makes Scan answer in small pages.
@@ -39,8 +40,11 @@ export interface FakeDynamo {
     rows(): Promise<Json[]>;
     /** Empties the table (between tests) and forgets the operations seen. */
     clear(): Promise<void>;
-    /** Answers requests matching `match` with `AccessDeniedException` (not retried by the SDK); `undefined` stops it. */
-    failWhen(match: ((request: DynamoRequest) => boolean) | undefined): void;
+    /**
+     * Answers requests matching `match` with `AccessDeniedException` (or `error`: e.g. `ValidationException`, as
+     * DynamoDB answers an item that is too large; neither is retried by the SDK); `undefined` stops it.
+     */
+    failWhen(match: ((request: DynamoRequest) => boolean) | undefined, error?: "AccessDeniedException" | "ValidationException"): void;
     /** Caps every Scan page at `limit` items (DynamoDB may end a page early at any time), `undefined` lifts it. */
     pageSize(limit: number | undefined): void;
     /** The next `times` BatchWriteItem calls store only their first `keep` items and return the rest as unprocessed. */
@@ -51,6 +55,7 @@ export interface FakeDynamo {
 }
 
 const TARGET_PREFIX = "DynamoDB_20120810.";
+const WRITES = new Set(["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"]);
 
 export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDynamo> {
     const backend = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -58,10 +63,17 @@ export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDyn
     const backendPort = (backend.address() as AddressInfo).port;
 
     let failMatcher: ((request: DynamoRequest) => boolean) | undefined;
+    let failError = "AccessDeniedException";
     let unprocessed: { keep: number; times: number } | undefined;
     let scanLimit: number | undefined;
     const operations: string[] = [];
-    let transactionQueue: Promise<unknown> = Promise.resolve();
+    let writeQueue: Promise<unknown> = Promise.resolve();
+    /** Runs one write after every write before it has finished. */
+    const serialised = <T>(write: () => Promise<T>): Promise<T> => {
+        const run = writeQueue.then(write);
+        writeQueue = run.catch(() => undefined);
+        return run;
+    };
     const agent = new http.Agent({ keepAlive: true });
 
     /** Sends one call straight to dynalite. */
@@ -130,8 +142,9 @@ export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDyn
             }
             const type = String(result.body.__type ?? "");
             const code = type.endsWith("ConditionalCheckFailedException") ? "ConditionalCheckFailed" : "ValidationError";
+            const old = ops[index].op.ReturnValuesOnConditionCheckFailure === "ALL_OLD" && code === "ConditionalCheckFailed" ? snapshots[index] : undefined;
             const reasons = ops.map((_, i) => (i === index
-                ? { Code: code, Message: String(result.body.message ?? result.body.Message ?? "") }
+                ? { Code: code, Message: String(result.body.message ?? result.body.Message ?? ""), ...(old ? { Item: old } : {}) }
                 : { Code: "None" }));
             return {
                 status: 400,
@@ -157,11 +170,12 @@ export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDyn
                 if (operation === "Scan" && scanLimit !== undefined && body.Limit === undefined) body.Limit = scanLimit;
                 let answer: { status: number; body: Json };
                 if (failMatcher?.({ operation, body })) {
-                    answer = error(400, "com.amazon.coral.service#AccessDeniedException", `injected failure of ${operation}`);
+                    const namespace = failError === "ValidationException" ? "com.amazon.coral.validate" : "com.amazon.coral.service";
+                    answer = error(400, `${namespace}#${failError}`, `injected failure of ${operation}`);
                 } else if (operation === "TransactWriteItems") {
-                    const run = transactionQueue.then(() => transact(body, req.headers));
-                    transactionQueue = run.catch(() => undefined);
-                    answer = await run;
+                    answer = await serialised(() => transact(body, req.headers));
+                } else if (WRITES.has(operation) && !(operation === "BatchWriteItem" && unprocessed && unprocessed.times > 0)) {
+                    answer = await serialised(() => call(operation, body, req.headers));
                 } else if (operation === "BatchWriteItem" && unprocessed && unprocessed.times > 0) {
                     unprocessed.times--;
                     const requestItems = body.RequestItems as Record<string, Json[]>;
@@ -227,8 +241,9 @@ export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDyn
             await settled(low, tableName, "active");
             operations.length = 0;
         },
-        failWhen(match) {
+        failWhen(match, error = "AccessDeniedException") {
             failMatcher = match;
+            failError = error;
         },
         pageSize(limit) {
             scanLimit = limit;

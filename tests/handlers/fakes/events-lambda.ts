@@ -5,6 +5,7 @@
  */
 import type { Context, DynamoDBRecord, KinesisStreamRecord, S3Event, SNSEvent, SQSRecord, ScheduledEvent } from "aws-lambda";
 import * as path from "node:path";
+import { keepLines } from "./log-sink";
 
 export type Json = Record<string, unknown>;
 
@@ -73,6 +74,7 @@ export function awsEnv(endpoints: { dynamodb?: string; s3?: string; sqs?: string
         CELL_ID: "cell-a",
         TABLE_NAME: "cell-table",
         FAILURE_QUEUE_URL,
+        FAILURE_RETENTION_DAYS: "30",
         OWNERSHIP_TABLE_PATH: OWNERSHIP_TABLES.cellAOnly,
         ...extra,
     };
@@ -109,6 +111,7 @@ export async function capture<T>(fn: () => Promise<T>): Promise<Captured<T>> {
         process.stdout.write = out;
         process.stderr.write = err;
     }
+    keepLines(chunks.join(""));
     for (const line of chunks.join("").split("\n")) {
         try {
             const value = JSON.parse(line) as unknown;
@@ -297,14 +300,4 @@ export function scheduledEvent(time: string): ScheduledEvent {
         resources: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/cellular-test-cell-a-schedule`],
         detail: {},
     };
-}
-
-/** The message JSON.parse gives for `text` (its wording differs between Node.js versions), or "" when it parses. */
-export function jsonError(text: string): string {
-    try {
-        JSON.parse(text);
-        return "";
-    } catch (err) {
-        return (err as Error).message;
-    }
 }

@@ -3,6 +3,8 @@
  * EMF metric documents (those with `_aws`), so tests can assert on them and the test output stays readable. Other
  * output passes through untouched.
  */
+import { keepLines } from "./log-sink";
+
 export type LogLine = Record<string, unknown>;
 
 const captured: LogLine[] = [];
@@ -15,6 +17,7 @@ function intercept(stream: NodeJS.WriteStream): () => void {
     const write = original.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
         const text = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : undefined;
+        if (text !== undefined) keepLines(text);
         if (text !== undefined && text.startsWith("{")) {
             try {
                 const line = JSON.parse(text) as unknown;

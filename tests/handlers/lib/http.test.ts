@@ -16,10 +16,10 @@ const v1 = (over: Record<string, unknown> = {}) => ({
     requestContext: { requestId: "r-2", stage: "live", identity: { sourceIp: "10.0.0.1" } }, body: null, isBase64Encoded: false, ...over,
 });
 
-function logger(): RequestLogger & { errors: string[]; keys: Record<string, unknown>[] } {
-    const errors: string[] = [];
+function logger(): RequestLogger & { errors: unknown[]; keys: Record<string, unknown>[] } {
+    const errors: unknown[] = [];
     const keys: Record<string, unknown>[] = [];
-    return { errors, keys, addContext: () => undefined, appendKeys: k => { keys.push(k); }, error: (m, e) => { errors.push(`${m}: ${e.message}`); }, resetKeys: () => undefined };
+    return { errors, keys, addContext: () => undefined, appendKeys: k => { keys.push(k); }, error: (m, fields) => { errors.push([m, fields]); }, resetKeys: () => undefined };
 }
 
 describe("API Gateway events (handlers/lib/http.ts)", () => {
@@ -73,13 +73,13 @@ describe("API Gateway events (handlers/lib/http.ts)", () => {
         assert.deepEqual(toApiResult(response, "1.0"), { statusCode: 418, headers: { "content-type": "application/json" }, multiValueHeaders: { "set-cookie": ["c=1"] }, body: "{\"error\":\"teapot\"}", isBase64Encoded: false });
     });
 
-    it("answers 400 to a malformed event and 500 without internals to an unexpected error, logged with the request id", async () => {
+    it("answers 400 to a malformed event and 500 without internals to an unexpected error, logged with its class and the request id, never its message", async () => {
         const log = logger();
         const handler = apiHandler(log, async () => { throw new Error("secret detail"); });
         assert.deepEqual(await handler({} as never), { statusCode: 400, headers: { "content-type": "application/json" }, body: "{\"error\":\"malformed request event\"}", isBase64Encoded: false });
         const result = await handler(v2() as never, {} as Context);
         assert.deepEqual(result, { statusCode: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: INTERNAL_ERROR }), isBase64Encoded: false });
-        assert.deepEqual(log.errors, ["unexpected error: secret detail"]);
+        assert.deepEqual(log.errors, [["unexpected error", { error: { errorType: "Error" } }]]);
         assert.deepEqual(log.keys, [{ apiRequestId: "r-1" }]);
     });
 });
