@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --write] [-- --only <group>[,<group>]]`: every benchmark, one table.
  *
  * Groups: routing, bundles, plan (scaling with policies, peak memory, program overhead against bare registration,
- * the capture's levers against the naive mock runtime), tests (npm test and the type check). Each figure comes
+ * the capture's levers against the naive mock runtime), cost (the estimator on the 100-cell plan, against the plan),
+ * tests (npm test and the type check). Each figure comes
  * with a baseline measured in the same run; times are medians of several runs. `--write` records the run in
  * BENCHMARKS.md with the machine and the date.
  */
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
     if (wanted("routing")) rows.push(...await (require("./routing") as typeof import("./routing")).run(options.quick ? { keys: 200_000, runs: 3 } : {}));
     if (wanted("bundles")) rows.push(...await (require("./bundles") as typeof import("./bundles")).run(options.quick ? { samples: 3 } : {}));
     if (wanted("plan")) rows.push(...await planRows(options));
+    if (wanted("cost")) rows.push(...await (require("./cost") as typeof import("./cost")).run(options));
     if (wanted("tests")) rows.push(...await testRows());
     const table = format(rows);
     console.log(table);

@@ -72,16 +72,26 @@ interface Flow {
     entry: boolean;
 }
 
-const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : Number(n.toPrecision(6)).toLocaleString("en-US", { maximumFractionDigits: 6 }));
+/** Numbers in the derived figures' text (one formatter: creating one per call is most of the derivation's time). */
+const NUMBER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
+const fmt = (n: number) => NUMBER.format(Number.isInteger(n) ? n : Number(n.toPrecision(6)));
 
 class Deriver {
     readonly charges: Charge[] = [];
     readonly figures: DerivedFigure[] = [];
     private readonly figureIndex = new Map<string, DerivedFigure>();
+    private readonly hows = new Map<string, Set<string>>();
     readonly notes: string[] = [];
     entryRequests = 0;
     private readonly flows: Flow[] = [];
     private readonly tablesByName: Map<string, TableNode>;
+    /** The mappings reading each table's stream, and each queue. */
+    private readonly streamConsumers = new Map<TableNode, MappingNode[]>();
+    private readonly queueConsumers = new Map<QueueNode, MappingNode[]>();
+    /** By owner: the mappings, subscriptions and buckets of each cell. */
+    private readonly mappingsOf = new Map<string, MappingNode[]>();
+    private readonly subscriptionsOf = new Map<string, Model["subscriptions"]>();
+    private readonly bucketsOf = new Map<string, Model["buckets"]>();
 
     /** Records arriving at each mapping, by URN (all sources together): what its batches fill from. */
     readonly arrivals = new Map<string, number>();
@@ -90,6 +100,14 @@ class Deriver {
         /** The arrivals of a first pass, so each mapping's batches are sized by everything it receives. */
         private readonly totalArrivals?: ReadonlyMap<string, number>) {
         this.tablesByName = new Map(model.tables.map(t => [t.name, t]));
+        const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => map.set(key, [...(map.get(key) ?? []), value]);
+        for (const m of model.mappings) {
+            push(this.mappingsOf, m.owner, m);
+            if (m.source.kind === "tableStream") push(this.streamConsumers, m.source.table, m);
+            if (m.source.kind === "queue") push(this.queueConsumers, m.source.queue, m);
+        }
+        for (const s of model.subscriptions) push(this.subscriptionsOf, s.owner, s);
+        for (const b of model.buckets) push(this.bucketsOf, b.owner, b);
     }
 
     charge(owner: string, basis: Basis, q: Quantities, resource?: string): void {
@@ -111,7 +129,12 @@ class Deriver {
         }
         if (!additive) return;
         existing.value += value;
-        if (!existing.how.split("; ").includes(how)) existing.how = `${existing.how}; ${how}`;
+        const hows = this.hows.get(key) ?? new Set([existing.how]);
+        this.hows.set(key, hows);
+        if (!hows.has(how)) {
+            hows.add(how);
+            existing.how = `${existing.how}; ${how}`;
+        }
     }
 
     note(text: string): void {
@@ -186,8 +209,7 @@ class Deriver {
         }
         this.charge(fn.owner, basis, { "s3.readRequest": units * work.s3Gets, "s3.writeRequest": units * work.s3Puts });
         if (table?.stream) {
-            for (const m of this.model.mappings) {
-                if (m.source.kind !== "tableStream" || m.source.table !== table) continue;
+            for (const m of this.streamConsumers.get(table) ?? []) {
                 const passing = work.writes.filter(w => passes(m.filter, w.sortKey));
                 const records = units * passing.reduce((n, w) => n + w.count, 0);
                 if (records <= 0) continue;
@@ -240,7 +262,7 @@ class Deriver {
     /** Messages arriving at a queue, taken by its consumers (shared evenly). */
     private toQueue(q: QueueNode, messages: number, messageBytes: number, basis: Basis, depth: number): void {
         this.charge(q.owner, basis, { [q.fifo ? "sqs.fifoRequest" : "sqs.standardRequest"]: sqsRequests(messages, messageBytes) });
-        const consumers = this.model.mappings.filter(m => m.source.kind === "queue" && m.source.queue === q);
+        const consumers = this.queueConsumers.get(q) ?? [];
         if (consumers.length === 0) {
             this.note(`${q.name}: receives messages no function consumes (they wait there)`);
             return;
@@ -359,14 +381,14 @@ class Deriver {
         for (const cell of this.model.cells) {
             const missing = (section: string) => this.note(`usage.${section}: cell ${cell.id} has no such source (its figures are not used there)`);
             if (u.queue.messagesPerMonth > 0) {
-                const m = this.model.mappings.find(x => x.owner === cell.id && x.fn.kind === this.kinds.queue && x.source.kind === "queue");
+                const m = this.mappingsOf.get(cell.id)?.find(x => x.fn.kind === this.kinds.queue && x.source.kind === "queue");
                 if (m && m.source.kind === "queue") {
                     this.figure(cell.id, `${m.source.queue.name}: messages`, u.queue.messagesPerMonth, "messages/month", "usage.queue.messagesPerMonth, sent by producers one at a time");
                     this.toQueue(m.source.queue, u.queue.messagesPerMonth, u.queue.messageBytes, "traffic", 1);
                 } else missing("queue");
             }
             if (u.topic.messagesPerMonth > 0) {
-                const s = this.model.subscriptions.find(x => x.owner === cell.id && x.target.kind === "function" && x.target.fn.kind === this.kinds.topic);
+                const s = this.subscriptionsOf.get(cell.id)?.find(x => x.target.kind === "function" && x.target.fn.kind === this.kinds.topic);
                 if (s && s.target.kind === "function") {
                     this.charge(cell.id, "traffic", { "sns.publish": snsPublishes(u.topic.messagesPerMonth, u.topic.messageBytes) });
                     this.asyncInvoke(s.target.fn, u.topic.messagesPerMonth, u.topic.messageBytes + ENVELOPE_BYTES.sns, "traffic", 1,
@@ -374,7 +396,7 @@ class Deriver {
                 } else missing("topic");
             }
             if (u.bucket.objectsPerMonth > 0 || u.bucket.storedGb > 0) {
-                const b = this.model.buckets.find(x => x.owner === cell.id && x.notifies.some(f => f.kind === this.kinds.bucket));
+                const b = this.bucketsOf.get(cell.id)?.find(x => x.notifies.some(f => f.kind === this.kinds.bucket));
                 if (b) {
                     this.charge(cell.id, "traffic", { "s3.writeRequest": u.bucket.objectsPerMonth, "s3.storage": u.bucket.storedGb });
                     const fn = b.notifies.find(f => f.kind === this.kinds.bucket)!;
@@ -383,7 +405,7 @@ class Deriver {
                 } else missing("bucket");
             }
             if (u.kinesis.recordsPerMonth > 0) {
-                const m = this.model.mappings.find(x => x.owner === cell.id && x.fn.kind === this.kinds.kinesis && x.source.kind === "kinesis");
+                const m = this.mappingsOf.get(cell.id)?.find(x => x.fn.kind === this.kinds.kinesis && x.source.kind === "kinesis");
                 if (m && m.source.kind === "kinesis") {
                     const s = m.source.stream;
                     const gb = (u.kinesis.recordsPerMonth * u.kinesis.recordBytes) / GB;
@@ -473,10 +495,16 @@ class Deriver {
     }
 }
 
+const cellPatterns = new Map<string, RegExp>();
+
 /** A text with a cell's id replaced by `<cell>` (not inside a longer id: cell-1 in cell-10). */
 function generic(text: string, cell: string): string {
-    const id = cell.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return text.replace(new RegExp(`(?<![a-z0-9])${id}(?![a-z0-9])`, "g"), "<cell>");
+    let pattern = cellPatterns.get(cell);
+    if (!pattern) {
+        pattern = new RegExp(`(?<![a-z0-9])${cell.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z0-9])`, "g");
+        cellPatterns.set(cell, pattern);
+    }
+    return text.replace(pattern, "<cell>");
 }
 
 /** Figures that hold alike in several cells, as one figure with every cell in its scope (names as `<cell>`). */
@@ -513,6 +541,7 @@ function run(model: Model, usage: Usage, sources: SourceKinds, arrivals?: Readon
     d.clock();
     d.entryRequests = d.api();
     d.sources();
-    d.lambda();
+    // The first pass only counts arrivals; Lambda's charges come from the second.
+    if (arrivals) d.lambda();
     return d;
 }

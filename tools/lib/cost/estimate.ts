@@ -75,11 +75,9 @@ function rounded<T extends PartEstimate>(p: T): T {
 
 /** The cell whose charges most cells share (a new cell gets the stack's defaults, like most); the latest on a tie. */
 function typicalCell(model: Model, list: readonly Charge[]): string | undefined {
-    const signature = new Map<string, string>();
-    for (const cell of model.cells) {
-        const own = list.filter(c => c.owner === cell.id).map(c => `${c.key}:${c.basis}:${c.quantity.toPrecision(9)}`).sort();
-        signature.set(cell.id, own.join("|"));
-    }
+    const parts = new Map<string, string[]>(model.cells.map(c => [c.id, []]));
+    for (const c of list) parts.get(c.owner)?.push(`${c.key}:${c.basis}:${c.quantity.toPrecision(9)}`);
+    const signature = new Map([...parts].map(([id, own]) => [id, own.sort().join("|")]));
     const counts = new Map<string, number>();
     for (const s of signature.values()) counts.set(s, (counts.get(s) ?? 0) + 1);
     let best: string | undefined;
