@@ -137,6 +137,24 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
             }), { numRuns: 60 });
         });
 
+        it("prices a REST API in front of the router, traced by its stage", async () => {
+            const rest = await runStack("dev", { config: edit(stackConfig("dev"), "router", r => { r.api = "rest"; }) });
+            const e = estimatePlan(rest.capture, readsOnly(1000));
+            assert.equal(quantity(e, SHARED, "apiGateway.restRequest"), 3000);
+            assert.equal(quantity(e, SHARED, "apiGateway.httpRequest"), 0);
+            close(quantity(e, SHARED, "xray.traceRecorded"), 3000);
+            // 3,000 requests × $3.50/M
+            close(cost(e, c => c.key === "apiGateway.restRequest"), 0.0105);
+        });
+
+        it("says once, for every cell alike, that a usage section has no source there", async () => {
+            const prod = await shippedStack("prod");
+            const e = estimatePlan(prod.capture, usage({ kinesis: { recordsPerMonth: 10 } }));
+            const cells = Array.from({ length: 12 }, (_, i) => `cell-${String(i + 1).padStart(2, "0")}`);
+            assert.deepEqual(e.notes.filter(n => n.startsWith("usage.kinesis")),
+                [`usage.kinesis: cell <cell> has no such source (its figures are not used there) (cells ${cells.join(", ")})`]);
+        });
+
         it("sends a disabled cell's customers no further than the router (503)", async () => {
             const dev = await runStack("dev", { config: edit(stackConfig("dev"), "cells", cells => { cells[1].state = "disabled"; }) });
             const e = estimatePlan(dev.capture, readsOnly(1000));

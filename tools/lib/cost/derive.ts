@@ -68,8 +68,10 @@ interface Flow {
     payloadBytes: number;
     /** Extra billed time per invocation: a synchronous caller waits for its callee. */
     waitMs: number;
-    /** Whether each invocation enters the system, so starts a trace. */
+    /** Whether each invocation enters the system, so starts a trace (when its function, or the API before it, traces). */
     entry: boolean;
+    /** The API in front traces requests (a REST stage with X-Ray on), whatever the function does. */
+    tracedByApi?: boolean;
 }
 
 /** Numbers in the derived figures' text (one formatter: creating one per call is most of the derivation's time). */
@@ -369,7 +371,7 @@ class Deriver {
                 this.figure(SHARED, "requests answered 503 by the router", u.requestsPerMonth * disabled.length, "requests/month",
                     `the customers of disabled cell(s) ${disabled.map(c => c.id).join(", ")} reach no cell`);
             }
-            this.invoke({ fn: router, invocations: total, basis: "traffic", asynchronous: false, payloadBytes: u.requestBytes, waitMs, entry: true });
+            this.invoke({ fn: router, invocations: total, basis: "traffic", asynchronous: false, payloadBytes: u.requestBytes, waitMs, entry: true, tracedByApi: api.tracing });
             this.figure(SHARED, `${router.kind}: invocations`, total, "invocations/month", `one per request of ${api.r.name}`);
         }
         return total;
@@ -459,16 +461,18 @@ class Deriver {
         for (const f of this.flows) totals.set(f.fn, (totals.get(f.fn) ?? 0) + f.invocations);
         const traced = new Map<string, number>();
         let tracedTotal = 0;
+        const billedMsOf = new Map<FunctionNode, number>();
         for (const f of this.flows) {
             const usage = this.fnUsage(f.fn);
             const durationMs = usage.durationMs + f.waitMs;
+            billedMsOf.set(f.fn, Math.max(billedMsOf.get(f.fn) ?? 0, durationMs));
             const share = provisionedShare(totals.get(f.fn)!, durationMs, f.fn.provisioned);
             this.charge(f.fn.owner, f.basis, lambdaUsage({
                 invocations: f.invocations, durationMs, memoryMb: f.fn.memoryMb, architecture: f.fn.architecture,
                 payloadBytes: f.payloadBytes, asynchronous: f.asynchronous, provisionedShare: share,
             }));
             this.logs(f.fn.logGroup, f.invocations * usage.logBytesPerInvocation, f.basis, true);
-            if (f.entry && f.fn.tracing) {
+            if (f.entry && (f.fn.tracing || f.tracedByApi)) {
                 const key = `${f.fn.owner}\n${f.basis}`;
                 traced.set(key, (traced.get(key) ?? 0) + f.invocations);
                 tracedTotal += f.invocations;
@@ -486,10 +490,10 @@ class Deriver {
         }
         for (const fn of this.model.functions) {
             if (fn.provisioned > 0 && (totals.get(fn) ?? 0) > 0) {
-                const usage = this.fnUsage(fn);
-                const share = provisionedShare(totals.get(fn)!, usage.durationMs, fn.provisioned);
+                const durationMs = billedMsOf.get(fn)!;
+                const share = provisionedShare(totals.get(fn)!, durationMs, fn.provisioned);
                 this.figure(fn.owner, `${fn.kind}: share of invocations on provisioned concurrency`, share, "fraction",
-                    `${fn.provisioned} provisioned against ${fmt((totals.get(fn)! / MONTH_SECONDS) * (usage.durationMs / 1000))} concurrent executions needed on average`, false);
+                    `${fn.provisioned} provisioned against ${fmt((totals.get(fn)! / MONTH_SECONDS) * (durationMs / 1000))} concurrent executions needed on average`, false);
             }
         }
     }
@@ -523,6 +527,23 @@ function grouped(figures: DerivedFigure[]): DerivedFigure[] {
     });
 }
 
+/** Notes that differ only by a cell's id, as one note naming the cells. */
+function collapsed(notes: string[], cells: string[]): string[] {
+    const groups = new Map<string, string[]>();
+    const order: string[] = [];
+    for (const note of notes) {
+        const cell = cells.find(c => generic(note, c) !== note);
+        const key = cell === undefined ? note : generic(note, cell);
+        if (!groups.has(key)) order.push(key);
+        groups.set(key, [...(groups.get(key) ?? []), ...(cell === undefined ? [] : [cell])]);
+    }
+    return order.map(key => {
+        const inCells = [...new Set(groups.get(key)!)];
+        if (inCells.length === 0) return key;
+        return inCells.length === 1 ? key.split("<cell>").join(inCells[0]!) : `${key} (cells ${inCells.join(", ")})`;
+    });
+}
+
 /** Derives every billable quantity of a month from the model and the usage. */
 export function derive(model: Model, usage: Usage, sources: SourceKinds): Derivation {
     // Batches fill from everything a mapping receives, so a first pass counts the arrivals; record counts do not
@@ -532,7 +553,8 @@ export function derive(model: Model, usage: Usage, sources: SourceKinds): Deriva
     for (const fn of model.functions) {
         if (!(fn.kind in BEHAVIOURS)) d.note(`${fn.name}: a function of kind ${JSON.stringify(fn.kind)}, whose work the estimator does not know (only its Lambda charges are priced)`);
     }
-    return { charges: d.charges, derived: grouped(d.figures), entryRequests: d.entryRequests, notes: [...model.unpriced, ...d.notes] };
+    d.note("Not priced anywhere: data transfer, the custom metrics the handlers publish (EMF), CloudWatch Logs Insights queries");
+    return { charges: d.charges, derived: grouped(d.figures), entryRequests: d.entryRequests, notes: collapsed([...model.unpriced, ...d.notes], model.cells.map(c => c.id)) };
 }
 
 function run(model: Model, usage: Usage, sources: SourceKinds, arrivals?: ReadonlyMap<string, number>): Deriver {

@@ -353,6 +353,14 @@ export function modelOf(graph: PlanGraph): Model {
             tracing: stage ? inputAt(stage, "xrayTracingEnabled") === true : false });
     }
 
+    // Encryption with AWS managed keys costs no key fee; the KMS requests the services make with them are not priced.
+    const managed = [
+        graph.ofType(T.topic).filter(t => knownString(t.inputs.kmsMasterKeyId)?.startsWith("alias/aws/")).length > 0 ? "SNS topics (alias/aws/sns)" : undefined,
+        [...streams.values()].some(s => inputAt(s.r, "encryptionType") === "KMS" && (knownString(s.r.inputs.kmsKeyId) ?? "alias/aws/kinesis").startsWith("alias/aws/")) ? "Kinesis streams (alias/aws/kinesis)" : undefined,
+        [...tables.values()].some(t => inputAt(t.r, "serverSideEncryption", "enabled") === true && inputAt(t.r, "serverSideEncryption", "kmsKeyArn") === undefined) ? "DynamoDB tables (aws/dynamodb)" : undefined,
+    ].filter((m): m is string => m !== undefined);
+    if (managed.length > 0) unpriced.push(`KMS: ${managed.join(", ")} encrypt with AWS managed keys: no monthly key fee; the KMS requests they make are not priced`);
+
     const fnList = [...functions.values()];
     return {
         ...(graph.region() ? { region: graph.region()! } : {}),
