@@ -26,7 +26,7 @@ import { knownString } from "./graph";
 import { Basis, Charge, SHARED, charges } from "./ledger";
 import { FunctionNode, LogGroupNode, MappingNode, Model, QueueNode, Target, TableNode, passes } from "./model";
 import { runsPerMonth } from "./schedule";
-import type { FunctionUsage, Usage } from "./usage";
+import { FUNCTION_DEFAULTS, FunctionUsage, Usage } from "./usage";
 
 /** The usage sections that describe what arrives at an event source, and the kind of function each source feeds. */
 export interface SourceKinds {
@@ -144,7 +144,7 @@ class Deriver {
     }
 
     fnUsage(fn: FunctionNode): FunctionUsage {
-        return this.usage.functions[fn.kind] ?? { durationMs: 100, logBytesPerInvocation: 600 };
+        return this.usage.functions[fn.kind] ?? FUNCTION_DEFAULTS;
     }
 
     private invoke(flow: Flow): void {
