@@ -11,7 +11,7 @@ import { MONTH_SECONDS } from "../../../tools/lib/cost/formulas";
 import { Basis, Charge, SHARED, quantitiesOf } from "../../../tools/lib/cost/ledger";
 import { NoPricesError, PriceKey } from "../../../tools/lib/cost/prices";
 import { Usage, readUsage, readUsageFile } from "../../../tools/lib/cost/usage";
-import { ROOT, Stack, edit, runStack, shippedStack, stackConfig } from "../../fixtures/stack";
+import { ROOT, Stack, UNKNOWN, edit, runStack, shippedStack, stackConfig } from "../../fixtures/stack";
 
 const close = (actual: number, expected: number, digits = 6) =>
     assert.equal(Number(actual.toFixed(digits)), Number(expected.toFixed(digits)), `${actual} is not ${expected}`);
@@ -145,6 +145,23 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
             close(quantity(e, SHARED, "xray.traceRecorded"), 3000);
             // 3,000 requests × $3.50/M
             close(cost(e, c => c.key === "apiGateway.restRequest"), 0.0105);
+        });
+
+        it("invokes an API's Lambda authorizer for each request its cache does not answer", async () => {
+            const rest = await runStack("dev", { config: edit(stackConfig("dev"), "router", r => { r.api = "rest"; }) });
+            const api = rest.get("aws:apigateway/restApi:RestApi", "router-api");
+            // The plan with a REQUEST authorizer in front of the routes (as a stack trusting an external issuer has).
+            const fn = { urn: "urn:pulumi:dev::cellular::aws:lambda/function:Function::auth", type: "aws:lambda/function:Function", name: "auth",
+                inputs: { name: "cellular-dev-authorizer", memorySize: 256, architectures: ["arm64"], environment: { variables: { POWERTOOLS_SERVICE_NAME: "authorizer" } } } };
+            const authorizer = { urn: "urn:pulumi:dev::cellular::aws:apigateway/authorizer:Authorizer::jwt", type: "aws:apigateway/authorizer:Authorizer", name: "jwt",
+                inputs: { restApi: UNKNOWN, authorizerUri: UNKNOWN, type: "REQUEST", authorizerResultTtlInSeconds: 300 },
+                propertyDependencies: { restApi: [api.urn], authorizerUri: [fn.urn] } };
+            const plan = { ...rest.capture, resources: [...rest.resources, fn, authorizer] } as typeof rest.capture;
+            const cached = estimatePlan(plan, usage({ api: { requestsPerMonth: 1000, readFraction: 1, authorizerCacheHitFraction: 0.75 } }));
+            // 3,000 requests, three in four answered from the cache: 750 invocations
+            const figure = cached.document.derived.find(d => d.figure === "authorizer: invocations")!;
+            assert.equal(figure.value, 750);
+            assert.equal(quantity(cached, SHARED, "lambda.request"), 3000 + 750);
         });
 
         it("says once, for every cell alike, that a usage section has no source there", async () => {

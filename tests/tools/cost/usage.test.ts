@@ -24,7 +24,7 @@ describe("the usage file (tools/lib/cost/usage.ts)", () => {
     it("defaults to no traffic, each function kind at the documented duration and log output", () => {
         const u = noTraffic(FUNCTION_KINDS);
         assert.equal(hasTraffic(u), false);
-        assert.deepEqual(u.api, { requestsPerMonth: 0, readFraction: 0.8, requestBytes: 2048, accessLogBytes: 350 });
+        assert.deepEqual(u.api, { requestsPerMonth: 0, readFraction: 0.8, requestBytes: 2048, accessLogBytes: 350, authorizerCacheHitFraction: 0 });
         assert.deepEqual(Object.keys(u.functions).sort(), [...FUNCTION_KINDS].sort());
         for (const kind of FUNCTION_KINDS) assert.deepEqual(u.functions[kind], FUNCTION_DEFAULTS);
     });
@@ -46,7 +46,7 @@ describe("the usage file (tools/lib/cost/usage.ts)", () => {
             extra: true,
         }), [
             "usage.extra is true; not a known setting; known: description, api, queue, topic, bucket, kinesis, table, failures, tracing, functions",
-            "usage.api.requestByte is 10; not a known setting; known: requestsPerMonth, readFraction, requestBytes, accessLogBytes",
+            "usage.api.requestByte is 10; not a known setting; known: requestsPerMonth, readFraction, requestBytes, accessLogBytes, authorizerCacheHitFraction",
             `usage.functions.routr is {"durationMs":3}; not a known setting; known: ${FUNCTION_KINDS.join(", ")}`,
             "usage.api.requestsPerMonth is -5; expected a number of requests per month, at least 0",
             "usage.api.readFraction is 1.5; expected a fraction from 0 to 1",

@@ -333,6 +333,14 @@ class Deriver {
             this.charge(SHARED, "traffic", { [api.kind === "http" ? "apiGateway.httpRequest" : "apiGateway.restRequest"]: apiRequests(api.kind, total, u.requestBytes) });
             this.figure(SHARED, `${api.r.name}: requests`, total, "requests/month", `usage.api.requestsPerMonth (${fmt(u.requestsPerMonth)}) × ${cells.length} cell(s)`);
             if (api.accessLogs) this.logs(api.accessLogs, total * u.accessLogBytes, "traffic", false);
+            if (api.authorizer) {
+                const { fn, ttlSeconds } = api.authorizer;
+                const invocations = total * (ttlSeconds > 0 ? 1 - u.authorizerCacheHitFraction : 1);
+                this.invoke({ fn, invocations, basis: "traffic", asynchronous: false, payloadBytes: u.requestBytes, waitMs: 0, entry: false });
+                this.figure(fn.owner, `${fn.kind}: invocations`, invocations, "invocations/month", ttlSeconds > 0
+                    ? `${api.r.name}'s authorizer, for the requests its ${ttlSeconds} s cache does not answer (usage.api.authorizerCacheHitFraction ${u.authorizerCacheHitFraction})`
+                    : `${api.r.name}'s authorizer, on every request (no cache)`);
+            }
             const router = api.fn;
             if (!router) continue;
             const targets = this.model.invokes.get(router.r.urn) ?? [];

@@ -52,6 +52,8 @@ export const T = {
     restApi: "aws:apigateway/restApi:RestApi",
     restIntegration: "aws:apigateway/integration:Integration",
     restStage: "aws:apigateway/stage:Stage",
+    restAuthorizer: "aws:apigateway/authorizer:Authorizer",
+    httpAuthorizer: "aws:apigatewayv2/authorizer:Authorizer",
     role: "aws:iam/role:Role",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     policy: "aws:iam/policy:Policy",

@@ -99,6 +99,8 @@ export interface ApiNode {
     fn?: FunctionNode;
     accessLogs?: LogGroupNode;
     tracing: boolean;
+    /** A Lambda authorizer in front of every route, and how long API Gateway keeps its answer for one identity. */
+    authorizer?: { fn: FunctionNode; ttlSeconds: number };
 }
 
 export interface Model {
@@ -327,6 +329,11 @@ export function modelOf(graph: PlanGraph): Model {
     }
 
     const apis: ApiNode[] = [];
+    /** An API's authorizer that invokes a function (JWT and Cognito authorizers invoke none); TTL as API Gateway defaults it. */
+    const lambdaAuthorizer = (type: string, apiKey: string, api: PlanResource, defaultTtl: number): ApiNode["authorizer"] => {
+        const a = graph.ofType(type).find(x => graph.deps(x, apiKey).some(d => d.urn === api.urn) && fnOf(x, "authorizerUri") !== undefined);
+        return a ? { fn: fnOf(a, "authorizerUri")!, ttlSeconds: knownNumber(a.inputs.authorizerResultTtlInSeconds) ?? defaultTtl } : undefined;
+    };
     const accessLogsOf = (stage: PlanResource | undefined): LogGroupNode | undefined => {
         if (!stage) return undefined;
         const group = graph.ref(stage, "accessLogSettings", [T.logGroup], logGroupNameOf, inputAt(stage, "accessLogSettings", "destinationArn"));
@@ -342,15 +349,18 @@ export function modelOf(graph: PlanGraph): Model {
         const stage = graph.ofType(T.httpStage).find(s => graph.deps(s, "apiId").some(d => d.urn === r.urn));
         const fn = integration ? fnOf(integration, "integrationUri") : undefined;
         const logs = accessLogsOf(stage);
-        apis.push({ r, kind: "http", owner: graph.owner(r), ...(fn ? { fn } : {}), ...(logs ? { accessLogs: logs } : {}), tracing: false });
+        const authorizer = lambdaAuthorizer(T.httpAuthorizer, "apiId", r, 0);
+        apis.push({ r, kind: "http", owner: graph.owner(r), ...(fn ? { fn } : {}), ...(logs ? { accessLogs: logs } : {}), tracing: false,
+            ...(authorizer ? { authorizer } : {}) });
     }
     for (const r of graph.ofType(T.restApi)) {
         const integration = graph.ofType(T.restIntegration).find(i => graph.deps(i, "restApi").some(d => d.urn === r.urn));
         const stage = graph.ofType(T.restStage).find(s => graph.deps(s, "restApi").some(d => d.urn === r.urn));
         const fn = integration ? fnOf(integration, "uri") : undefined;
         const logs = accessLogsOf(stage);
+        const authorizer = lambdaAuthorizer(T.restAuthorizer, "restApi", r, 300);
         apis.push({ r, kind: "rest", owner: graph.owner(r), ...(fn ? { fn } : {}), ...(logs ? { accessLogs: logs } : {}),
-            tracing: stage ? inputAt(stage, "xrayTracingEnabled") === true : false });
+            tracing: stage ? inputAt(stage, "xrayTracingEnabled") === true : false, ...(authorizer ? { authorizer } : {}) });
     }
 
     // Encryption with AWS managed keys costs no key fee; the KMS requests the services make with them are not priced.

@@ -61,6 +61,7 @@ const SECTIONS = {
         readFraction: fraction("Share of requests that read (GET); the rest write (PUT, DELETE)", 0.8),
         requestBytes: bytes("Size of a request as the router forwards it (the event)", 2048),
         accessLogBytes: bytes("Bytes of the API's access-log line per request", 350),
+        authorizerCacheHitFraction: fraction("Share of requests a Lambda authorizer's cached answer serves (the same token within its TTL)", 0),
     }),
     queue: section("Messages producers send to the cell's queue", {
         messagesPerMonth: perMonth("Messages sent to the cell's queue", "messages"),
