@@ -23,6 +23,12 @@ export = async () => {
         /** Where clients send requests: `<url>/customers/{customerId}/items`. */
         url: app.router.url,
         routerMode: settings.router.mode,
+        /** Who may call it: tokens from this issuer (with cognito: true, the stack's own user pool and app client). */
+        auth: {
+            issuer: app.identity.verification.issuer,
+            tenantClaim: settings.auth.tenantClaim,
+            ...(app.identity.userPool ? { userPoolId: app.identity.userPool.id, clientId: app.identity.client!.id } : {}),
+        },
         cells: app.cells.map(c => ({ id: c.cellId, wave: c.settings.wave, state: c.settings.state, table: c.tableName, function: c.invokeName })),
         reservedConcurrency: settings.reservedConcurrencyTotal,
     };

@@ -43,6 +43,12 @@ export class Arns {
         return this.arn("sqs", name);
     }
 
+    /** A queue's URL, as SQS makes it (the service's domain follows the partition). */
+    queueUrl(name: string): string {
+        const domain = this.ctx.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+        return `https://sqs.${this.ctx.region}.${domain}/${this.ctx.accountId}/${name}`;
+    }
+
     topic(name: string): string {
         return this.arn("sns", name);
     }
@@ -83,6 +89,16 @@ export class Arns {
 
     eventRule(name: string): string {
         return this.arn("events", `rule/${name}`);
+    }
+
+    /** IAM is global: a role's ARN has no region. */
+    role(name: string): string {
+        return `arn:${this.ctx.partition}:iam::${this.ctx.accountId}:role/${name}`;
+    }
+
+    /** A Cognito user pool (its id is known only once it exists, so this takes the id). */
+    userPool(id: string): string {
+        return this.arn("cognito-idp", `userpool/${id}`);
     }
 
     ssmParameter(name: string): string {

@@ -58,10 +58,11 @@ export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMo
     const out: PhysicalName[] = [];
     for (const fn of cellFunctions(cell)) {
         const name = names.cellFunction(id, fn.kind);
-        out.push({ kind: "function", name }, { kind: "logGroup", name: names.logGroup(name) });
+        out.push({ kind: "function", name }, { kind: "role", name: names.functionRole(name) }, { kind: "logGroup", name: names.logGroup(name) });
     }
     out.push(
         { kind: "table", name: names.table(id) },
+        { kind: "role", name: names.cellDataRole(id) },
         { kind: "queue", name: names.failureQueue(id) },
         { kind: "queue", name: names.lastResortQueue(id) },
         { kind: "dashboard", name: names.dashboard(id) },

@@ -8,13 +8,17 @@
  * No module calls back into the cell.
  */
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILURES_PREFIX } from "../handlers/lib/bucket-layout";
+import { METRICS_NAMESPACE } from "../handlers/lib/events-env";
 import { LIVE_ALIAS } from "../handlers/lib/identifiers";
-import { ENV, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from "../handlers/lib/table";
+import { CELL_DIMENSION, ROUTER_METRICS } from "../handlers/lib/router-metrics";
+import { OWNERSHIP_FILE } from "../handlers/lib/ownership";
+import { ENV, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, keys } from "../handlers/lib/table";
+import { TENANT_CLAIM_ENV, TENANT_TAG } from "../handlers/lib/tenant";
 import { Arns, AwsContext } from "./arns";
 import { CELL_ALARMS, CellFunction, cellFunctions, enabledSources } from "./cell-inventory";
+import { createCellNetwork } from "./cell-network";
 import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
 import { usesDestination } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
@@ -22,9 +26,11 @@ import type { StackSettings } from "./config/stack-settings";
 import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets } from "./destinations";
 import { CellScope, EventSourceKind, FailureQueueSender } from "./event-sources/kind";
 import { moduleOf } from "./event-sources/registry";
+import { codeArchive } from "./bundle";
 import { createLambda, LambdaResources, VpcPlacement } from "./function";
 import { createApi } from "./http-api";
-import { allow, Statement } from "./iam";
+import { allow, document, Statement } from "./iam";
+import type { TokenVerification } from "./identity";
 import { Names } from "./names";
 import { DLQ_RETENTION_SECONDS, FAILURE_MAX_RECEIVE_COUNT, VISIBILITY_MULTIPLIER } from "./queues";
 import { cellTags, Tags } from "./tags";
@@ -37,6 +43,10 @@ export interface CellArgs {
     stack: StackSettings;
     /** Account, region and partition (resolved during preview), to build ARNs that are known at preview. */
     context: pulumi.Output<AwsContext>;
+    /** How the cell's own API (redirect mode) verifies tokens, and which claim names the tenant. */
+    verification: TokenVerification;
+    /** `ownership.json`: which cell owns which customer, shipped in every function of the cell. */
+    ownership: string;
     /**
      * Resources every child waits for: the gate of the previous deployment wave, so that a wave rolls out only
      * after the previous one has. @default [] (wave 0)
@@ -52,10 +62,13 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     readonly tags: Tags;
     private readonly stack: StackSettings;
     private readonly after: pulumi.Resource[];
+    private readonly verification: TokenVerification;
+    private readonly ownership: string;
 
     readonly tableName: string;
     readonly table: aws.dynamodb.Table;
     readonly failureQueueName: string;
+    readonly failureQueueUrl: pulumi.Output<string>;
     readonly failureQueue: aws.sqs.Queue;
     readonly lastResortQueue: aws.sqs.Queue;
     readonly vpc?: VpcPlacement;
@@ -63,6 +76,8 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     readonly functions = new Map<string, LambdaResources>();
     readonly api: LambdaResources;
     readonly apiAlias: aws.lambda.Alias;
+    /** The role the API assumes, tagged with the request's tenant, to reach that tenant's items only. */
+    readonly dataRole: aws.iam.Role;
     /** The cell's own endpoint (redirect mode only). */
     readonly endpoint?: pulumi.Output<string>;
     readonly failureHandler: LambdaResources;
@@ -81,18 +96,24 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         this.context = args.context;
         this.tags = cellTags(args.stack, this.cellId);
         this.after = args.after ?? [];
+        this.verification = args.verification;
+        this.ownership = args.ownership;
 
         this.tableName = this.names.table(this.cellId);
         this.failureQueueName = this.names.failureQueue(this.cellId);
+        this.failureQueueUrl = this.context.apply(ctx => new Arns(ctx).queueUrl(this.failureQueueName));
 
         this.table = this.createTable();
         this.lastResortQueue = this.createLastResortQueue();
         this.failureQueue = this.createFailureQueue();
-        if (args.stack.isolation === "vpc") this.vpc = this.createNetwork();
+        if (args.stack.isolation === "vpc") {
+            this.vpc = createCellNetwork({ cellId: this.cellId, name: this.names.cell(this.cellId), context: this.context, tags: this.tags, opts: extra => this.opts(extra) });
+        }
 
         for (const fn of cellFunctions(this.settings)) this.functions.set(fn.kind, this.createFunction(fn));
         this.api = this.functions.get(API_FUNCTION.kind)!;
         this.failureHandler = this.functions.get(FAILURE_HANDLER.kind)!;
+        this.dataRole = this.createDataRole();
         this.invokeName = `${this.api.functionName}:${LIVE_ALIAS}`;
         this.apiAlias = this.createAlias();
         if (args.stack.router.mode === "redirect") this.endpoint = this.createEndpoint();
@@ -165,31 +186,6 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         }, this.opts({ dependsOn: [this.lastResortQueue] }));
     }
 
-    /** Its own VPC (no NAT gateways: no internet), with gateway endpoints for DynamoDB and S3. */
-    private createNetwork(): VpcPlacement {
-        const region = this.context.region;
-        const vpc = new awsx.ec2.Vpc(`${this.cellId}-vpc`, {
-            cidrBlock: "10.0.0.0/16",
-            numberOfAvailabilityZones: 2,
-            natGateways: { strategy: awsx.ec2.NatGatewayStrategy.None },
-            subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
-            subnetSpecs: [{ type: awsx.ec2.SubnetType.Isolated, cidrMask: 20 }],
-            vpcEndpointStrategy: awsx.ec2.VpcEndpointStrategy.Auto,
-            vpcEndpointSpecs: [
-                { serviceName: pulumi.interpolate`com.amazonaws.${region}.dynamodb` as unknown as string, vpcEndpointType: "Gateway" },
-                { serviceName: pulumi.interpolate`com.amazonaws.${region}.s3` as unknown as string, vpcEndpointType: "Gateway" },
-            ],
-            tags: { ...this.tags, Name: this.names.cell(this.cellId) },
-        }, this.opts());
-        const securityGroup = new aws.ec2.SecurityGroup(`${this.cellId}-functions-sg`, {
-            vpcId: vpc.vpcId,
-            description: `Functions of cell ${this.cellId}: HTTPS out to the VPC endpoints only`,
-            egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "AWS APIs through gateway endpoints" }],
-            tags: this.tags,
-        }, this.opts());
-        return { subnetIds: vpc.isolatedSubnetIds, securityGroupIds: [securityGroup.id] };
-    }
-
     /** Targets of this cell's destinations. */
     private get destinationTargets(): DestinationTargets {
         return {
@@ -212,12 +208,14 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             return { statements: arns => source.grants(arns, this, settings), environment: source.environment?.(this, settings) ?? {} };
         }
         if (fn.kind === API_FUNCTION.kind) {
+            const dataRole = this.names.cellDataRole(this.cellId);
             return {
-                statements: arns => [
-                    allow("ReadWriteOwnTable", ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-                        [arns.table(this.tableName)]),
-                ],
-                environment: {},
+                // No table access of its own: only the tenant's, through the data role.
+                statements: arns => [allow("AssumeTenantDataRole", ["sts:AssumeRole", "sts:TagSession"], [arns.role(dataRole)])],
+                environment: {
+                    [ENV.dataRoleArn]: this.context.apply(ctx => new Arns(ctx).role(dataRole)),
+                    [TENANT_CLAIM_ENV]: this.verification.tenantClaim,
+                },
             };
         }
         const withBucket = this.enabled("bucket");
@@ -249,6 +247,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             functionName: this.names.cellFunction(this.cellId, fn.kind),
             names: this.names,
             handler: fn.handler,
+            code: codeArchive(fn.handler, { [OWNERSHIP_FILE]: this.ownership }),
             settings: fn.settings,
             environment: {
                 [ENV.cellId]: this.cellId,
@@ -260,6 +259,8 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             statements: arns => [...statements(arns), ...(delivers ? asyncDestinationStatements(this.settings.async, targets, arns) : [])],
             ctx: this.context,
             tags: this.tags,
+            // Every function but the API works on records of many tenants: the guardrails see that it is meant.
+            ...(fn.kind === API_FUNCTION.kind ? {} : { roleTags: { [DATA_ACCESS_TAG]: SYSTEM_DATA_ACCESS } }),
             logRetentionDays: this.settings.logRetentionDays,
             publish: fn.kind === API_FUNCTION.kind,
             ...(this.vpc ? { vpc: this.vpc } : {}),
@@ -279,6 +280,28 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             });
         }
         return resources;
+    }
+
+    /**
+     * The API's per-tenant data access: the API's role may assume this role only with a `tenant` session tag, and
+     * this role may touch only items whose partition key is that tenant's (`dynamodb:LeadingKeys`). A Scan is not
+     * limited by LeadingKeys, so it is not granted.
+     */
+    private createDataRole(): aws.iam.Role {
+        const name = this.names.cellDataRole(this.cellId);
+        const role = new aws.iam.Role(`${this.cellId}-tenant-role`, {
+            name,
+            description: `Tenant-scoped data access of cell ${this.cellId}, assumed by its API with the tenant as a session tag`,
+            assumeRolePolicy: this.context.apply(ctx => JSON.stringify(tenantDataTrustPolicy(new Arns(ctx).role(this.api.roleName)))),
+            maxSessionDuration: 3600,
+            tags: this.tags,
+        }, this.opts({ dependsOn: [this.api.role] }));
+        new aws.iam.RolePolicy(`${this.cellId}-tenant-policy`, {
+            role: role.name,
+            name: "tenant-items",
+            policy: this.context.apply(ctx => JSON.stringify(tenantDataPolicy(new Arns(ctx).table(this.tableName)))),
+        }, this.opts());
+        return role;
     }
 
     private createAlias(): aws.lambda.Alias {
@@ -308,6 +331,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             functionName: this.api.fn.name,
             alias: this.apiAlias,
             throttle: this.stack.router.throttle,
+            verification: this.verification,
             logRetentionDays: this.settings.logRetentionDays,
             tags: this.tags,
             parent: this,
@@ -432,6 +456,39 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     }
 }
 
+/**
+ * A per-cell dashboard: one row per function, then the table and the failure queues, then what the router counted
+ * for the cell (routed, shed, breaker-open, timeouts). Linear in the functions.
+ */
+/** The tag that says a role works on records of many tenants on purpose (policies: tenant-scoped-data-access). */
+export const DATA_ACCESS_TAG = "data-access";
+export const SYSTEM_DATA_ACCESS = "system";
+
+/** The item actions the cell API uses, each limited to the tenant's partition. */
+export const TENANT_ITEM_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
+
+/** Who may assume a cell's tenant data role: the cell's API role, and only with a non-empty `tenant` session tag. */
+export function tenantDataTrustPolicy(apiRoleArn: string): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "AssumeForOneTenant", Effect: "Allow", Principal: { AWS: apiRoleArn }, Action: "sts:AssumeRole",
+                Condition: { StringLike: { [`aws:RequestTag/${TENANT_TAG}`]: "?*" } } },
+            { Sid: "TagTheTenant", Effect: "Allow", Principal: { AWS: apiRoleArn }, Action: "sts:TagSession",
+                Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [TENANT_TAG] } } },
+        ],
+    };
+}
+
+/** The items of the session's tenant, and nothing else of the table. */
+export function tenantDataPolicy(tableArn: string): object {
+    const { pk } = keys.customerItems(`\${aws:PrincipalTag/${TENANT_TAG}}`);
+    return document([{
+        ...allow("OwnTenantItemsOnly", TENANT_ITEM_ACTIONS, [tableArn]),
+        Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": [pk] } },
+    }]);
+}
+
 /** A per-cell dashboard: one row per function, then the table and the failure queues. Linear in the functions. */
 export function cellDashboard(region: string, cellId: string, functionNames: string[], tableName: string, queues: string[]): { widgets: object[] } {
     const widgets: object[] = [{
@@ -456,6 +513,8 @@ export function cellDashboard(region: string, cellId: string, functionNames: str
         ] } },
         { type: "metric", x: 12, y, width: 12, height: 5, properties: { title: "Failure queues: waiting messages", region, metrics:
             queues.map(q => ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q, { stat: "Maximum" }]) } },
+        { type: "metric", x: 0, y: y + 5, width: 24, height: 5, properties: { title: `The router's view of ${cellId}`, region, metrics:
+            Object.values(ROUTER_METRICS).map(m => [METRICS_NAMESPACE, m, CELL_DIMENSION, cellId, { stat: "Sum" }]) } },
     );
     return { widgets };
 }

@@ -8,14 +8,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "./arns";
+import { parseOwnershipTable } from "../handlers/lib/ownership";
 import { Cell } from "./cell";
 import type { StackSettings } from "./config/stack-settings";
+import { Identity } from "./identity";
 import { CellRouter } from "./router";
 import { sharedTags } from "./tags";
 
 export interface Cellular {
     cells: Cell[];
     router: CellRouter;
+    identity: Identity;
     /** One gate per wave after the first. */
     gates: aws.ssm.Parameter[];
 }
@@ -45,6 +48,10 @@ function nextTurn(): Promise<void> {
 export async function createCellular(settings: StackSettings, context: pulumi.Output<AwsContext> = awsContext()): Promise<Cellular> {
     const cells: Cell[] = [];
     const gates: aws.ssm.Parameter[] = [];
+    const identity = new Identity("identity", { settings, context });
+    const verification = identity.verification;
+    // Which cell owns which customer, as every cell checks it: the router's inputs without its function names.
+    const ownership = JSON.stringify(parseOwnershipTable({ version: 1, cells: settings.cells.map(c => c.id), pinned: settings.router.pinned }));
     const waves = [...new Set(settings.cells.map(c => c.wave))].sort((a, b) => a - b);
     let previous: Cell[] = [];
     for (const wave of waves) {
@@ -62,7 +69,7 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
         }
         const current: Cell[] = [];
         for (const cell of settings.cells.filter(c => c.wave === wave)) {
-            current.push(new Cell(cell.id, { settings: cell, stack: settings, context, after }));
+            current.push(new Cell(cell.id, { settings: cell, stack: settings, context, verification, ownership, after }));
             await nextTurn();
         }
         cells.push(...current);
@@ -70,7 +77,7 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     }
     // The routing order is the configured order, whatever the waves.
     cells.sort((a, b) => a.settings.index - b.settings.index);
-    const router = new CellRouter("router", { settings, cells, context });
-    return { cells, router, gates };
+    const router = new CellRouter("router", { settings, cells, context, verification });
+    return { cells, router, identity, gates };
 }
 

@@ -24,7 +24,7 @@ export interface VpcPlacement {
 export interface LambdaArgs {
     /** Logical name prefix of the four resources (`<prefix>-function`, `-role`, `-policy`, `-logs`). */
     logicalName: string;
-    /** Physical name of the function and of its role. */
+    /** Physical name of the function (its role's is made from it, see Names.functionRole). */
     functionName: string;
     /** Where every other physical name comes from (the log group's). */
     names: Names;
@@ -38,6 +38,13 @@ export interface LambdaArgs {
     statements: (arns: Arns) => Statement[];
     ctx: pulumi.Output<AwsContext>;
     tags: Tags;
+    /** Tags of the role only, on top of `tags` (e.g. `data-access: system` for workers of many tenants). */
+    roleTags?: Tags;
+    /**
+     * `false` leaves the function unreserved: for a shared function outside every cell that a service calls on
+     * every sign-in, where a reservation would throttle every tenant at once. @default true
+     */
+    reserved?: boolean;
     logRetentionDays: number;
     /** Publish a version on every change (needed for an alias and provisioned concurrency). */
     publish?: boolean;
@@ -49,6 +56,7 @@ export interface LambdaArgs {
 
 export interface LambdaResources {
     functionName: string;
+    roleName: string;
     logGroupName: string;
     fn: aws.lambda.Function;
     role: aws.iam.Role;
@@ -76,11 +84,12 @@ export function createLambda(args: LambdaArgs): LambdaResources {
     });
     const logGroupName = args.names.logGroup(functionName);
 
+    const roleName = args.names.functionRole(functionName);
     const role = new aws.iam.Role(`${args.logicalName}-role`, {
-        name: functionName,
+        name: roleName,
         description: `Execution role of ${functionName}`,
         assumeRolePolicy: LAMBDA_TRUST_POLICY,
-        tags,
+        tags: { ...tags, ...args.roleTags },
     }, opts());
 
     const policy = new aws.iam.RolePolicy(`${args.logicalName}-policy`, {
@@ -107,7 +116,7 @@ export function createLambda(args: LambdaArgs): LambdaResources {
         code: args.code ?? codeArchive(args.handler),
         memorySize: args.settings.memoryMb,
         timeout: args.settings.timeoutSeconds,
-        reservedConcurrentExecutions: args.settings.reservedConcurrency,
+        ...(args.reserved === false ? {} : { reservedConcurrentExecutions: args.settings.reservedConcurrency }),
         publish: args.publish ?? false,
         environment: { variables: args.environment },
         tracingConfig: { mode: "Active" },
@@ -117,9 +126,9 @@ export function createLambda(args: LambdaArgs): LambdaResources {
             applicationLogLevel: "INFO",
             systemLogLevel: "WARN",
         },
-        ...(args.vpc ? { vpcConfig: args.vpc } : {}),
+        ...(args.vpc ? { vpcConfig: { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } } : {}),
         tags: withJustification(tags, args.settings.memoryJustification),
     }, opts({ dependsOn: [logGroup, policy] }));
 
-    return { functionName, logGroupName, fn, role, policy, logGroup };
+    return { functionName, roleName, logGroupName, fn, role, policy, logGroup };
 }

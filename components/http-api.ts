@@ -3,9 +3,16 @@
  * routes `/customers/{customerId}` and `/customers/{customerId}/{proxy+}` for any method, stage throttling, JSON
  * access logs to a log group with retention, and a Lambda permission scoped to this API with `sourceArn`.
  * Used by the router (HTTP or REST) and, in redirect mode, by each cell for its own endpoint (HTTP).
+ *
+ * Every route requires a verified token with one of the required scopes: an HTTP API's JWT authorizer, a REST
+ * API's Cognito authorizer (the stack's user pool) or its Lambda authorizer (an external issuer). A REST API answers
+ * its own 401 and 403 with the project's `{ "error": ... }` bodies (HTTP APIs have no custom gateway responses).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AUTH_MESSAGES } from "../handlers/lib/tenant";
+import type { LambdaResources } from "./function";
+import type { TokenVerification } from "./identity";
 import { Names } from "./names";
 import { Tags } from "./tags";
 
@@ -39,6 +46,10 @@ export interface ApiArgs {
     functionName: pulumi.Input<string>;
     alias: aws.lambda.Alias;
     throttle: { rateLimit: number; burstLimit: number };
+    /** How the API verifies the tokens every route requires. */
+    verification: TokenVerification;
+    /** A REST API without a Cognito pool: the Lambda authorizer that verifies the external issuer's tokens. */
+    authorizer?: LambdaResources;
     logRetentionDays: number;
     tags: Tags;
     parent: pulumi.Resource;
@@ -91,10 +102,20 @@ function createHttpApi(args: ApiArgs): ApiResources {
         payloadFormatVersion: "2.0",
         timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
     }, opts);
+    const authorizer = new aws.apigatewayv2.Authorizer(`${args.logicalName}-authorizer`, {
+        apiId: api.id,
+        name: "jwt",
+        authorizerType: "JWT",
+        identitySources: ["$request.header.Authorization"],
+        jwtConfiguration: { issuer: args.verification.issuer, audiences: args.verification.audiences },
+    }, opts);
     const routes = CUSTOMER_ROUTES.map((route, i) => new aws.apigatewayv2.Route(`${args.logicalName}-route-${i === 0 ? "customer" : "customer-proxy"}`, {
         apiId: api.id,
         routeKey: `ANY ${route}`,
         target: pulumi.interpolate`integrations/${integration.id}`,
+        authorizationType: "JWT",
+        authorizerId: authorizer.id,
+        authorizationScopes: args.verification.scopes,
     }, opts));
     const logs = accessLogs(args);
     const stage = new aws.apigatewayv2.Stage(`${args.logicalName}-stage`, {
@@ -109,7 +130,7 @@ function createHttpApi(args: ApiArgs): ApiResources {
         tags: args.tags,
     }, { ...opts, dependsOn: [...(args.dependsOn as pulumi.Resource[] ?? []), ...routes] });
     const permission = invokePermission(args, api.executionArn, opts);
-    return { url: api.apiEndpoint, resources: [api, integration, ...routes, logs, stage, permission] };
+    return { url: api.apiEndpoint, resources: [api, integration, authorizer, ...routes, logs, stage, permission] };
 }
 
 function createRestApi(args: ApiArgs): ApiResources {
@@ -129,9 +150,12 @@ function createRestApi(args: ApiArgs): ApiResources {
     const proxy = new aws.apigateway.Resource(`${args.logicalName}-customer-proxy`, {
         restApi: api.id, parentId: customer.id, pathPart: "{proxy+}",
     }, opts);
+    const { authorizer, authorization, scopes } = restAuthorizer(args, api, opts);
+    const responses = restErrorResponses(args, api, opts);
     const methodsAndIntegrations = ([["customer", customer], ["customer-proxy", proxy]] as const).flatMap(([key, resource]) => {
         const method = new aws.apigateway.Method(`${args.logicalName}-${key}-any`, {
-            restApi: api.id, resourceId: resource.id, httpMethod: "ANY", authorization: "NONE",
+            restApi: api.id, resourceId: resource.id, httpMethod: "ANY",
+            authorization, authorizerId: authorizer.id, ...(scopes ? { authorizationScopes: scopes } : {}),
         }, opts);
         const integration = new aws.apigateway.Integration(`${args.logicalName}-${key}-integration`, {
             restApi: api.id,
@@ -146,9 +170,13 @@ function createRestApi(args: ApiArgs): ApiResources {
     });
     const deployment = new aws.apigateway.Deployment(`${args.logicalName}-deployment`, {
         restApi: api.id,
-        // A new deployment whenever the routes change.
-        triggers: { routes: JSON.stringify(CUSTOMER_ROUTES) },
-    }, { ...opts, dependsOn: [...(args.dependsOn as pulumi.Resource[] ?? []), ...methodsAndIntegrations] });
+        // A new deployment whenever the routes, their authorization or the error responses change.
+        triggers: {
+            routes: JSON.stringify(CUSTOMER_ROUTES),
+            authorization: JSON.stringify({ authorization, scopes: scopes ?? [] }),
+            responses: JSON.stringify(REST_ERROR_RESPONSES),
+        },
+    }, { ...opts, dependsOn: [...(args.dependsOn as pulumi.Resource[] ?? []), ...methodsAndIntegrations, ...responses] });
     const logs = accessLogs(args);
     const stage = new aws.apigateway.Stage(`${args.logicalName}-stage`, {
         restApi: api.id,
@@ -171,6 +199,62 @@ function createRestApi(args: ApiArgs): ApiResources {
     const permission = invokePermission(args, api.executionArn, opts);
     return {
         url: stage.invokeUrl,
-        resources: [api, customers, customer, proxy, ...methodsAndIntegrations, deployment, logs, stage, settings, permission],
+        resources: [api, customers, customer, proxy, authorizer, ...responses, ...methodsAndIntegrations, deployment, logs, stage, settings, permission],
     };
+}
+
+/** A REST API's authorizer: Cognito's own for the stack's user pool, else the Lambda authorizer for the external issuer. */
+function restAuthorizer(args: ApiArgs, api: aws.apigateway.RestApi, opts: pulumi.CustomResourceOptions):
+    { authorizer: aws.apigateway.Authorizer; authorization: string; scopes?: string[] } {
+    const v = args.verification;
+    if (v.userPoolArn !== undefined) {
+        const authorizer = new aws.apigateway.Authorizer(`${args.logicalName}-authorizer`, {
+            restApi: api.id,
+            name: "cognito",
+            type: "COGNITO_USER_POOLS",
+            providerArns: [v.userPoolArn],
+            identitySource: "method.request.header.Authorization",
+        }, opts);
+        // With scopes, the Cognito authorizer takes access tokens only.
+        return { authorizer, authorization: "COGNITO_USER_POOLS", scopes: v.scopes };
+    }
+    if (args.authorizer === undefined) throw new Error(`${args.name}: a REST API with an external issuer needs its Lambda authorizer`);
+    const fn = args.authorizer;
+    const authorizer = new aws.apigateway.Authorizer(`${args.logicalName}-authorizer`, {
+        restApi: api.id,
+        name: "jwt",
+        type: "REQUEST",
+        authorizerUri: fn.fn.invokeArn,
+        identitySource: "method.request.header.Authorization",
+        authorizerResultTtlInSeconds: AUTHORIZER_CACHE_SECONDS,
+    }, opts);
+    new aws.lambda.Permission(`${args.logicalName}-authorizer-permission`, {
+        action: "lambda:InvokeFunction",
+        function: fn.fn.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}`,
+    }, opts);
+    return { authorizer, authorization: "CUSTOM" };
+}
+
+/** How long API Gateway keeps a Lambda authorizer's answer for one token. */
+export const AUTHORIZER_CACHE_SECONDS = 300;
+
+/** API Gateway's own answers a REST API gives in the project's error contract. */
+export const REST_ERROR_RESPONSES = [
+    { responseType: "UNAUTHORIZED", statusCode: "401", error: AUTH_MESSAGES.unauthenticated, wwwAuthenticate: true },
+    { responseType: "ACCESS_DENIED", statusCode: "403", error: AUTH_MESSAGES.forbidden, wwwAuthenticate: false },
+] as const;
+
+function restErrorResponses(args: ApiArgs, api: aws.apigateway.RestApi, opts: pulumi.CustomResourceOptions): aws.apigateway.Response[] {
+    return REST_ERROR_RESPONSES.map(r => new aws.apigateway.Response(`${args.logicalName}-${r.statusCode}-response`, {
+        restApiId: api.id,
+        responseType: r.responseType,
+        statusCode: r.statusCode,
+        responseTemplates: { "application/json": JSON.stringify({ error: r.error }) },
+        responseParameters: {
+            "gatewayresponse.header.Content-Type": "'application/json'",
+            ...(r.wwwAuthenticate ? { "gatewayresponse.header.WWW-Authenticate": "'Bearer'" } : {}),
+        },
+    }, opts));
 }

@@ -8,6 +8,7 @@ export interface Statement {
     Action: string[];
     Resource: string[];
     Condition?: Record<string, Record<string, string | string[]>>;
+    Principal?: Record<string, string | string[]>;
 }
 
 export interface PolicyDocument {

@@ -4,13 +4,35 @@
  * a pull request, not only after deploy; and every name is checked against AWS's limit for its kind before anything
  * is registered ({@link nameProblems}).
  *
+ * Names of things that are global to the account — IAM roles and policies, S3 buckets, CloudWatch dashboards —
+ * carry the region's short code ({@link regionCode}: `use1`, `euw1`, `apse2`), so the same stack in a second region
+ * does not collide with (or, for a dashboard, silently overwrite) the first, and the suffix costs a name at most a
+ * few characters of AWS's limit.
+ *
  * Pure: no Pulumi, no AWS.
  */
 
+/** The short words AWS region names are made of (`south` + `east` is `southeast`). */
+const DIRECTIONS: Record<string, string> = {
+    north: "n", south: "s", east: "e", west: "w", central: "c",
+    northeast: "ne", northwest: "nw", southeast: "se", southwest: "sw",
+};
+
+/** What a region name looks like: `us-east-1`, `us-gov-west-1`, `ap-southeast-2`, `cn-north-1`, `eusc-de-east-1`. */
+export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+
+/**
+ * The short code of a region, the convention AWS's own tooling uses: the country or area code, then each direction
+ * as its initials, then the number (`us-east-1` → `use1`, `ap-southeast-2` → `apse2`, `us-gov-west-1` → `usgovw1`).
+ * Different regions get different codes (tests/components/names.test.ts checks it over every region AWS lists).
+ */
+export function regionCode(region: string): string {
+    return region.split("-").map(part => DIRECTIONS[part] ?? part).join("");
+}
+
 /** AWS's limits on the names of each kind of resource the stack names itself. */
 export const NAME_LIMITS = {
-    /** A function's execution role has the function's name (IAM and Lambda are separate namespaces). */
-    function: { max: 64, what: "Lambda function and IAM role names" },
+    function: { max: 64, what: "Lambda function names" },
     role: { max: 64, what: "IAM role names" },
     managedPolicy: { max: 128, what: "IAM policy names" },
     queue: { max: 80, what: "SQS queue names" },
@@ -23,6 +45,7 @@ export const NAME_LIMITS = {
     alarm: { max: 255, what: "CloudWatch alarm names" },
     dashboard: { max: 255, what: "CloudWatch dashboard names" },
     api: { max: 128, what: "API Gateway API names" },
+    userPool: { max: 128, what: "Cognito user pool names" },
     parameter: { max: 1011, what: "SSM parameter names" },
 } as const;
 
@@ -44,8 +67,22 @@ export class Names {
     /** `<project>-<stack>`, the prefix of every physical name of the stack. */
     readonly prefix: string;
 
-    constructor(readonly project: string, readonly stack: string) {
+    /** The region's short code, the suffix of account-global names. */
+    readonly regionCode: string;
+
+    constructor(readonly project: string, readonly stack: string, readonly region: string) {
         this.prefix = `${project}-${stack}`;
+        this.regionCode = regionCode(region);
+    }
+
+    /** An account-global name made unique per region. */
+    private global(name: string): string {
+        return `${name}-${this.regionCode}`;
+    }
+
+    /** The execution role of a function (IAM names are global to the account: the region makes it the stack's). */
+    functionRole(functionName: string): string {
+        return this.global(functionName);
     }
 
     /** The prefix of every physical name of one cell. */
@@ -58,7 +95,7 @@ export class Names {
         return { kind, name: `${this.cell(cellId)}-${suffix}` };
     }
 
-    /** A cell function's name (`kind` is the function's kind, e.g. `api`); its execution role has the same name. */
+    /** A cell function's name (`kind` is the function's kind, e.g. `api`); its role is {@link functionRole}. */
     cellFunction(cellId: string, kind: string): string {
         return `${this.cell(cellId)}-${kind}`;
     }
@@ -86,13 +123,19 @@ export class Names {
         return `${this.cell(cellId)}-failure-records`;
     }
 
-    /** S3 names are global: the account id makes them unique per account. */
-    bucket(cellId: string, accountId: string): string {
-        return `${this.cell(cellId)}-${accountId}`;
+    /** The role a cell's API assumes, tagged with the tenant, for its data access (one per cell). */
+    cellDataRole(cellId: string): string {
+        return this.global(`${this.cell(cellId)}-tenant`);
     }
 
+    /** S3 names are global to every account: the account id and the region make them the stack's. */
+    bucket(cellId: string, accountId: string): string {
+        return this.global(`${this.cell(cellId)}-${accountId}`);
+    }
+
+    /** Dashboards are global to the account (PutDashboard overwrites one of the same name without a word). */
     dashboard(cellId: string): string {
-        return this.cell(cellId);
+        return this.global(this.cell(cellId));
     }
 
     alarm(cellId: string, what: string): string {
@@ -120,16 +163,45 @@ export class Names {
 
     /** The k-th managed policy of the router's invoke grants (components/router-grants.ts). */
     routerInvokePolicy(k: number): string {
-        return `${this.routerFunction()}-invoke-cells-${k}`;
+        return this.global(`${this.routerFunction()}-invoke-cells-${k}`);
+    }
+
+    /** The router's alarm for one cell: the cell's breakers stayed open (components/router.ts). */
+    breakerAlarm(cellId: string): string {
+        return this.alarm(cellId, "breaker-open");
+    }
+
+    /** The router's dashboard, every cell through it: the bare prefix (and region), which no cell's dashboard can have. */
+    routerDashboard(): string {
+        return this.global(this.prefix);
     }
 
     api(): string {
         return `${this.prefix}-api`;
     }
 
+    /** The stack's Cognito user pool (`cellular:auth.cognito`), and its app client. */
+    userPool(): string {
+        return `${this.prefix}-users`;
+    }
+
+    userPoolClient(): string {
+        return `${this.userPool()}-app`;
+    }
+
+    /** The Cognito trigger that puts the tenant and the scopes in access tokens. */
+    tokenClaimsFunction(): string {
+        return `${this.prefix}-token-claims`;
+    }
+
+    /** The REST API's Lambda authorizer (`cellular:auth.issuer` with `cellular:router.api: rest`). */
+    authorizerFunction(): string {
+        return `${this.prefix}-authorizer`;
+    }
+
     /** The account-wide role REST APIs write access logs through. */
     apiGatewayLogsRole(): string {
-        return `${this.prefix}-apigateway-logs`;
+        return this.global(`${this.prefix}-apigateway-logs`);
     }
 
     /** The SSM parameter that records that a deployment wave has rolled out (see components/cellular.ts). */

@@ -3,17 +3,26 @@
  * id to its cell and either invokes the cell's function (`invoke`, default) or redirects to the cell's own
  * endpoint (`redirect`). The routing table travels in the router's code package, so routing needs no call to
  * any other service: if everything but the router is down, routing still works.
+ *
+ * In invoke mode the routing table carries each cell's time budget and the environment the breakers' thresholds
+ * (handlers/router.ts); each cell gets an alarm for breakers that stay open, and the router a dashboard of its
+ * concurrency and its per-cell metrics.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { BREAKER_ENV } from "../handlers/lib/breaker";
+import { METRICS_NAMESPACE } from "../handlers/lib/events-env";
 import { LIVE_ALIAS } from "../handlers/lib/identifiers";
+import { AUTHORIZER_ENV, TENANT_CLAIM_ENV } from "../handlers/lib/tenant";
 import { buildRoutingTable } from "../handlers/lib/routing";
+import { CELL_DIMENSION, ROUTER_METRICS } from "../handlers/lib/router-metrics";
 import { ROUTING_TABLE_FILE, RoutingTable } from "../handlers/lib/routing-table";
 import { Arns, AwsContext } from "./arns";
 import { codeArchive } from "./bundle";
 import { Cell } from "./cell";
 import type { StackSettings } from "./config/stack-settings";
 import { createApi } from "./http-api";
+import type { TokenVerification } from "./identity";
 import { createLambda, LambdaResources } from "./function";
 import { cellAliasArn, invokeDocument, invokeGrantShards } from "./router-grants";
 import { sharedTags, Tags } from "./tags";
@@ -26,7 +35,13 @@ export interface CellRouterArgs {
     cells: Cell[];
     /** Account, region and partition, to build the invoke grants as documents known at preview. */
     context: pulumi.Output<AwsContext>;
+    /** How the API verifies the tokens every route requires, and which claim names the tenant. */
+    verification: TokenVerification;
 }
+
+/** The REST authorizer: a token check and, once an instance is warm, no network call (its key set is cached). */
+const AUTHORIZER_MEMORY_MB = 256;
+const AUTHORIZER_TIMEOUT_SECONDS = 10;
 
 export class CellRouter extends pulumi.ComponentResource {
     readonly fn: LambdaResources;
@@ -34,6 +49,9 @@ export class CellRouter extends pulumi.ComponentResource {
     /** Where clients send requests: `<url>/customers/{customerId}/...`. */
     readonly url: pulumi.Output<string>;
     readonly invokePolicies: aws.iam.Policy[] = [];
+    /** Invoke mode: one per cell, in cell order, firing when the cell's breakers stay open. */
+    readonly breakerAlarms: aws.cloudwatch.MetricAlarm[] = [];
+    readonly dashboard: aws.cloudwatch.Dashboard;
     private readonly tags: Tags;
 
     constructor(name: string, args: CellRouterArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -50,7 +68,13 @@ export class CellRouter extends pulumi.ComponentResource {
             handler: "router",
             code: this.code(args),
             settings: router,
-            environment: { POWERTOOLS_SERVICE_NAME: "router" },
+            environment: {
+                POWERTOOLS_SERVICE_NAME: "router",
+                POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+                [BREAKER_ENV.failureThreshold]: String(router.breaker.failureThreshold),
+                [BREAKER_ENV.coolDownSeconds]: String(router.breaker.coolDownSeconds),
+                [TENANT_CLAIM_ENV]: args.verification.tenantClaim,
+            },
             // Its only grants beyond logs and tracing: invoking the cells, attached below as managed policies.
             statements: () => [],
             ctx: args.context,
@@ -75,6 +99,8 @@ export class CellRouter extends pulumi.ComponentResource {
             }, { parent: this });
         }
         if (router.api === "rest") this.createRestLoggingRole(name, settings);
+        const authorizer = router.api === "rest" && args.verification.userPoolArn === undefined
+            ? this.createAuthorizer(name, args) : undefined;
         const api = createApi({
             kind: router.api,
             logicalName: name,
@@ -83,11 +109,15 @@ export class CellRouter extends pulumi.ComponentResource {
             functionName: this.fn.fn.name,
             alias: this.alias,
             throttle: router.throttle,
+            verification: args.verification,
+            ...(authorizer ? { authorizer } : {}),
             logRetentionDays: router.logRetentionDays,
             tags: this.tags,
             parent: this,
         });
         this.url = api.url;
+        if (router.mode === "invoke") this.createBreakerAlarms(name, args);
+        this.dashboard = this.createDashboard(name, args);
         this.registerOutputs({ url: this.url, functionName, mode: router.mode, cells: cells.length });
     }
 
@@ -98,7 +128,7 @@ export class CellRouter extends pulumi.ComponentResource {
         if (settings.router.mode === "invoke") {
             const table = buildRoutingTable({
                 mode: "invoke",
-                cells: cells.map(c => ({ id: c.cellId, state: c.settings.state, functionName: c.invokeName })),
+                cells: cells.map(c => ({ id: c.cellId, state: c.settings.state, functionName: c.invokeName, budgetMs: c.settings.router.cellTimeoutMs })),
                 pinned,
             });
             return codeArchive("router", { [ROUTING_TABLE_FILE]: JSON.stringify(table) });
@@ -136,6 +166,67 @@ export class CellRouter extends pulumi.ComponentResource {
         return attachments;
     }
 
+    /** Per cell: breakers refused the cell's customers in each of `alarmMinutes` consecutive minutes. */
+    private createBreakerAlarms(name: string, args: CellRouterArgs): void {
+        const { settings, cells } = args;
+        const minutes = settings.router.breaker.alarmMinutes;
+        for (const cell of cells) {
+            this.breakerAlarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${cell.cellId}-breaker-open-alarm`, {
+                name: settings.names.breakerAlarm(cell.cellId),
+                alarmDescription: `The router's breakers for cell ${cell.cellId} stayed open for ${minutes} min: its customers get 503 without the cell being invoked`,
+                namespace: METRICS_NAMESPACE,
+                metricName: ROUTER_METRICS.breakerOpen,
+                dimensions: { [CELL_DIMENSION]: cell.cellId },
+                statistic: "Sum",
+                period: 60,
+                evaluationPeriods: minutes,
+                datapointsToAlarm: minutes,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                treatMissingData: "notBreaching",
+                tags: this.tags,
+            }, { parent: this }));
+        }
+    }
+
+    private createDashboard(name: string, args: CellRouterArgs): aws.cloudwatch.Dashboard {
+        const { settings } = args;
+        const functionName = settings.names.routerFunction();
+        return new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
+            dashboardName: settings.names.routerDashboard(),
+            dashboardBody: args.context.apply(ctx => JSON.stringify(routerDashboard(ctx.region, functionName, settings.router.reservedConcurrency))),
+        }, { parent: this });
+    }
+
+    /**
+     * A REST API trusting an external issuer verifies tokens in a Lambda REQUEST authorizer (handlers/authorizer.ts).
+     * It sits in every uncached request's path, so it gets the router's reserved concurrency (counted in the budget).
+     */
+    private createAuthorizer(name: string, args: CellRouterArgs): LambdaResources {
+        const { settings, verification } = args;
+        return createLambda({
+            logicalName: `${name}-authorizer`,
+            functionName: settings.names.authorizerFunction(),
+            names: settings.names,
+            handler: "authorizer",
+            settings: { memoryMb: AUTHORIZER_MEMORY_MB, timeoutSeconds: AUTHORIZER_TIMEOUT_SECONDS, reservedConcurrency: settings.router.reservedConcurrency },
+            environment: {
+                POWERTOOLS_SERVICE_NAME: "authorizer",
+                [AUTHORIZER_ENV.issuer]: verification.issuer,
+                [AUTHORIZER_ENV.jwksUri]: verification.jwksUri!,
+                [AUTHORIZER_ENV.audience]: pulumi.output(verification.audiences).apply(a => JSON.stringify(a)),
+                [AUTHORIZER_ENV.scopes]: JSON.stringify(verification.scopes),
+                [AUTHORIZER_ENV.tenantClaim]: verification.tenantClaim,
+            },
+            // It fetches the issuer's public keys over the internet and reads nothing of the stack.
+            statements: () => [],
+            ctx: args.context,
+            tags: this.tags,
+            logRetentionDays: settings.router.logRetentionDays,
+            parent: this,
+        });
+    }
+
     /** REST APIs write access logs through an account-wide role; HTTP APIs need none. */
     private createRestLoggingRole(name: string, settings: StackSettings): void {
         const role = new aws.iam.Role(`${name}-apigateway-logs`, {
@@ -149,4 +240,37 @@ export class CellRouter extends pulumi.ComponentResource {
         }, { parent: this });
         new aws.apigateway.Account(`${name}-apigateway-account`, { cloudwatchRoleArn: role.arn }, { parent: this });
     }
+}
+
+/**
+ * The router's dashboard: its concurrency against what is reserved (the shared resource the bulkheads protect), then
+ * each per-cell metric with one line per cell, found by a SEARCH over the `cell` dimension (one expression whatever
+ * the number of cells).
+ */
+export function routerDashboard(region: string, functionName: string, reservedConcurrency: number): { widgets: object[] } {
+    const perCell = (metric: string, title: string, y: number, x: number) => ({
+        type: "metric", x, y, width: 12, height: 6,
+        properties: {
+            title, region, stat: "Sum", period: 60,
+            metrics: [[{ expression: `SEARCH('{${METRICS_NAMESPACE},${CELL_DIMENSION}} MetricName="${metric}"', 'Sum', 60)`, id: "cells", label: "" }]],
+        },
+    });
+    const lambda = (metric: string, stat: string) => ["AWS/Lambda", metric, "FunctionName", functionName, { stat }];
+    return {
+        widgets: [
+            { type: "text", x: 0, y: 0, width: 24, height: 1, properties: { markdown: `## Router ${functionName}: every cell through it` } },
+            { type: "metric", x: 0, y: 1, width: 12, height: 6, properties: {
+                title: `${functionName}: concurrency (reserved ${reservedConcurrency})`, region,
+                metrics: [lambda("ConcurrentExecutions", "Maximum"), lambda("Throttles", "Sum")],
+                annotations: { horizontal: [{ label: "reserved concurrency", value: reservedConcurrency }] },
+            } },
+            { type: "metric", x: 12, y: 1, width: 12, height: 6, properties: {
+                title: `${functionName}: duration`, region, metrics: [lambda("Duration", "p50"), lambda("Duration", "p99")],
+            } },
+            perCell(ROUTER_METRICS.routed, "Requests routed, per cell", 7, 0),
+            perCell(ROUTER_METRICS.cellTimeouts, "Cell timeouts (504), per cell", 7, 12),
+            perCell(ROUTER_METRICS.breakerOpen, "Refused by an open breaker (503), per cell", 13, 0),
+            perCell(ROUTER_METRICS.shed, "Shed at the cell's concurrency (429), per cell", 13, 12),
+        ],
+    };
 }

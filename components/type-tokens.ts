@@ -7,3 +7,4 @@ export const CELL_TYPE = "cellular:index:Cell";
 export const ROUTER_TYPE = "cellular:index:CellRouter";
 /** The component output that names a cell. */
 export const CELL_ID_OUTPUT = "cellId";
+export const IDENTITY_TYPE = "cellular:index:Identity";

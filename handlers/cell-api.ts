@@ -9,14 +9,20 @@
  * Items carry a version (1 on creation, +1 per write) returned as the ETag. Client mistakes are 4xx with
  * `{ "error": "..." }`; anything unexpected is logged with the cell id and request ids and answers 500 without
  * details. Invoked by the router (payload 2.0) or, in redirect mode, through the cell's own API (either format).
+ *
+ * Who may: the tenant of the verified token (lib/tenant.ts), and only for its own customer id (403 otherwise, 401
+ * without a verified token); a tenant another cell owns gets 421 (lib/ownership.ts). Every table call uses the
+ * tenant's own credentials (clients/tenant-tables.ts): IAM limits them to the tenant's partition.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
+import { DocumentClient, TenantTables, deployedTenantTables } from "./clients/tenant-tables";
 import { CUSTOMER_ID_RULE, ITEM_ID_RULE, isValidCustomerId, isValidItemId } from "./lib/identifiers";
+import { Ownership, loadOwnership, ownsNoOne } from "./lib/ownership";
 import { ENV, ITEM_PREFIX, keys } from "./lib/table";
+import { TENANT_CLAIM_ENV, TENANT_TAG, forbidden, misdirected, tenantOf, unauthenticated } from "./lib/tenant";
 
 /** Largest accepted PUT body, in bytes (after base64 decoding). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -41,12 +47,15 @@ export const MESSAGES = {
     internal: INTERNAL_ERROR,
 } as const;
 
-type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
-
 export interface CellApiOptions {
     cellId: string | undefined;
     tableName: string | undefined;
-    client: DocumentClient;
+    /** The token claim that names the tenant. */
+    tenantClaim: string;
+    /** Which customers this cell serves. */
+    ownership: Ownership;
+    /** A client per tenant, limited by IAM to that tenant's items. */
+    tables: TenantTables;
     logger: Logger;
 }
 
@@ -152,8 +161,8 @@ function readJsonObjectBody(request: ApiRequest): BodyResult {
 }
 
 /** The cell API's handler around a given table and client (the module's `handler` uses the deployed ones). */
-export function createCellApi({ cellId, tableName, client, logger }: CellApiOptions): CellApiHandler {
-    async function listItems(customerId: string, request: ApiRequest): Promise<HttpResponse> {
+export function createCellApi({ cellId, tableName, tenantClaim, ownership, tables, logger }: CellApiOptions): CellApiHandler {
+    async function listItems(client: DocumentClient, customerId: string, request: ApiRequest): Promise<HttpResponse> {
         let limit: number = LIST_LIMIT.default;
         const rawLimit = request.query.limit;
         if (rawLimit !== undefined) {
@@ -183,13 +192,13 @@ export function createCellApi({ cellId, tableName, client, logger }: CellApiOpti
         return { statusCode: 200, headers: { "content-type": "application/json" }, body, isBase64Encoded: false };
     }
 
-    async function getItem(customerId: string, itemId: string): Promise<HttpResponse> {
+    async function getItem(client: DocumentClient, customerId: string, itemId: string): Promise<HttpResponse> {
         const out = await client.send(new GetCommand({ TableName: tableName, Key: keys.item(customerId, itemId) }));
         if (!isItemRecord(out.Item)) return errorResponse(404, MESSAGES.itemNotFound);
         return itemResponse(200, out.Item);
     }
 
-    async function putItem(customerId: string, itemId: string, request: ApiRequest): Promise<HttpResponse> {
+    async function putItem(client: DocumentClient, customerId: string, itemId: string, request: ApiRequest): Promise<HttpResponse> {
         const precondition = readIfMatch(request.headers["if-match"]);
         if (precondition === undefined) return errorResponse(400, MESSAGES.badIfMatch);
         const body = readJsonObjectBody(request);
@@ -218,7 +227,7 @@ export function createCellApi({ cellId, tableName, client, logger }: CellApiOpti
         }
     }
 
-    async function deleteItem(customerId: string, itemId: string, request: ApiRequest): Promise<HttpResponse> {
+    async function deleteItem(client: DocumentClient, customerId: string, itemId: string, request: ApiRequest): Promise<HttpResponse> {
         const precondition = readIfMatch(request.headers["if-match"]);
         if (precondition === undefined) return errorResponse(400, MESSAGES.badIfMatch);
         const key = keys.item(customerId, itemId);
@@ -242,6 +251,8 @@ export function createCellApi({ cellId, tableName, client, logger }: CellApiOpti
     }
 
     async function handle(request: ApiRequest): Promise<HttpResponse> {
+        const tenant = tenantOf(request.claims, tenantClaim);
+        if (tenant === undefined) return unauthenticated();
         const s = request.segments;
         if (s[0] !== "customers" || s[2] !== "items" || (s.length !== 3 && s.length !== 4)) return errorResponse(404, MESSAGES.notFound);
         const customerId = s[1]!;
@@ -251,12 +262,18 @@ export function createCellApi({ cellId, tableName, client, logger }: CellApiOpti
         if (!allowed.includes(method)) return errorResponse(405, MESSAGES.methodNotAllowed, { allow: allowed.join(", ") });
         if (!isValidCustomerId(customerId)) return errorResponse(400, MESSAGES.badCustomerId);
         if (itemId !== undefined && !isValidItemId(itemId)) return errorResponse(400, MESSAGES.badItemId);
+        if (customerId !== tenant) return forbidden();
         logger.appendKeys({ customerId, ...(itemId === undefined ? {} : { itemId }) });
+        if (!ownership.owns(tenant)) {
+            logger.warn("misdirected request: the customer is another cell's", { owner: ownership.ownerOf(tenant) });
+            return misdirected();
+        }
         if (cellId === undefined || tableName === undefined) throw new Error(`${ENV.cellId} and ${ENV.tableName} must be set`);
-        if (itemId === undefined) return listItems(customerId, request);
-        if (method === "GET") return getItem(customerId, itemId);
-        if (method === "PUT") return putItem(customerId, itemId, request);
-        return deleteItem(customerId, itemId, request);
+        const client = await tables.clientFor(tenant);
+        if (itemId === undefined) return listItems(client, customerId, request);
+        if (method === "GET") return getItem(client, customerId, itemId);
+        if (method === "PUT") return putItem(client, customerId, itemId, request);
+        return deleteItem(client, customerId, itemId, request);
     }
 
     return apiHandler(logger, handle);
@@ -268,10 +285,22 @@ export function createCellApi({ cellId, tableName, client, logger }: CellApiOpti
 
 const cellId = process.env[ENV.cellId] || undefined;
 const tableName = process.env[ENV.tableName] || undefined;
+const dataRoleArn = process.env[ENV.dataRoleArn] || undefined;
 const logger = new Logger({ serviceName: "cell-api", persistentKeys: { cellId: cellId ?? "unknown" } });
-if (cellId === undefined || tableName === undefined) {
-    logger.error(`${ENV.cellId} and ${ENV.tableName} must be set; every request will answer 500`);
+if (cellId === undefined || tableName === undefined || dataRoleArn === undefined) {
+    logger.error(`${ENV.cellId}, ${ENV.tableName} and ${ENV.dataRoleArn} must be set; every request will answer 500`);
 }
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const owned = cellId === undefined ? { error: `${ENV.cellId} is not set` } : loadOwnership(cellId, __dirname);
+if ("error" in owned) logger.error("cannot load the ownership table: the cell serves no one", { error: owned.error });
 
-export const handler: CellApiHandler = createCellApi({ cellId, tableName, client, logger });
+export const handler: CellApiHandler = createCellApi({
+    cellId,
+    tableName,
+    // Unset, no claim matches: every request is refused (401).
+    tenantClaim: process.env[TENANT_CLAIM_ENV] ?? "",
+    ownership: "error" in owned ? ownsNoOne(cellId ?? "unknown") : owned,
+    tables: dataRoleArn === undefined
+        ? { clientFor: () => Promise.reject(new Error(`${ENV.dataRoleArn} is not set`)) }
+        : deployedTenantTables(dataRoleArn, TENANT_TAG),
+    logger,
+});

@@ -35,6 +35,8 @@ import { IngestFormat, IngestRow, RowError, formatOf, parseObject } from "./lib/
 import { ENV, keys } from "./lib/table";
 import { TimeBudget } from "./lib/time-budget";
 import { OWN_PREFIXES, errorReportKey } from "./lib/bucket-layout";
+import { deployedOwnership } from "./lib/ownership";
+import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
 
 const SERVICE = "ingest";
 const BATCH_SIZE = 25;
@@ -57,6 +59,8 @@ const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const s3 = new S3Client({ forcePathStyle: hasS3EndpointOverride() });
+const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every row goes to the failure queue", { error }));
+const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
 
 class TimeBudgetExhaustedError extends Error {
     constructor(location: string, lastLine: number, rowsLeft: number, remainingMs: number) {
@@ -83,6 +87,8 @@ export interface IngestResult {
     rows?: number;
     written?: number;
     malformed?: number;
+    /** Rows for customers another cell owns: sent to the failure path, not written. */
+    notOwned?: number;
     resumedAfterLine?: number;
 }
 
@@ -253,6 +259,7 @@ async function ingestRecord(record: S3EventRecord, budget: TimeBudget): Promise<
         status: "in-progress",
     };
     let written = 0;
+    let notOwned = 0;
     try {
         for (const [index, batch] of batches.entries()) {
             // At least one batch per invocation, so even a tight budget makes progress.
@@ -260,10 +267,16 @@ async function ingestRecord(record: S3EventRecord, budget: TimeBudget): Promise<
                 const rowsLeft = pending.filter(r => r.line > progress.lastLine).length;
                 throw new TimeBudgetExhaustedError(location, progress.lastLine, rowsLeft, budget.remainingMs());
             }
-            await writeBatch(batch, location, budget);
-            written += batch.length;
+            const owned: IngestRow[] = [];
+            for (const row of batch) {
+                // Another cell's customer: never written here; the row goes to the failure path for its owner.
+                if (await ownedOrRejected(ownership, rejecter, SERVICE, row.item.customerId, { object: location, line: row.line, item: row.item })) owned.push(row);
+                else notOwned++;
+            }
+            if (owned.length > 0) await writeBatch(owned, location, budget);
+            written += owned.length;
             progress.lastLine = batch[batch.length - 1].line;
-            progress.rowsWritten += batch.length;
+            progress.rowsWritten += owned.length;
             if ((index + 1) % CHECKPOINT_EVERY_BATCHES === 0) await saveCheckpoint(bucket, key, progress);
         }
     } catch (err) {
@@ -287,12 +300,14 @@ async function ingestRecord(record: S3EventRecord, budget: TimeBudget): Promise<
     await saveCheckpoint(bucket, key, { ...progress, status: "complete" });
     metrics.addMetric("RowsWritten", MetricUnit.Count, written);
     metrics.addMetric("RowsMalformed", MetricUnit.Count, parsed.errors.length);
+    if (notOwned > 0) metrics.addMetric("RowsRejected", MetricUnit.Count, notOwned);
     metrics.addMetric("FilesIngested", MetricUnit.Count, 1);
-    logger.info("object ingested", { location, rows: parsed.rows.length, written, malformed: parsed.errors.length, resumedAfterLine: resumeAfter });
+    logger.info("object ingested", { location, rows: parsed.rows.length, written, malformed: parsed.errors.length, notOwned, resumedAfterLine: resumeAfter });
     return result("ingested", {
         rows: parsed.rows.length,
         written,
         malformed: parsed.errors.length,
+        ...(notOwned > 0 ? { notOwned } : {}),
         ...(resumeAfter > 0 ? { resumedAfterLine: resumeAfter } : {}),
     });
 }

@@ -22,6 +22,8 @@ import { InvalidRecordError, idProblem, isJsonObject, parseJson } from "./lib/ev
 import { isConditionalCheckFailed } from "./lib/idempotency";
 import { ENV, keys } from "./lib/table";
 import { CUSTOMER_ID } from "./lib/identifiers";
+import { deployedOwnership } from "./lib/ownership";
+import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
 
 const SERVICE = "notifier";
 const TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -31,6 +33,8 @@ const tableName = requireEnv(ENV.tableName);
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every notification goes to the failure queue", { error }));
+const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
 
 class NotificationFailedError extends Error {
     constructor(failures: ReadonlyArray<{ messageId: string; reason: string }>) {
@@ -58,9 +62,10 @@ function parseNotification(text: string): Notification {
     return { customerId: value.customerId as string, type: value.type as string, message: value.message as string };
 }
 
-async function store(record: SNSEventRecord): Promise<"stored" | "duplicate"> {
+async function store(record: SNSEventRecord): Promise<"stored" | "duplicate" | "rejected"> {
     const sns = record.Sns;
     const notification = parseNotification(sns.Message);
+    if (!(await ownedOrRejected(ownership, rejecter, SERVICE, notification.customerId, sns.Message))) return "rejected";
     try {
         await ddb.send(new PutCommand({
             TableName: tableName,
@@ -89,7 +94,8 @@ export const handler = async (event: SNSEvent, context: Context): Promise<void> 
         for (const record of event.Records) {
             try {
                 const outcome = await store(record);
-                metrics.addMetric(outcome === "stored" ? "NotificationsStored" : "DuplicateNotifications", MetricUnit.Count, 1);
+                const metric = { stored: "NotificationsStored", duplicate: "DuplicateNotifications", rejected: "NotificationsRejected" }[outcome];
+                metrics.addMetric(metric, MetricUnit.Count, 1);
             } catch (err) {
                 const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
                 failures.push({ messageId: record.Sns.MessageId, reason });

@@ -28,6 +28,8 @@ import { METRICS_NAMESPACE, requireEnv } from "./lib/events-env";
 import { InvalidRecordError, ItemInput, isJsonObject, itemProblems, parseJson } from "./lib/events-items";
 import { expiresAt, isDuplicateTransaction } from "./lib/idempotency";
 import { ENV, keys } from "./lib/table";
+import { deployedOwnership } from "./lib/ownership";
+import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
 
 const SERVICE = "queue-worker";
 const MARKER_TTL_SECONDS = 15 * 24 * 3600;
@@ -38,6 +40,8 @@ const tableName = requireEnv(ENV.tableName);
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every message goes to the failure queue", { error }));
+const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
 const standardProcessor = new BatchProcessor(EventType.SQS);
 const fifoProcessor = new SqsFifoPartialProcessorAsync();
 
@@ -62,8 +66,13 @@ function parseMessage(body: string): QueueMessage {
     };
 }
 
-async function applyMessage(record: SQSRecord): Promise<"applied" | "duplicate"> {
+async function applyMessage(record: SQSRecord): Promise<"applied" | "duplicate" | "rejected"> {
     const message = parseMessage(record.body);
+    // Another cell's customer: never written here; kept, with the reason, on the cell's failure path.
+    if (!(await ownedOrRejected(ownership, rejecter, SERVICE, message.customerId, record.body))) {
+        metrics.addMetric("MessagesRejected", MetricUnit.Count, 1);
+        return "rejected";
+    }
     const idempotencyKey = message.idempotencyKey ?? record.messageId;
     const now = new Date();
     const at = now.toISOString();
@@ -111,7 +120,7 @@ async function applyMessage(record: SQSRecord): Promise<"applied" | "duplicate">
 }
 
 /** The record handler: a throw marks this message failed (and is logged with the reason). */
-async function processMessage(record: SQSRecord): Promise<"applied" | "duplicate"> {
+async function processMessage(record: SQSRecord): Promise<"applied" | "duplicate" | "rejected"> {
     try {
         return await applyMessage(record);
     } catch (err) {

@@ -5,30 +5,44 @@
  * other service, so it keeps working when everything but the router is down.
  *
  * Accepts API Gateway payload format 2.0 (HTTP API) and 1.0 (REST API); cells always get 2.0.
+ *
+ * Bulkheads (invoke mode): the router is the one component every cell shares, so a sick cell must not hold it.
+ * Each call waits at most the cell's time budget (the routing table's `budgetMs`, within the router's own deadline),
+ * then answers 504 and frees the instance; each instance keeps a circuit breaker per cell (handlers/lib/breaker.ts)
+ * that, after consecutive timeouts or 5xx from a cell, answers that cell's customers 503 with Retry-After at once,
+ * without invoking, until a probe succeeds. Per-cell metrics (handlers/lib/router-metrics.ts) count what happened.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { InvokeCommand, InvokeCommandOutput, LambdaClient } from "@aws-sdk/client-lambda";
 import type { TooManyRequestsException } from "@aws-sdk/client-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
+import { Admission, BreakerSettings, BREAKER_DEFAULTS, breakerSettingsFromEnv, CellBreakers, outcomeOfStatus } from "./lib/breaker";
+import { cellWaitMs, RESPONSE_MARGIN_MS } from "./lib/cell-wait";
+import { METRICS_NAMESPACE } from "./lib/events-env";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
 import { CUSTOMER_ID_RULE, isValidCustomerId } from "./lib/identifiers";
+import { TENANT_CLAIM_ENV, forbidden, tenantOf, unauthenticated } from "./lib/tenant";
 import { CompiledRoutingTable, isCompiledRoutingTable, RoutingTableError, routeCustomer } from "./lib/routing";
+import { CELL_DIMENSION, ROUTER_METRICS, RouterMetrics } from "./lib/router-metrics";
 import type { RoutedCell, RoutingTable } from "./lib/routing-table";
 import { ROUTING_TABLE_FILE } from "./lib/routing-table";
 
+export { RESPONSE_MARGIN_MS };
+
 /** Lambda's limit on a synchronous invocation's request payload. */
 export const SYNC_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
-/** Time kept back from the router's own deadline to answer 504 before Lambda kills the router. */
-export const RESPONSE_MARGIN_MS = 500;
 /** Retry-After for a throttled cell when Lambda does not say. */
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 export const MESSAGES = {
     notFound: "not found",
+    badPath: "malformed request path: empty, . and .. segments are not allowed",
     badCustomerId: `invalid customer id: ${CUSTOMER_ID_RULE}`,
     cellDisabled: "the service is unavailable for this customer; try again later",
+    cellFailing: "the service is failing for this customer; try again later",
     throttled: "too many requests; try again later",
     tooLarge: "request too large",
     timeout: "the service did not respond in time",
@@ -50,21 +64,68 @@ export function loadRoutingTable(file: string): CompiledRoutingTable {
     return new CompiledRoutingTable(parsed as RoutingTable);
 }
 
+/** What the router needs of a Lambda client (a `LambdaClient` is one; the benchmark's model is another). */
+export interface CellInvoker {
+    send(command: InvokeCommand, options?: { abortSignal?: AbortSignal }): Promise<InvokeCommandOutput>;
+}
+
+/** Time as the router reads it: the breakers' clock and the timer that ends a wait for a cell. */
+export interface RouterClock {
+    now(): number;
+    setTimeout(callback: () => void, ms: number): unknown;
+    clearTimeout(timer: unknown): void;
+}
+
+export const SYSTEM_CLOCK: RouterClock = {
+    now: () => Date.now(),
+    setTimeout: (callback, ms) => setTimeout(callback, ms),
+    clearTimeout: timer => clearTimeout(timer as NodeJS.Timeout),
+};
+
+const NO_METRICS: RouterMetrics = { count: () => undefined, flush: () => undefined };
+
 export interface RouterOptions {
     /** The routing table, or why it could not be loaded (every routed request then answers 500 and logs why). */
     table: RoutingTableSource;
-    lambda: LambdaClient;
+    /** The token claim that names the tenant (the authorizer verified the token; the router routes on this claim). */
+    tenantClaim: string;
+    lambda: CellInvoker;
     logger: Logger;
+    /**
+     * The per-cell circuit breakers' thresholds; `false` turns the breakers off (the router before bulkheads, which
+     * the benchmark compares against). @default BREAKER_DEFAULTS
+     */
+    breaker?: BreakerSettings | false;
+    /** Where the per-cell counts go. @default none */
+    metrics?: RouterMetrics;
+    /** @default SYSTEM_CLOCK */
+    clock?: RouterClock;
 }
 
 export type RouterHandler = (event: ApiEvent, context?: Context) => Promise<ApiResult>;
 
-/** The router's handler around a given table and client (the module's `handler` uses the deployed ones). */
-export function createRouter({ table, lambda, logger }: RouterOptions): RouterHandler {
+/**
+ * The router's handler around a given table and client (the module's `handler` uses the deployed ones). Each call
+ * of createRouter is one router instance: its breakers live as long as the handler it returns.
+ */
+export function createRouter(options: RouterOptions): RouterHandler {
+    const { table, tenantClaim, lambda, logger } = options;
+    const clock = options.clock ?? SYSTEM_CLOCK;
+    const metrics = options.metrics ?? NO_METRICS;
+    const breakerSettings = options.breaker ?? BREAKER_DEFAULTS;
+    const breakers = breakerSettings === false ? undefined : new CellBreakers(breakerSettings, () => clock.now());
+
     async function route(request: ApiRequest, context: Context | undefined): Promise<HttpResponse> {
+        // Defence in depth behind the authorizer: no verified tenant, no routing.
+        const tenant = tenantOf(request.claims, tenantClaim);
+        if (tenant === undefined) return unauthenticated();
+        // A dot segment would be resolved by whoever follows a redirect: the client would land on another path.
+        if (request.path !== "/" && request.segments.some(s => s === "" || s === "." || s === "..")) return errorResponse(400, MESSAGES.badPath);
         const [first, customerId] = request.segments;
         if (first !== "customers" || customerId === undefined) return errorResponse(404, MESSAGES.notFound);
         if (!isValidCustomerId(customerId)) return errorResponse(400, MESSAGES.badCustomerId);
+        // The tenant is the routing key: the path may only name the caller's own customer.
+        if (customerId !== tenant) return forbidden();
         logger.appendKeys({ customerId });
         if (!isCompiledRoutingTable(table)) {
             logger.error("no routing table", { reason: table.error });
@@ -72,6 +133,7 @@ export function createRouter({ table, lambda, logger }: RouterOptions): RouterHa
         }
         const decision = routeCustomer(table, customerId);
         logger.appendKeys({ cellId: decision.cell.id, routedBy: decision.reason });
+        metrics.count(decision.cell.id, ROUTER_METRICS.routed);
         if (decision.cell.state === "disabled") {
             logger.info("cell disabled");
             return errorResponse(503, MESSAGES.cellDisabled);
@@ -83,15 +145,29 @@ export function createRouter({ table, lambda, logger }: RouterOptions): RouterHa
     async function invoke(cell: RoutedCell, request: ApiRequest, context: Context | undefined): Promise<HttpResponse> {
         const payload = Buffer.from(JSON.stringify(request.toEventV2()), "utf8");
         if (payload.length > SYNC_PAYLOAD_LIMIT_BYTES) return errorResponse(413, MESSAGES.tooLarge);
-
-        const abort = new AbortController();
-        let timer: NodeJS.Timeout | undefined;
         const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
-        if (remaining !== undefined) {
-            const budget = remaining - RESPONSE_MARGIN_MS;
-            if (budget <= 0) return errorResponse(504, MESSAGES.timeout);
-            timer = setTimeout(() => abort.abort(), budget);
+        const waitMs = cellWaitMs(cell.budgetMs, remaining);
+        if (waitMs !== undefined && waitMs <= 0) return errorResponse(504, MESSAGES.timeout);
+
+        const breaker = breakers?.of(cell.id);
+        const admission: Admission = breaker?.admit() ?? { admitted: true, probe: false };
+        if (!admission.admitted) {
+            metrics.count(cell.id, ROUTER_METRICS.breakerOpen);
+            logger.debug("the cell's breaker is open", { retryAfter: admission.retryAfterSeconds });
+            return errorResponse(503, MESSAGES.cellFailing, { "retry-after": String(admission.retryAfterSeconds) });
         }
+        if (admission.probe) logger.info("probing the cell after its breaker's cool-down");
+        const response = await call(cell, payload, waitMs);
+        const transition = breaker?.record(outcomeOfStatus(response.statusCode), admission);
+        if (transition === "opened") logger.warn("the cell's breaker opened", { ...breakerSettings, statusCode: response.statusCode });
+        if (transition === "closed") logger.info("the cell's breaker closed", { statusCode: response.statusCode });
+        return response;
+    }
+
+    /** One invocation of the cell, waiting at most `waitMs` (when known). */
+    async function call(cell: RoutedCell, payload: Buffer, waitMs: number | undefined): Promise<HttpResponse> {
+        const abort = new AbortController();
+        const timer = waitMs === undefined ? undefined : clock.setTimeout(() => abort.abort(), waitMs);
         try {
             const out = await lambda.send(new InvokeCommand({
                 FunctionName: cell.functionName,
@@ -99,7 +175,7 @@ export function createRouter({ table, lambda, logger }: RouterOptions): RouterHa
                 Payload: payload,
             }), { abortSignal: abort.signal });
             const text = out.Payload === undefined ? "" : Buffer.from(out.Payload).toString("utf8");
-            if (out.FunctionError !== undefined) return functionErrorResponse(out.FunctionError, text);
+            if (out.FunctionError !== undefined) return functionErrorResponse(cell, out.FunctionError, text);
             const relayed = parseCellResponse(text);
             if (relayed === undefined) {
                 logger.error("the cell returned an invalid response", { payloadStart: text.slice(0, 200) });
@@ -107,13 +183,13 @@ export function createRouter({ table, lambda, logger }: RouterOptions): RouterHa
             }
             return relayed;
         } catch (err) {
-            return invokeErrorResponse(err, abort.signal.aborted);
+            return invokeErrorResponse(cell, err, abort.signal.aborted, waitMs);
         } finally {
-            clearTimeout(timer);
+            if (timer !== undefined) clock.clearTimeout(timer);
         }
     }
 
-    function functionErrorResponse(functionError: string, text: string): HttpResponse {
+    function functionErrorResponse(cell: RoutedCell, functionError: string, text: string): HttpResponse {
         let errorType: string | undefined;
         let errorMessage: string | undefined;
         try {
@@ -130,10 +206,12 @@ export function createRouter({ table, lambda, logger }: RouterOptions): RouterHa
         // (older runtimes: only the message "Task timed out after ...").
         const timedOut = errorType === "Sandbox.Timedout" || /Task timed out after/.test(errorMessage ?? "");
         logger.error("the cell function failed", { functionError, errorType, errorMessage });
-        return timedOut ? errorResponse(504, MESSAGES.timeout) : errorResponse(502, MESSAGES.badGateway);
+        if (!timedOut) return errorResponse(502, MESSAGES.badGateway);
+        metrics.count(cell.id, ROUTER_METRICS.cellTimeouts);
+        return errorResponse(504, MESSAGES.timeout);
     }
 
-    function invokeErrorResponse(err: unknown, aborted: boolean): HttpResponse {
+    function invokeErrorResponse(cell: RoutedCell, err: unknown, aborted: boolean, waitMs: number | undefined): HttpResponse {
         const name = err instanceof Error ? err.name : typeof err;
         const message = err instanceof Error ? err.message : String(err);
         // By name, not instanceof: the error class may come from another copy of the SDK than this module's.
@@ -142,10 +220,12 @@ export function createRouter({ table, lambda, logger }: RouterOptions): RouterHa
             const seconds = Number.parseInt(typeof throttled.retryAfterSeconds === "string" ? throttled.retryAfterSeconds : "", 10);
             const retryAfter = Number.isInteger(seconds) && seconds > 0 && seconds <= 3600 ? seconds : DEFAULT_RETRY_AFTER_SECONDS;
             logger.warn("the cell is throttled", { error: name, reason: throttled.Reason, retryAfter });
+            metrics.count(cell.id, ROUTER_METRICS.shed);
             return errorResponse(429, MESSAGES.throttled, { "retry-after": String(retryAfter) });
         }
         if (aborted || name === "AbortError" || name === "TimeoutError") {
-            logger.error("the cell did not answer in time", { error: name });
+            logger.error("the cell did not answer in time", { error: name, waitedMs: waitMs });
+            metrics.count(cell.id, ROUTER_METRICS.cellTimeouts);
             return errorResponse(504, MESSAGES.timeout);
         }
         if (name === "RequestTooLargeException") {
@@ -156,7 +236,14 @@ export function createRouter({ table, lambda, logger }: RouterOptions): RouterHa
         return errorResponse(502, MESSAGES.badGateway);
     }
 
-    return apiHandler(logger, route);
+    const handle = apiHandler(logger, route);
+    return async (event, context) => {
+        try {
+            return await handle(event, context);
+        } finally {
+            metrics.flush();
+        }
+    };
 }
 
 function redirect(cell: RoutedCell, request: ApiRequest): HttpResponse {
@@ -214,6 +301,31 @@ export function createLambdaClient(): LambdaClient {
     return new LambdaClient({ maxAttempts: 1 });
 }
 
+/**
+ * Router metrics as Powertools EMF: one document per invocation, dimensions exactly `{ cell }` (no `service`), so
+ * the breaker alarms and dashboards name one dimension.
+ */
+export function powertoolsRouterMetrics(metrics: Metrics): RouterMetrics {
+    metrics.clearDefaultDimensions();
+    let cell: string | undefined;
+    const flush = () => {
+        if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+        else metrics.clearDimensions();
+        cell = undefined;
+    };
+    return {
+        count(cellId, metric) {
+            if (cell !== cellId) {
+                if (cell !== undefined) flush();
+                metrics.addDimension(CELL_DIMENSION, cellId);
+                cell = cellId;
+            }
+            metrics.addMetric(metric, MetricUnit.Count, 1);
+        },
+        flush,
+    };
+}
+
 const logger = new Logger({ serviceName: "router" });
 const lambda = createLambdaClient();
 
@@ -228,4 +340,18 @@ function loadDeployedTable(): RoutingTableSource {
     }
 }
 
-export const handler: RouterHandler = createRouter({ table: loadDeployedTable(), lambda, logger });
+function deployedBreakerSettings(): BreakerSettings {
+    const { settings, problems } = breakerSettingsFromEnv(process.env);
+    for (const problem of problems) logger.error("invalid breaker setting", { problem });
+    return settings;
+}
+
+export const handler: RouterHandler = createRouter({
+    table: loadDeployedTable(),
+    lambda,
+    logger,
+    // Unset, no claim matches: every request is refused (401) rather than routed on a guess.
+    tenantClaim: process.env[TENANT_CLAIM_ENV] ?? "",
+    breaker: deployedBreakerSettings(),
+    metrics: powertoolsRouterMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: "router" })),
+});

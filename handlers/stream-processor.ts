@@ -28,6 +28,8 @@ import { METRICS_NAMESPACE, requireEnv } from "./lib/events-env";
 import { ItemChange, StreamSource, fromDynamoDbRecord, fromKinesisRecord, streamSourceOf } from "./lib/events-records";
 import { isConditionalCheckFailed, isDuplicateTransaction } from "./lib/idempotency";
 import { ENV, keys } from "./lib/table";
+import { deployedOwnership } from "./lib/ownership";
+import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
 
 const SERVICE = "stream-processor";
 
@@ -36,6 +38,10 @@ const tableName = requireEnv(ENV.tableName);
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every record goes to the failure queue", { error }));
+const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
+/** The function kind that refuses a record, by the stream it came from (as the cell names its two functions). */
+const SERVICE_OF: Record<StreamSource, string> = { dynamodb: "table-stream", kinesis: "kinesis-stream" };
 
 class UnsupportedStreamError extends Error {
     constructor(eventSource: string | undefined) {
@@ -133,6 +139,7 @@ async function processRecord(record: DynamoDBRecord | KinesisStreamRecord): Prom
             logger.warn("not a customer item row; skipped (is the mapping's filter missing?)", { sequenceNumber });
             return "skipped";
         }
+        if (!(await ownedOrRejected(ownership, rejecter, SERVICE_OF[change.source], change.customerId, record))) return "rejected";
         return await applyChange(change);
     } catch (err) {
         logger.warn("record failed; it and the rest of the batch are reported for retry", {

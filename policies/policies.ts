@@ -17,6 +17,7 @@ import * as observability from "./observability";
 import * as permissions from "./permissions";
 import * as secrets from "./secrets";
 import * as tags from "./tags";
+import * as tenants from "./tenants";
 import * as timeouts from "./timeouts";
 
 /** The rule files, by file name (`policies/<area>.ts`), in the pack's order. */
@@ -31,6 +32,7 @@ export const RULE_FILES = {
     secrets,
     concurrency,
     observability,
+    tenants,
     cost,
 } satisfies Record<string, { policies: Policies }>;
 

@@ -6,27 +6,42 @@ import { expectedCellCounts, total } from "./fixtures/cell-resources";
 import { countByType, edit, ProgramError, runStack, shippedStack, Stack, stackConfig } from "./fixtures/stack";
 import { EVENT_SOURCE_KINDS } from "../components/event-sources/registry";
 
-/** Outside every cell: the stack, the default provider, the router and its API. */
+/** Outside every cell: the stack, the default provider, the router, its API and dashboard (and an alarm per cell). */
+/**
+ * Outside every cell: the stack, the default provider, the router and its API (with its JWT authorizer), and the
+ * identity: the Cognito user pool, its resource server and app client, and the token-claims trigger.
+ */
 const SHARED = {
     "aws:apigatewayv2/api:Api": 1,
+    "aws:apigatewayv2/authorizer:Authorizer": 1,
     "aws:apigatewayv2/integration:Integration": 1,
     "aws:apigatewayv2/route:Route": 2,
     "aws:apigatewayv2/stage:Stage": 1,
-    "aws:cloudwatch/logGroup:LogGroup": 2,
+    "aws:cloudwatch/dashboard:Dashboard": 1,
+    "aws:cloudwatch/logGroup:LogGroup": 3,
+    "aws:cognito/resourceServer:ResourceServer": 1,
+    "aws:cognito/userPool:UserPool": 1,
+    "aws:cognito/userPoolClient:UserPoolClient": 1,
     "aws:iam/policy:Policy": 1,
-    "aws:iam/role:Role": 1,
-    "aws:iam/rolePolicy:RolePolicy": 1,
+    "aws:iam/role:Role": 2,
+    "aws:iam/rolePolicy:RolePolicy": 2,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
     "aws:lambda/alias:Alias": 1,
-    "aws:lambda/function:Function": 1,
-    "aws:lambda/permission:Permission": 1,
+    "aws:lambda/function:Function": 2,
+    "aws:lambda/permission:Permission": 2,
     "cellular:index:CellRouter": 1,
+    "cellular:index:Identity": 1,
     "pulumi:providers:aws": 1,
     "pulumi:pulumi:Stack": 1,
 } as Record<string, number>;
 
 function shared(stack: Stack) {
     return stack.resources.filter(r => stack.cellOf(r) === undefined);
+}
+
+/** The shared resources of a stack in invoke mode: SHARED and the router's breaker alarm per cell. */
+function sharedOf(settings: StackSettings): Record<string, number> {
+    return { ...SHARED, "aws:cloudwatch/metricAlarm:MetricAlarm": settings.cells.length };
 }
 
 function settingsOf(name: string): StackSettings {
@@ -48,13 +63,13 @@ describe("the program under mocks (index.ts)", () => {
         });
 
         it("registers the router and its API outside every cell", () => {
-            assert.deepEqual(countByType(shared(stack)), SHARED);
+            assert.deepEqual(countByType(shared(stack)), sharedOf(settings));
         });
 
         it("registers the cells' resources, a component per cell and the shared ones, nothing else", () => {
             assert.equal(stack.ofType(CELL_TYPE).length, settings.cells.length);
             const cells = settings.cells.reduce((n, c) => n + total(expectedCellCounts(c)), 0);
-            assert.equal(stack.resources.length, cells + settings.cells.length + total(SHARED));
+            assert.equal(stack.resources.length, cells + settings.cells.length + total(sharedOf(settings)));
         });
 
         it("exports the router URL (unknown in preview) and the cells", () => {
@@ -84,7 +99,7 @@ describe("the program under mocks (index.ts)", () => {
         it("gates each wave after the first and adds the router's provisioned concurrency outside the cells", () => {
             const waves = new Set(settings.cells.map(c => c.wave)).size;
             assert.deepEqual(countByType(shared(stack)), {
-                ...SHARED,
+                ...sharedOf(settings),
                 "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": 1,
                 "aws:ssm/parameter:Parameter": waves - 1,
             });

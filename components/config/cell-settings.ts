@@ -16,6 +16,13 @@ export type CellState = (typeof CELL_STATES)[number];
 
 const API_CALLER = "a cell's API function is behind API Gateway or invoked synchronously by the router, so it";
 
+/** How the router treats one cell (invoke mode): `cellular:defaults.router` and `cellular:cells[i].router`. */
+export const CELL_ROUTER_SECTION = section("How the router treats the cell (invoke mode)", {
+    cellTimeoutMs: integer({ min: 1, max: LIMITS.synchronousTimeoutSeconds * 1000, default: 1000,
+        allowed: `1–${LIMITS.synchronousTimeoutSeconds * 1000}; at most the cell's timeoutSeconds`,
+        description: "The cell's time budget: the longest the router waits for it before answering 504 and freeing itself, so a hung cell holds the shared router at most this long per request" }),
+});
+
 const eventSourceSections = Object.fromEntries(EVENT_SOURCE_KINDS.map(kind => [kind, EVENT_SOURCES[kind].settings])) as
     { [K in EventSourceKind]: EventSourceModules[K]["settings"] };
 
@@ -28,6 +35,7 @@ export const CELL_SETTINGS = section("A cell's settings", {
     async: ASYNC_SECTION,
     failureHandler: section("The function that drains the cell's failure queue",
         functionFields({ memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: 1 }), checkFunction),
+    router: CELL_ROUTER_SECTION,
 }, (v, at) => checkSynchronousFunction(v, at, API_CALLER));
 
 /** What an entry of `cellular:cells` holds besides the cell's settings. */
@@ -66,7 +74,10 @@ export interface CellSettings {
     eventSources: EventSources;
     async: AsyncSettings;
     failureHandler: FunctionSettings;
+    router: CellRouterSettings;
 }
+
+export type CellRouterSettings = ValuesOf<typeof CELL_ROUTER_SECTION.fields>;
 
 export type CellSettingsValues = ValuesOf<typeof CELL_SETTINGS.fields>;
 
@@ -83,6 +94,7 @@ export function toCellSettings(entry: ValuesOf<typeof CELL_ENTRY.fields>, index:
         eventSources: v.eventSources as EventSources,
         async: v.async,
         failureHandler: v.failureHandler,
+        router: v.router,
     };
 }
 

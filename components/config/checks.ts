@@ -1,13 +1,16 @@
 /**
  * The checks across the stack's settings, after every section was read: unique cell ids, waves without gaps,
  * physical names within AWS's limits, pins naming known cells, cells that time out before the router that invokes
- * them, the account's concurrency budget, and the AWS quotas the stack would exceed.
+ * them, a router sized for its stage throttle at the cells' time budgets, the account's concurrency budget, and
+ * the AWS quotas the stack would exceed.
  */
 import { cellFunctions, cellNames, CELL_ALARMS, enabledSources } from "../cell-inventory";
+import { GATEWAY_ENDPOINTS } from "../cell-network-layout";
 import { moduleOf } from "../event-sources/registry";
 import { Names, PhysicalName, nameProblems } from "../names";
 import { invokeGrantShards } from "../router-grants";
 import { usesDestination } from "./async-settings";
+import type { AuthSettings } from "./auth-settings";
 import type { CellSettings } from "./cell-settings";
 import { LIMITS } from "./limits";
 import { Problems } from "./problems";
@@ -19,6 +22,7 @@ export interface StackShape {
     region: string;
     cells: CellSettings[];
     router: RouterSettings;
+    auth: AuthSettings;
     isolation: "none" | "vpc";
 }
 
@@ -42,20 +46,28 @@ export function checkCells(problems: Problems, cells: CellSettings[]): void {
     });
 }
 
-/** The names outside every cell: the router, its API and its grants, the wave gates. */
+/** The names outside every cell: the router, its API, grants, dashboard and breaker alarms, the wave gates. */
 export function sharedNames(shape: StackShape): PhysicalName[] {
     const { names, router } = shape;
     const out: PhysicalName[] = [
         { kind: "function", name: names.routerFunction() },
+        { kind: "role", name: names.functionRole(names.routerFunction()) },
         { kind: "logGroup", name: names.logGroup(names.routerFunction()) },
         { kind: "api", name: names.api() },
         { kind: "logGroup", name: names.accessLogGroup(names.api()) },
+        { kind: "dashboard", name: names.routerDashboard() },
     ];
     if (router.mode === "invoke") {
         invokeGrantShards(names, shape.region, shape.cells, c => c.id)
             .forEach((_, k) => out.push({ kind: "managedPolicy", name: names.routerInvokePolicy(k) }));
+        for (const cell of shape.cells) out.push({ kind: "alarm", name: names.breakerAlarm(cell.id) });
     }
     if (router.api === "rest") out.push({ kind: "role", name: names.apiGatewayLogsRole() });
+    const fn = (name: string): PhysicalName[] => [{ kind: "function", name }, { kind: "role", name: names.functionRole(name) }, { kind: "logGroup", name: names.logGroup(name) }];
+    if (shape.auth.cognito) {
+        out.push({ kind: "userPool", name: names.userPool() }, { kind: "userPool", name: names.userPoolClient() }, ...fn(names.tokenClaimsFunction()));
+    }
+    if (router.api === "rest" && !shape.auth.cognito) out.push(...fn(names.authorizerFunction()));
     const waves = new Set(shape.cells.map(c => c.wave));
     for (const wave of waves) if (wave > 0) out.push({ kind: "parameter", name: names.waveParameter(wave) });
     return out;
@@ -84,19 +96,55 @@ export function checkRouter(problems: Problems, router: RouterSettings, cells: C
                 problems.add(`cellular:cells[${cell.index}].timeoutSeconds`, cell.api.timeoutSeconds,
                     `the router (cellular:router.timeoutSeconds ${router.timeoutSeconds}) invokes the cell synchronously, so the cell must time out first: at most ${router.timeoutSeconds - 1} s`);
             }
+            if (cell.router.cellTimeoutMs > cell.api.timeoutSeconds * 1000) {
+                problems.add(`cellular:cells[${cell.index}].router.cellTimeoutMs`, cell.router.cellTimeoutMs,
+                    `the cell times out after ${cell.api.timeoutSeconds} s (its timeoutSeconds), so the router cannot wait longer: at most ${cell.api.timeoutSeconds * 1000} ms`);
+            }
         }
+        checkRouterSizing(problems, router, cells);
     }
 }
 
+/**
+ * Little's law: a router that waits up to B seconds per request, at the R requests per second its stage admits,
+ * holds up to R × B requests at once, one instance each. With fewer instances reserved, a slow or hung cell makes
+ * the router itself throttle (API Gateway answers 500) for every cell; with enough, every request gets an answer
+ * within its cell's budget. Disabled cells are answered at once and do not count; a router reserved at 0 is
+ * stopped on purpose.
+ */
+export function checkRouterSizing(problems: Problems, router: RouterSettings, cells: CellSettings[]): void {
+    const active = cells.filter(c => c.state === "active");
+    if (active.length === 0 || router.reservedConcurrency === 0) return;
+    const slowest = active.reduce((a, b) => (b.router.cellTimeoutMs > a.router.cellTimeoutMs ? b : a));
+    const budgetMs = slowest.router.cellTimeoutMs;
+    const rate = router.throttle.rateLimit;
+    const needed = Math.ceil((rate * budgetMs) / 1000);
+    if (needed <= router.reservedConcurrency) return;
+    const reserved = router.reservedConcurrency;
+    const maxRate = Math.floor((reserved * 1000) / budgetMs);
+    const maxBudgetMs = Math.floor((reserved * 1000) / rate);
+    const fixes = [`reserve at least ${needed}`,
+        ...(maxRate >= 1 ? [`lower the rate limit to at most ${maxRate}`] : []),
+        ...(maxBudgetMs >= 1 ? [`lower the cells' router.cellTimeoutMs to at most ${maxBudgetMs} ms`] : [])];
+    problems.add("cellular:router.reservedConcurrency", reserved,
+        `by Little's law the router holds (requests per second) × (seconds each waits) requests at once, one instance each: ` +
+        `its stage admits ${rate} requests/s (cellular:router.throttle.rateLimit) and a request may wait ${budgetMs} ms for ` +
+        `cell ${JSON.stringify(slowest.id)} (its router.cellTimeoutMs), so ${rate} × ${budgetMs / 1000} s = ${needed} at once; ` +
+        `${fixes.slice(0, -1).join(", ")}${fixes.length > 1 ? " or " : ""}${fixes[fixes.length - 1]}`);
+}
+
 /** The reserved concurrency of every function of the stack, checked against the account's budget. */
-export function checkConcurrencyBudget(problems: Problems, cells: CellSettings[], router: RouterSettings, limit: number): number {
+export function checkConcurrencyBudget(problems: Problems, cells: CellSettings[], router: RouterSettings, auth: AuthSettings, limit: number): number {
     const perCell = cells.map(c => cellFunctions(c).reduce((sum, f) => sum + f.settings.reservedConcurrency, 0));
-    const total = router.reservedConcurrency + perCell.reduce((a, b) => a + b, 0);
+    // A REST API trusting an external issuer has a Lambda authorizer with the router's reservation.
+    const authorizer = router.api === "rest" && !auth.cognito ? router.reservedConcurrency : 0;
+    const total = router.reservedConcurrency + authorizer + perCell.reduce((a, b) => a + b, 0);
     const budget = limit - LIMITS.unreservedMinimum;
     if (total > budget) {
         const largest = Math.max(...perCell, 0);
         problems.note(`cellular:accountConcurrencyLimit is ${limit}, which leaves ${budget} to reserve after the ` +
             `${LIMITS.unreservedMinimum} AWS keeps unreserved, but the stack reserves ${total} (router ${router.reservedConcurrency}` +
+            (authorizer > 0 ? ` + its authorizer ${authorizer}` : "") +
             ` + ${cells.length} cells, up to ${largest} each, counting every function of the cell); lower the cells' ` +
             `reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase`);
     }
@@ -108,13 +156,17 @@ export function quotaUsage(shape: StackShape): Quotas {
     const { cells, router } = shape;
     const usage = Object.fromEntries(QUOTA_NAMES.map(q => [q, 0])) as Quotas;
     const add = (q: keyof Quotas, n: number) => { usage[q] += n; };
-    // One role per function, the router's, and the account-wide logging role of a REST API.
-    add("iamRolesPerAccount", 1 + (router.api === "rest" ? 1 : 0));
+    // Every role the stack names: one per function, each cell's tenant data role, a REST API's logging role.
+    const roles = (names: PhysicalName[]) => names.filter(n => n.kind === "role").length;
+    add("iamRolesPerAccount", roles(sharedNames(shape)));
     add("managedPoliciesPerRole", router.mode === "invoke" ? invokeGrantShards(shape.names, shape.region, cells, c => c.id).length : 0);
     add("apisPerRegion", (router.api === "http" ? 1 : 0) + (router.mode === "redirect" ? cells.length : 0));
     add("vpcsPerRegion", shape.isolation === "vpc" ? cells.length : 0);
+    add("gatewayEndpointsPerRegion", shape.isolation === "vpc" ? cells.length * GATEWAY_ENDPOINTS.length : 0);
+    // The router's breaker alarm per cell.
+    add("alarmsPerRegion", router.mode === "invoke" ? cells.length : 0);
     for (const cell of cells) {
-        add("iamRolesPerAccount", cellFunctions(cell).length);
+        add("iamRolesPerAccount", roles(cellNames(shape.names, cell, router.mode)));
         add("dynamodbTablesPerRegion", 1);
         add("alarmsPerRegion", CELL_ALARMS.length);
         if (usesDestination(cell.async, "bus")) add("eventBridgeRulesPerBus", 1);

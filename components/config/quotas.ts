@@ -21,15 +21,17 @@ export interface QuotaSpec {
 }
 
 export const QUOTAS = {
-    iamRolesPerAccount: { default: 1000, max: 5000, what: "IAM roles per account", usedBy: "one role per function" },
+    iamRolesPerAccount: { default: 1000, max: 5000, what: "IAM roles per account", usedBy: "one role per function, and each cell's tenant data role" },
     managedPoliciesPerRole: { default: 10, max: 20, what: "managed policies attached to one IAM role (the router's invoke grants)",
         usedBy: "about 75 cells per policy" },
     eventBridgeRulesPerBus: { default: 300, max: 2000, what: "EventBridge rules on the default event bus", usedBy: "schedules and failure-record rules" },
     kinesisShardsPerRegion: { default: 500, max: 100000, what: "Kinesis shards per region", usedBy: "each cell's stream" },
     vpcsPerRegion: { default: 5, max: 1000, what: "VPCs per region", usedBy: "one per cell with isolation vpc" },
+    gatewayEndpointsPerRegion: { default: 20, max: 255, what: "gateway VPC endpoints per region",
+        usedBy: "DynamoDB and S3 in each cell's VPC with isolation vpc" },
     apisPerRegion: { default: 600, max: 10000, what: "API Gateway HTTP APIs per region", usedBy: "the router's API, and each cell's in redirect mode" },
     dynamodbTablesPerRegion: { default: 2500, max: 10000, what: "DynamoDB tables per region", usedBy: "one per cell" },
-    alarmsPerRegion: { default: 5000, max: 100000, what: "CloudWatch metric alarms per region", usedBy: "the cells' alarms" },
+    alarmsPerRegion: { default: 5000, max: 100000, what: "CloudWatch metric alarms per region", usedBy: "the cells' alarms and the router's breaker alarm per cell" },
 } satisfies Record<string, QuotaSpec>;
 
 export type QuotaName = keyof typeof QUOTAS;

@@ -78,11 +78,12 @@ export function renderReference(): string {
         "|---|---|---|---|---|",
         ...rows(CELL_SETTINGS.fields, "", false),
         "",
-        "The router (`cellular:router`) and the account's quotas (`cellular:quotas`):",
+        "The router (`cellular:router`), who a caller is (`cellular:auth`: required, there is no anonymous mode) and the account's quotas (`cellular:quotas`):",
         "",
         "| key | type | default | allowed | what it does |",
         "|---|---|---|---|---|",
         ...rows(STACK_SETTINGS.fields.router.fields, "cellular:router", false),
+        ...rows(STACK_SETTINGS.fields.auth.fields, "cellular:auth", false),
         ...rows(STACK_SETTINGS.fields.quotas.fields, "cellular:quotas", false),
     ].join("\n");
 }

@@ -6,7 +6,8 @@
  * It takes the raw key/value map Pulumi holds (`pulumi.runtime.allConfig()`: values are strings, objects
  * JSON-encoded), so the plan, the route command and the tests read a stack exactly as `pulumi up` does.
  */
-import { Names } from "../names";
+import { Names, REGION_PATTERN } from "../names";
+import { AUTH_SETTINGS, AuthSettings, NO_ISSUER, namesNoIssuer } from "./auth-settings";
 import { CELL_ENTRY, CELL_SETTINGS, CellSettings, toCellSettings } from "./cell-settings";
 import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRouter } from "./checks";
 import { ValuesOf, checkKeys, custom, defaultsOf, integer, oneOf, optionalCustom, readField, readSection, section } from "./fields";
@@ -28,7 +29,7 @@ export const STACK_SETTINGS = section("The stack", {
         allowed: `the stack's reserved concurrency must stay ≤ this − ${LIMITS.unreservedMinimum}`,
         description: "The account's Lambda concurrency quota in the stack's region" }),
     isolation: oneOf(ISOLATIONS, { default: "none",
-        description: "`vpc`: each cell gets its own VPC (no NAT, DynamoDB and S3 gateway endpoints) and its functions run in its isolated subnets" }),
+        description: "`vpc`: each cell gets its own VPC with two isolated subnets (no NAT, no internet gateway), DynamoDB and S3 gateway endpoints and STS and SQS interface endpoints (billed per hour and zone), and its functions run there, reaching those endpoints alone" }),
     cellCount: optionalCustom<number>({ type: "integer", allowed: `${LIMITS.cells.min}–${LIMITS.cells.max}; with \`cells\`, must equal its length`,
         description: "Instead of `cells`: generates `cell-001`, `cell-002`, ...",
         read: integer({ min: LIMITS.cells.min, max: LIMITS.cells.max, default: 0, description: "" }).read }),
@@ -51,6 +52,7 @@ export const STACK_SETTINGS = section("The stack", {
         } }),
     defaults: CELL_SETTINGS,
     router: ROUTER_SETTINGS,
+    auth: AUTH_SETTINGS,
     quotas: QUOTAS_SECTION,
 });
 
@@ -68,6 +70,8 @@ export interface StackSettings {
     isolation: Isolation;
     cells: CellSettings[];
     router: RouterSettings;
+    /** Who a caller is: the token issuer, the tenant claim, the scopes. */
+    auth: AuthSettings;
     /** Reserved concurrency summed over every function of the stack. */
     reservedConcurrencyTotal: number;
     /** The account's quotas the stack is checked against (AWS's defaults unless `cellular:quotas` says more). */
@@ -98,7 +102,7 @@ const key = (k: string) => `cellular:${k}`;
  */
 export function loadSettings(raw: Record<string, string>, options: LoadOptions): StackSettings {
     const problems = new Problems();
-    const names = new Names(options.project, options.stack);
+    const names = new Names(options.project, options.stack, raw["aws:region"] || "us-east-1");
     const fields = STACK_SETTINGS.fields;
 
     if (!/^[a-z][a-z0-9-]*$/.test(names.prefix)) {
@@ -110,6 +114,8 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
     const region = raw["aws:region"];
     if (region === undefined || region === "") {
         problems.add("aws:region", undefined, "set it with `pulumi config set aws:region <region>`");
+    } else if (!REGION_PATTERN.test(region)) {
+        problems.add("aws:region", region, "expected an AWS region name such as us-east-1 or ap-southeast-2");
     }
 
     const tags = readField(fields.tags, values.tags, key("tags"), problems);
@@ -123,12 +129,16 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
     checkKeys(ROUTER_SETTINGS, values.router, key("router"), problems);
     const router = readSection(ROUTER_SETTINGS, values.router, at => `${key("router")}.${at.join(".")}`, problems);
     const cells = entries.map((entry, index) => readCell(entry, index, defaults, problems));
+    if (values.auth === undefined) problems.add(key("auth"), undefined, NO_ISSUER);
+    else if (isPlainObject(values.auth) && namesNoIssuer(values.auth)) problems.add(`${key("auth")}.issuer`, undefined, NO_ISSUER);
+    checkKeys(AUTH_SETTINGS, values.auth, key("auth"), problems);
+    const auth = readSection(AUTH_SETTINGS, values.auth ?? { cognito: true }, at => `${key("auth")}.${at.join(".")}`, problems);
 
-    const shape = { names, region: region || "us-east-1", cells, router, isolation };
+    const shape = { names, region: region || "us-east-1", cells, router, auth, isolation };
     checkCells(problems, cells);
     if (cells.length > 0) checkNames(problems, shape);
     checkRouter(problems, router, cells);
-    const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, accountConcurrencyLimit);
+    const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, auth, accountConcurrencyLimit);
     checkKeys(QUOTAS_SECTION, values.quotas, key("quotas"), problems);
     const quotas = readSection(QUOTAS_SECTION, values.quotas, at => `${key("quotas")}.${at.join(".")}`, problems);
     if (cells.length > 0) checkQuotas(problems, shape, quotas);
@@ -143,6 +153,7 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
         isolation,
         cells,
         router,
+        auth,
         reservedConcurrencyTotal,
         quotas,
         names,

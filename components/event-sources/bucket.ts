@@ -12,6 +12,7 @@ import { allow } from "../iam";
 import { ACCOUNT_ID_PLACEHOLDER } from "../names";
 import { allowInvoke } from "./invoke-permission";
 import { eventSource } from "./kind";
+import { rejectionEnvironment, rejectNotOwned } from "./rejections";
 import { sourceSettings } from "./settings";
 
 const SUFFIX = new RegExp(`^[^*?]{1,${LIMITS.objectKeySuffixLength}}$`);
@@ -49,9 +50,10 @@ export const bucket = eventSource({
             { ...allow("ListIncoming", ["s3:ListBucket"], [arns.bucket(b)]), Condition: { StringLike: { "s3:prefix": [`${s.prefix}*`] } } },
             allow("WriteErrorReports", ["s3:PutObject"], [arns.bucketObjects(b, ERRORS_PREFIX)]),
             allow("WriteOwnTable", ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"], [arns.table(cell.tableName)]),
+            rejectNotOwned(arns, cell),
         ];
     },
-    environment: cell => ({ [ENV.bucketName]: cell.context.accountId.apply(a => cell.names.bucket(cell.cellId, a)) }),
+    environment: cell => ({ [ENV.bucketName]: cell.context.accountId.apply(a => cell.names.bucket(cell.cellId, a)), ...rejectionEnvironment(cell) }),
     wire(cell, worker, s) {
         const id = cell.cellId;
         const source = new aws.s3.Bucket(`${id}-bucket`, {

@@ -34,6 +34,8 @@ export interface CellScope {
     readonly tableName: string;
     readonly failureQueue: aws.sqs.Queue;
     readonly failureQueueName: string;
+    /** The failure queue's URL, known at preview: where a worker puts the records it refuses. */
+    readonly failureQueueUrl: pulumi.Output<string>;
     /** Whether the cell has a source of this kind (e.g. the bucket other sources write to). */
     enabled(kind: EventSourceKind): boolean;
     /** Options for a child resource of the cell: its parent, and the gate of the previous deployment wave. */

@@ -8,6 +8,7 @@ import { LIMITS } from "../config/limits";
 import { allow } from "../iam";
 import { Names } from "../names";
 import { eventSource } from "./kind";
+import { rejectionEnvironment } from "./rejections";
 import { sourceSettings } from "./settings";
 import { STREAM_FUNCTION, streamFields, streamMapping } from "./stream";
 import { TABLE_WRITE_ACTIONS } from "./table-access";
@@ -29,8 +30,10 @@ export const kinesis = eventSource({
         allow("ReadOwnStream", ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
             [arns.kinesisStream(names(cell.names, cell.cellId).stream.name)]),
         allow("WriteOwnTable", TABLE_WRITE_ACTIONS, [arns.table(cell.tableName)]),
+        // Failed batches (the mapping's on-failure records) and refused records (another cell's customers).
         allow("DeliverFailedBatches", ["sqs:SendMessage"], [arns.queue(cell.failureQueueName)]),
     ],
+    environment: rejectionEnvironment,
     quotaUsage: s => ({ kinesisShardsPerRegion: s.shardCount }),
     wire(cell, worker, s) {
         const id = cell.cellId;

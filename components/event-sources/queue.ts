@@ -13,6 +13,7 @@ import { DLQ_RETENTION_SECONDS, SOURCE_RETENTION_SECONDS, VISIBILITY_MULTIPLIER 
 import { eventSource } from "./kind";
 import { sourceSettings } from "./settings";
 import { TABLE_WRITE_ACTIONS } from "./table-access";
+import { rejectionEnvironment, rejectNotOwned } from "./rejections";
 
 const settings = sourceSettings("An SQS queue drained by the queue worker", {
     fifo: boolean({ default: false, description: "A FIFO queue (and FIFO dead-letter queue)" }),
@@ -55,8 +56,10 @@ export const queue = eventSource({
         return [
             allow("ConsumeQueue", ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], [arns.queue(q.name)]),
             allow("WriteOwnTable", TABLE_WRITE_ACTIONS, [arns.table(cell.tableName)]),
+            rejectNotOwned(arns, cell),
         ];
     },
+    environment: rejectionEnvironment,
     failedEventQueues(n, cellId, s) {
         return [names(n, cellId, s).dlq.name];
     },

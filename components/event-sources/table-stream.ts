@@ -7,6 +7,7 @@ import { ITEM_STREAM_FILTER } from "../../handlers/lib/table";
 import { ValuesOf } from "../config/fields";
 import { allow } from "../iam";
 import { eventSource } from "./kind";
+import { rejectionEnvironment } from "./rejections";
 import { sourceSettings } from "./settings";
 import { STREAM_FUNCTION, streamFields, streamMapping } from "./stream";
 import { TABLE_WRITE_ACTIONS } from "./table-access";
@@ -25,8 +26,10 @@ export const tableStream = eventSource({
         allow("ReadOwnTableStream", ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
             [arns.tableStreams(cell.tableName)]),
         allow("WriteOwnTable", TABLE_WRITE_ACTIONS, [arns.table(cell.tableName)]),
+        // Failed batches (the mapping's on-failure records) and refused records (another cell's customers).
         allow("DeliverFailedBatches", ["sqs:SendMessage"], [arns.queue(cell.failureQueueName)]),
     ],
+    environment: rejectionEnvironment,
     wire(cell, worker, s) {
         // Only item rows: the processor's own writes (counters, audit) never trigger it again.
         streamMapping(cell, `${cell.cellId}-table-stream-mapping`, cell.table.streamArn, worker, s, ITEM_STREAM_FILTER);

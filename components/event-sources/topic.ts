@@ -10,6 +10,7 @@ import { allow } from "../iam";
 import { Names } from "../names";
 import { allowInvoke } from "./invoke-permission";
 import { eventSource } from "./kind";
+import { rejectionEnvironment, rejectNotOwned } from "./rejections";
 import { sourceSettings } from "./settings";
 
 const settings = sourceSettings("An SNS topic delivering to the notifier", {}, { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 2 });
@@ -22,7 +23,8 @@ export const topic = eventSource({
     settings,
     function: { kind: "notifier", handler: "notifier", invocation: "async" },
     names,
-    grants: (arns, cell) => [allow("WriteOwnTable", ["dynamodb:PutItem"], [arns.table(cell.tableName)])],
+    grants: (arns, cell) => [allow("WriteOwnTable", ["dynamodb:PutItem"], [arns.table(cell.tableName)]), rejectNotOwned(arns, cell)],
+    environment: rejectionEnvironment,
     failureQueueSenders: (n, cellId) => [{ service: "sns.amazonaws.com", arn: arns => arns.topic(names(n, cellId).topic.name) }],
     wire(cell, worker) {
         const id = cell.cellId;

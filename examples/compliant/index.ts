@@ -1,6 +1,7 @@
 /**
  * The orders API of examples/non-compliant, fixed: the function finishes within API Gateway's timeout, stays within
- * one vCPU of memory, and its role grants the exact DynamoDB actions on the one table it uses.
+ * one vCPU of memory, its role grants the exact DynamoDB actions on the one table it uses, and its route requires
+ * the caller to sign the request (AWS_IAM).
  *
  *   npm run plan -- --program examples/compliant
  */
@@ -75,7 +76,12 @@ const integration = new aws.apigatewayv2.Integration("orders-integration", {
     payloadFormatVersion: "2.0",
     timeoutMilliseconds: 15000,
 });
-new aws.apigatewayv2.Route("orders-route", { apiId: api.id, routeKey: "GET /orders", target: pulumi.interpolate`integrations/${integration.id}` });
+new aws.apigatewayv2.Route("orders-route", {
+    apiId: api.id,
+    routeKey: "GET /orders",
+    target: pulumi.interpolate`integrations/${integration.id}`,
+    authorizationType: "AWS_IAM",
+});
 new aws.apigatewayv2.Stage("orders-stage", { apiId: api.id, name: "$default", autoDeploy: true });
 new aws.lambda.Permission("orders-invoke", {
     action: "lambda:InvokeFunction",

@@ -1,14 +1,15 @@
 /**
- * An orders API that breaks three guardrails of the policy pack (policies/), as code often does when no config
+ * An orders API that breaks four guardrails of the policy pack (policies/), as code often does when no config
  * validation stands in the way:
  *
  * - the function behind the HTTP API has a timeout of 40 s: API Gateway gives up after 29-30 s, the client gets a
  *   504 and the function keeps running (apigateway-lambda-timeout);
  * - it has 4096 MB of memory, more than one vCPU's worth, and no tag saying why (lambda-memory-right-sized);
  * - its role allows `dynamodb:*` on every resource, in the second statement of its policy, where scanners that
- *   read only the first one miss it (lambda-least-privilege).
+ *   read only the first one miss it (lambda-least-privilege);
+ * - its route has no authorizer: anyone on the internet can call it (api-routes-authorized).
  *
- *   npm run plan -- --program examples/non-compliant      # fails with the three violations
+ *   npm run plan -- --program examples/non-compliant      # fails with the violations
  *   npm run plan -- --program examples/compliant          # the same API, fixed
  */
 import * as aws from "@pulumi/aws";

@@ -19,6 +19,9 @@
  *   failure handler is invoked with the bare record (see {@link parseDestinationRecord}).
  *   A success record (condition `Success`, from an on-success destination sharing the target) is not a failure:
  *   see {@link isSuccessRecord}.
+ * - `rejected`: a record an event worker of the cell refused to write, sent here by the worker with the reason
+ *   (clients/rejections.ts): `{ "cellularRejection": { version, reason, origin, customerId, owner, at }, record }`.
+ *   The reason today is `not-owned`: the customer is another cell's; `record` is the record to replay there.
  * - `dead-letter`: a message moved here as it was, with the reason in message attributes: EventBridge rule or
  *   Scheduler target DLQs (`ERROR_CODE`, `ERROR_MESSAGE`, `RULE_ARN` / `SCHEDULE_ARN`, `TARGET_ARN`,
  *   `RETRY_ATTEMPTS`, `EXHAUSTED_RETRY_CONDITION`), a Lambda function DLQ (`RequestID`, `ErrorCode`,
@@ -27,7 +30,12 @@
  */
 import { isJsonObject } from "./events-items";
 
-export type FailureKind = "async-invocation" | "stream-batch" | "dead-letter";
+export type FailureKind = "async-invocation" | "stream-batch" | "dead-letter" | "rejected";
+
+/** The key of a rejection record's envelope. */
+export const REJECTION_MARKER = "cellularRejection";
+/** Why a worker refused a record. */
+export type RejectionReason = "not-owned";
 
 export interface StreamBatchInfo {
     stream: "dynamodb" | "kinesis";
@@ -60,6 +68,9 @@ export interface ParsedFailure {
     originArn?: string;
     /** The target the origin could not deliver to (EventBridge). */
     targetArn?: string;
+    /** A rejected record's customer, and the cell that owns it. */
+    customerId?: string;
+    owner?: string;
     batch?: StreamBatchInfo;
 }
 
@@ -76,6 +87,8 @@ export const FUNCTION_KINDS = ["queue-worker", "notifier", "ingest", "scheduled"
 
 export function parseFailureMessage(message: FailureMessage): ParsedFailure {
     const body = tryJson(message.body);
+    const rejection = parseRejection(body);
+    if (rejection !== undefined) return rejection;
     const direct = parseDestinationRecord(body);
     if (direct !== undefined) return direct;
     if (isJsonObject(body) && body.source === "lambda" && typeof body["detail-type"] === "string") {
@@ -88,6 +101,20 @@ export function parseFailureMessage(message: FailureMessage): ParsedFailure {
         if (inner !== undefined) return { ...inner, via: "sns" };
     }
     return deadLetter(message, body);
+}
+
+/** A worker's rejection of a record, or `undefined` when `value` is not one. */
+function parseRejection(value: unknown): ParsedFailure | undefined {
+    if (!isJsonObject(value) || !isJsonObject(value[REJECTION_MARKER])) return undefined;
+    const r = value[REJECTION_MARKER] as Record<string, unknown>;
+    return clean<ParsedFailure>({
+        kind: "rejected",
+        source: str(r.origin) ?? "unknown",
+        condition: str(r.reason),
+        customerId: str(r.customerId),
+        owner: str(r.owner),
+        failedAt: str(r.at),
+    });
 }
 
 /** A bare Lambda destination record (async invocation or stream batch), or `undefined` when `value` is not one. */

@@ -35,6 +35,13 @@ export interface ApiRequest {
     isBase64Encoded: boolean;
     /** API Gateway's request id, when the event has one. */
     requestId: string | undefined;
+    /**
+     * The claims an authorizer verified, as API Gateway hands them over: an HTTP API's JWT authorizer
+     * (`requestContext.authorizer.jwt.claims`), a REST API's Cognito authorizer (`requestContext.authorizer.claims`)
+     * or a Lambda authorizer's context (`requestContext.authorizer`). Empty without an authorizer. Only API Gateway
+     * (or, in invoke mode, the router, which alone may invoke a cell) builds `requestContext`: a client cannot set it.
+     */
+    claims: Record<string, string>;
     /** The event as payload format 2.0 (1.0 events converted): what a cell is invoked with. */
     toEventV2(): APIGatewayProxyEventV2;
 }
@@ -80,6 +87,17 @@ function decodeSegments(path: string): string[] | undefined {
         } catch {
             return undefined;
         }
+    }
+    return out;
+}
+
+/** The string-valued claims of an authorizer's output (numbers and booleans as their text, as API Gateway does). */
+function stringClaims(value: unknown): Record<string, string> {
+    const out = record();
+    if (!isRecord(value)) return out;
+    for (const [k, v] of Object.entries(value)) {
+        if (typeof v === "string") out[k] = v;
+        else if (typeof v === "number" || typeof v === "boolean") out[k] = String(v);
     }
     return out;
 }
@@ -141,6 +159,7 @@ function parseV2(event: Rec): ParseResult {
         body: (event.body as string | null | undefined) ?? undefined,
         isBase64Encoded: event.isBase64Encoded === true,
         requestId: typeof ctx.requestId === "string" ? ctx.requestId : undefined,
+        claims: stringClaims(isRecord(ctx.authorizer) && isRecord(ctx.authorizer.jwt) ? ctx.authorizer.jwt.claims : undefined),
         toEventV2: () => event as unknown as APIGatewayProxyEventV2,
     };
     return { ok: true, request };
@@ -174,6 +193,9 @@ function parseV1(event: Rec): ParseResult {
     const body = (event.body as string | null | undefined) ?? undefined;
     const isBase64Encoded = event.isBase64Encoded === true;
     const requestId = typeof ctx.requestId === "string" ? ctx.requestId : undefined;
+    const authorizer = isRecord(ctx.authorizer) ? ctx.authorizer : {};
+    // A Cognito authorizer puts the claims under `claims`; a Lambda authorizer's context is the authorizer object.
+    const claims = isRecord(authorizer.claims) ? stringClaims(authorizer.claims) : stringClaims(authorizer);
     const request: ApiRequest = {
         version: "1.0",
         method,
@@ -185,6 +207,7 @@ function parseV1(event: Rec): ParseResult {
         body,
         isBase64Encoded,
         requestId,
+        claims,
         toEventV2: () => {
             const str = (v: unknown, fallback = ""): string => (typeof v === "string" ? v : fallback);
             const identity: Rec = isRecord(ctx.identity) ? ctx.identity : {};
@@ -207,6 +230,8 @@ function parseV1(event: Rec): ParseResult {
                 },
                 requestId: requestId ?? "",
                 routeKey: "$default",
+                // The verified claims travel on in the shape of an HTTP API's JWT authorizer, the one cells read.
+                ...(Object.keys(claims).length > 0 ? { authorizer: { jwt: { claims: { ...claims }, scopes: [] } } } : {}),
                 stage,
                 time: str(ctx.requestTime),
                 timeEpoch: typeof ctx.requestTimeEpoch === "number" ? ctx.requestTimeEpoch : 0,

@@ -15,6 +15,11 @@ export interface RoutedCell {
     functionName?: string;
     /** redirect mode: the cell's own API base URL (no trailing slash) that the router redirects to. */
     endpoint?: string;
+    /**
+     * invoke mode: the longest the router waits for this cell, in milliseconds, before it answers 504 (the cell's
+     * `router.cellTimeoutMs`). Absent: the router waits until its own deadline.
+     */
+    budgetMs?: number;
 }
 
 export interface RoutingTable {

@@ -116,7 +116,7 @@ export class RoutingTableError extends Error {
 export interface RoutingTableInput {
     mode: RoutingMode;
     /** In hash order: cells are only ever appended. */
-    cells: Array<{ id: string; state: CellState; functionName?: string; endpoint?: string }>;
+    cells: Array<{ id: string; state: CellState; functionName?: string; endpoint?: string; budgetMs?: number }>;
     /** customer id -> cell id. */
     pinned: Record<string, string>;
 }
@@ -137,6 +137,7 @@ export function buildRoutingTable(input: RoutingTableInput): RoutingTable {
             state: c.state,
             ...(c.functionName === undefined ? {} : { functionName: c.functionName }),
             ...(c.endpoint === undefined ? {} : { endpoint: c.endpoint }),
+            ...(c.budgetMs === undefined ? {} : { budgetMs: c.budgetMs }),
         })),
         pinned: { ...input.pinned },
     };
@@ -185,7 +186,7 @@ export function parseRoutingTable(value: unknown): RoutingTable {
                 add(at, raw, "expected an object with id and state");
                 return;
             }
-            const { id, state, functionName, endpoint } = raw;
+            const { id, state, functionName, endpoint, budgetMs } = raw;
             if (typeof id !== "string" || id.length === 0) {
                 add(`${at}.id`, id, "expected a non-empty cell id");
             } else if (firstIndex.has(id)) {
@@ -204,11 +205,15 @@ export function parseRoutingTable(value: unknown): RoutingTable {
             } else if (endpoint === undefined && mode === "redirect") {
                 add(`${at}.endpoint`, endpoint, "redirect mode needs the base URL of the cell's own API");
             }
+            if (budgetMs !== undefined && !(typeof budgetMs === "number" && Number.isSafeInteger(budgetMs) && budgetMs > 0)) {
+                add(`${at}.budgetMs`, budgetMs, "expected the cell's time budget: a positive whole number of milliseconds");
+            }
             cells.push({
                 id: id as string,
                 state: state as CellState,
                 ...(typeof functionName === "string" ? { functionName } : {}),
                 ...(typeof endpoint === "string" ? { endpoint } : {}),
+                ...(typeof budgetMs === "number" ? { budgetMs } : {}),
             });
         });
     }

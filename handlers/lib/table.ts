@@ -43,4 +43,8 @@ export const ENV = {
     tableName: "TABLE_NAME",
     /** The cell's ingest bucket (scheduled job writes its summary there; ingest writes its error reports there). */
     bucketName: "BUCKET_NAME",
+    /** The role the cell API assumes for one tenant's items (tagged with the tenant). */
+    dataRoleArn: "DATA_ROLE_ARN",
+    /** The cell's failure queue, where event workers put the records they refuse (e.g. another cell's customers). */
+    failureQueueUrl: "FAILURE_QUEUE_URL",
 } as const;

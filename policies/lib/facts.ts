@@ -66,3 +66,9 @@ export const ALLOWED_MANAGED_POLICIES: readonly string[] = [
     "service-role/AWSLambdaVPCAccessExecutionRole",
     "AWSXRayDaemonWriteAccess",
 ];
+
+/** A resource that is public on purpose carries this tag, saying why (api-routes-authorized). */
+export const PUBLIC_ROUTE_TAG = "public-route";
+/** A role that works on records of many tenants on purpose carries this tag with this value (tenant-scoped-data-access). */
+export const DATA_ACCESS_TAG = "data-access";
+export const SYSTEM_DATA_ACCESS = "system";

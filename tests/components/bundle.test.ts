@@ -62,7 +62,7 @@ describe("handler bundles", () => {
             const file = code.assets["index.js"]!.path ?? code.assets["index.js"]!.text!;
             codeOf.set(kind, new Set([...(codeOf.get(kind) ?? []), file]));
         }
-        assert.deepEqual([...codeOf.keys()].sort(), ["api", "failure-handler", "ingest", "kinesis-stream", "notifier", "queue-worker", "router", "scheduled", "table-stream"]);
+        assert.deepEqual([...codeOf.keys()].sort(), ["api", "failure-handler", "ingest", "kinesis-stream", "notifier", "queue-worker", "router", "scheduled", "table-stream", "token-claims"]);
         for (const [kind, files] of codeOf) assert.equal(files.size, 1, kind);
         // The two stream consumers run the same handler: the same file.
         assert.deepEqual(codeOf.get("table-stream"), codeOf.get("kinesis-stream"));

@@ -48,11 +48,12 @@ describe("the quotas a stack uses (components/config/checks.ts quotaUsage)", () 
     it("counts what each source declares it uses: shards of every Kinesis stream, a rule per schedule", () => {
         const raw = edit(onlySources("kinesis", "schedule"), "defaults", d => { d.eventSources.kinesis.shardCount = 4; });
         const settings = settingsOf(raw);
-        const usage = quotaUsage({ names: settings.names, region: settings.region, cells: settings.cells, router: settings.router, isolation: settings.isolation });
+        const usage = quotaUsage(settings);
         assert.deepEqual(usage, {
-            // 3 cells of 4 functions (API, stream, job, failure handler) and the router.
-            iamRolesPerAccount: 3 * 4 + 1, managedPoliciesPerRole: 1, eventBridgeRulesPerBus: 3, kinesisShardsPerRegion: 12,
-            vpcsPerRegion: 0, apisPerRegion: 1, dynamodbTablesPerRegion: 3, alarmsPerRegion: 9,
+            // 3 cells of 4 functions (API, stream, job, failure handler) and a tenant data role; the router, the Cognito
+            // trigger; 3 alarms per cell and the router's breaker alarm for each.
+            iamRolesPerAccount: 3 * (4 + 1) + 2, managedPoliciesPerRole: 1, eventBridgeRulesPerBus: 3, kinesisShardsPerRegion: 12,
+            vpcsPerRegion: 0, gatewayEndpointsPerRegion: 0, apisPerRegion: 1, dynamodbTablesPerRegion: 3, alarmsPerRegion: 3 * 3 + 3,
         });
     });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { CapturedResource } from "../../tools/lib/capture";
+import { expectedCellCounts, total } from "../fixtures/cell-resources";
 import { arn, ENIS, LOGS, TRACING } from "../fixtures/plan";
 import { Json, runStack, shippedStack, Stack, stackConfig } from "../fixtures/stack";
 import { cellFunctions } from "../../components/cell-inventory";
@@ -15,7 +16,7 @@ const TAGGABLE = new Set([
     "aws:kinesis/stream:Stream", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/eventRule:EventRule",
     "aws:lambda/eventSourceMapping:EventSourceMapping", "aws:apigatewayv2/api:Api", "aws:apigatewayv2/stage:Stage",
     "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ssm/parameter:Parameter", "aws:ec2/securityGroup:SecurityGroup",
-    "awsx:ec2:Vpc",
+    "aws:cognito/userPool:UserPool",
 ]);
 
 function statementsOf(stack: Stack, policy: CapturedResource): Json[] {
@@ -45,27 +46,72 @@ describe("Cell (components/cell.ts)", () => {
             assert.deepEqual(fn.inputs.loggingConfig, { applicationLogLevel: "INFO", logFormat: "JSON", logGroup: "/aws/lambda/cellular-dev-cell-b-api", systemLogLevel: "WARN" });
             assert.deepEqual(fn.inputs.environment, { variables: {
                 CELL_ID: "cell-b", TABLE_NAME: "cellular-dev-cell-b-data", POWERTOOLS_SERVICE_NAME: "api", POWERTOOLS_METRICS_NAMESPACE: "cellular",
+                DATA_ROLE_ARN: "arn:aws:iam::123456789012:role/cellular-dev-cell-b-tenant-use1", TENANT_CLAIM: "tenant_id",
             } });
         });
 
-        it("has its own role whose policy is exact actions on its own table, its own log group and X-Ray", () => {
+        it("ships the ownership table in the code of every function of the cell", () => {
+            for (const fn of dev.inCell("cell-a").filter(r => r.type === "aws:lambda/function:Function")) {
+                const assets = (fn.inputs.code as Json).assets as Json;
+                assert.deepEqual(JSON.parse(assets["ownership.json"].text as string), {
+                    version: 1, cells: ["cell-a", "cell-b", "cell-c"], pinned: { "demo-customer": "cell-b" },
+                }, fn.name);
+            }
+        });
+
+        it("has no table access of its own: it may only assume the cell's tenant data role, with a tenant tag", () => {
             const role = dev.get("aws:iam/role:Role", "cell-a-api-role");
             assert.deepEqual(dev.json(role, "assumeRolePolicy"), {
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
             });
             const policy = dev.get("aws:iam/rolePolicy:RolePolicy", "cell-a-api-policy");
-            assert.equal(policy.inputs.role, "cellular-dev-cell-a-api");
+            assert.equal(policy.inputs.role, "cellular-dev-cell-a-api-use1");
             assert.deepEqual(dev.json(policy, "policy"), {
                 Version: "2012-10-17",
                 Statement: [
-                    { Sid: "ReadWriteOwnTable", Effect: "Allow",
-                        Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
-                        Resource: [arn("dynamodb", "table/cellular-dev-cell-a-data")] },
+                    { Sid: "AssumeTenantDataRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"],
+                        Resource: ["arn:aws:iam::123456789012:role/cellular-dev-cell-a-tenant-use1"] },
                     LOGS("cellular-dev-cell-a-api"),
                     TRACING,
                 ],
             });
+            // The API works for one tenant at a time: its role carries no data-access: system tag.
+            assert.equal((role.inputs.tags as Json)["data-access"], undefined);
+        });
+
+        it("reaches the table only through the tenant data role: trusted by the API role alone, limited to the tenant's partition", () => {
+            const role = dev.get("aws:iam/role:Role", "cell-a-tenant-role");
+            assert.equal(role.inputs.name, "cellular-dev-cell-a-tenant-use1");
+            assert.equal(role.inputs.maxSessionDuration, 3600);
+            assert.deepEqual(dev.json(role, "assumeRolePolicy"), {
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "AssumeForOneTenant", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/cellular-dev-cell-a-api-use1" },
+                        Action: "sts:AssumeRole", Condition: { StringLike: { "aws:RequestTag/tenant": "?*" } } },
+                    { Sid: "TagTheTenant", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/cellular-dev-cell-a-api-use1" },
+                        Action: "sts:TagSession", Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["tenant"] } } },
+                ],
+            });
+            // IAM validates the principal when it stores the trust policy: the API role must exist first.
+            assert.ok(role.dependencies.includes(dev.get("aws:iam/role:Role", "cell-a-api-role").urn));
+            const policy = dev.get("aws:iam/rolePolicy:RolePolicy", "cell-a-tenant-policy");
+            assert.deepEqual(dev.json(policy, "policy"), {
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "OwnTenantItemsOnly", Effect: "Allow",
+                    Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+                    Resource: [arn("dynamodb", "table/cellular-dev-cell-a-data")],
+                    Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["CUSTOMER#${aws:PrincipalTag/tenant}"] } },
+                }],
+            });
+        });
+
+        it("tags the roles of the functions that work on many tenants' records data-access: system", () => {
+            for (const role of dev.inCell("cell-a").filter(r => r.type === "aws:iam/role:Role")) {
+                const expected = role.name === "cell-a-api-role" || role.name === "cell-a-tenant-role" ? undefined : "system";
+                assert.equal((role.inputs.tags as Json)["data-access"], expected, role.name);
+            }
         });
 
         it("is invoked through the alias live, which points at the published version", () => {
@@ -80,8 +126,9 @@ describe("Cell (components/cell.ts)", () => {
     describe("every function of the stack", () => {
         it("lists exact actions on exact ARNs: no wildcard action, and '*' only for actions AWS scopes to no resource", () => {
             const policies = [...dev.ofType("aws:iam/rolePolicy:RolePolicy"), ...dev.ofType("aws:iam/policy:Policy")];
-            // One inline policy per function of every cell, the router's own, and its invoke grant.
-            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length, 0) + 2);
+            // One inline policy per function of every cell and per tenant data role, the router's own, its invoke
+            // grant, and the token-claims trigger's.
+            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length + 1, 0) + 3);
             for (const policy of policies) {
                 for (const st of statementsOf(dev, policy)) {
                     assert.equal(st.Effect, "Allow");
@@ -104,17 +151,20 @@ describe("Cell (components/cell.ts)", () => {
             }
         });
 
-        it("has reserved concurrency", () => {
+        it("has reserved concurrency, but for the Cognito trigger, which every sign-in of every tenant needs", () => {
             const fns = dev.ofType("aws:lambda/function:Function");
-            assert.equal(fns.length, 25);
-            for (const fn of fns) assert.equal(typeof fn.inputs.reservedConcurrentExecutions, "number", fn.name);
+            assert.equal(fns.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length, 0) + 2);
+            for (const fn of fns) {
+                const expected = fn.name === "identity-token-claims-function" ? "undefined" : "number";
+                assert.equal(typeof fn.inputs.reservedConcurrentExecutions, expected, fn.name);
+            }
         });
 
         it("has a log group with retention named after it, created first", () => {
             for (const fn of dev.ofType("aws:lambda/function:Function")) {
                 const logGroup = dev.get("aws:cloudwatch/logGroup:LogGroup", fn.name.replace(/-function$/, "-logs"));
                 assert.equal(logGroup.inputs.name, `/aws/lambda/${fn.inputs.name as string}`);
-                assert.equal(logGroup.inputs.retentionInDays, fn.name.startsWith("router") ? 30 : 14);
+                assert.equal(logGroup.inputs.retentionInDays, dev.cellOf(fn) === undefined ? 30 : 14);
                 assert.ok(fn.dependencies.includes(logGroup.urn), fn.name);
             }
         });
@@ -132,9 +182,11 @@ describe("Cell (components/cell.ts)", () => {
                 assert.equal(tags.environment, "dev", r.name);
                 checked++;
             }
-            // Per cell: 8 functions, roles and log groups, the table, 4 queues, topic, bucket, stream, 3 alarms, the
-            // rule and 4 mappings; shared: the router's function, role, invoke policy, 2 log groups, API and stage.
-            assert.equal(checked, 3 * 40 + 7);
+            // Per cell: 8 functions, roles and log groups, the tenant data role, the table, 4 queues, topic, bucket,
+            // stream, 3 alarms, the rule and 4 mappings; shared: the router's function, role, invoke policy, 2 log
+            // groups, API and stage, the identity's user pool and trigger function, role and log group, and the
+            // router's breaker alarm per cell.
+            assert.equal(checked, 3 * 41 + 7 + 4 + 3);
         });
     });
 
@@ -143,7 +195,7 @@ describe("Cell (components/cell.ts)", () => {
             for (const cell of dev.ofType("cellular:index:Cell")) {
                 assert.equal(cell.outputs.cellId, cell.name);
                 const children = dev.resources.filter(r => r.parent === cell.urn);
-                assert.equal(children.length, 63);
+                assert.equal(children.length, total(expectedCellCounts(devSettings.cells.find(c => c.id === cell.name)!)));
                 for (const child of children) assert.ok(child.name.startsWith(`${cell.name}-`), child.name);
             }
         });
@@ -175,30 +227,68 @@ describe("Cell (components/cell.ts)", () => {
             assert.equal(prod.get("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", "router-provisioned").inputs.provisionedConcurrentExecutions, 10);
         });
 
-        it("with isolation vpc, puts each cell's functions in its own VPC with no NAT and a DynamoDB gateway endpoint", async () => {
+        it("with isolation vpc, puts each cell's functions in its own VPC: isolated subnets, endpoints for what they call, HTTPS to those alone", async () => {
             const stack = await runStack("dev", { mode: "update", config: { ...stackConfig("dev"), "cellular:isolation": "vpc" } });
-            const vpcs = stack.ofType("awsx:ec2:Vpc");
-            assert.deepEqual(vpcs.map(v => v.name), ["cell-a-vpc", "cell-b-vpc", "cell-c-vpc"]);
-            const vpc = vpcs[0]!;
+            assert.deepEqual(stack.ofType("aws:ec2/vpc:Vpc").map(v => v.name), ["cell-a-vpc", "cell-b-vpc", "cell-c-vpc"]);
+            const vpc = stack.get("aws:ec2/vpc:Vpc", "cell-a-vpc");
             assert.equal(stack.cellOf(vpc), "cell-a");
-            assert.deepEqual(vpc.inputs.natGateways, { strategy: "None" });
-            assert.deepEqual(vpc.inputs.subnetSpecs, [{ type: "Isolated", cidrMask: 20 }]);
-            assert.equal(vpc.inputs.vpcEndpointStrategy, "Auto");
-            assert.deepEqual(vpc.inputs.vpcEndpointSpecs, [
-                { serviceName: "com.amazonaws.us-east-1.dynamodb", vpcEndpointType: "Gateway" },
-                { serviceName: "com.amazonaws.us-east-1.s3", vpcEndpointType: "Gateway" },
+            assert.equal(vpc.inputs.cidrBlock, "10.0.0.0/16");
+            assert.equal(vpc.inputs.enableDnsHostnames, true);
+            assert.equal(vpc.inputs.enableDnsSupport, true);
+            // Nothing that reaches the internet.
+            for (const type of ["aws:ec2/natGateway:NatGateway", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/eip:Eip", "aws:ec2/route:Route"]) {
+                assert.deepEqual(stack.ofType(type), [], type);
+            }
+            const subnets = ["cell-a-isolated-1", "cell-a-isolated-2"].map(n => stack.get("aws:ec2/subnet:Subnet", n));
+            assert.deepEqual(subnets.map(s => [s.inputs.cidrBlock, s.inputs.availabilityZone, s.inputs.mapPublicIpOnLaunch, s.inputs.vpcId]),
+                [["10.0.0.0/20", "us-east-1a", false, vpc.id], ["10.0.16.0/20", "us-east-1b", false, vpc.id]]);
+            const routes = stack.get("aws:ec2/routeTable:RouteTable", "cell-a-isolated-routes");
+            assert.equal(routes.inputs.routes, undefined, "no route but the VPC's local one");
+            assert.deepEqual(["cell-a-isolated-1-routes", "cell-a-isolated-2-routes"].map(n => stack.get("aws:ec2/routeTableAssociation:RouteTableAssociation", n).inputs),
+                subnets.map(s => ({ subnetId: s.id, routeTableId: routes.id })));
+            const endpoints = stack.inCell("cell-a").filter(r => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
+            assert.deepEqual(endpoints.map(e => [e.inputs.serviceName, e.inputs.vpcEndpointType]), [
+                ["com.amazonaws.us-east-1.dynamodb", "Gateway"], ["com.amazonaws.us-east-1.s3", "Gateway"],
+                ["com.amazonaws.us-east-1.sts", "Interface"], ["com.amazonaws.us-east-1.sqs", "Interface"],
             ]);
-            const fn = stack.get("aws:lambda/function:Function", "cell-a-api-function");
+            const endpointsSg = stack.get("aws:ec2/securityGroup:SecurityGroup", "cell-a-endpoints-sg");
             const sg = stack.get("aws:ec2/securityGroup:SecurityGroup", "cell-a-functions-sg");
-            const isolated = vpc.outputs.isolatedSubnetIds as string[];
-            assert.equal(isolated.length, 2);
-            assert.deepEqual(vpc.outputs.privateSubnetIds, []);
-            assert.deepEqual((fn.inputs.vpcConfig as Json).subnetIds, isolated);
-            assert.deepEqual(fn.propertyDependencies.vpcConfig!.sort(), [vpc.urn, sg.urn].sort());
+            for (const e of endpoints.slice(0, 2)) assert.deepEqual(e.inputs.routeTableIds, [routes.id]);
+            for (const e of endpoints.slice(2)) {
+                assert.deepEqual([e.inputs.privateDnsEnabled, e.inputs.subnetIds, e.inputs.securityGroupIds], [true, subnets.map(s => s.id), [endpointsSg.id]]);
+            }
+            // Security groups carry no inline rules (the provider then removes AWS's allow-all egress); each rule is its own resource.
+            assert.equal(sg.inputs.egress, undefined);
+            assert.equal(sg.inputs.ingress, undefined);
+            const rule = (type: string, name: string) => {
+                const { securityGroupId, ipProtocol, fromPort, toPort, referencedSecurityGroupId, prefixListId, cidrIpv4 } = stack.get(type, name).inputs;
+                return { securityGroupId, ipProtocol, fromPort, toPort, to: referencedSecurityGroupId ?? prefixListId, cidrIpv4 };
+            };
+            const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+            const https = { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: undefined };
+            assert.deepEqual(stack.inCell("cell-a").filter(r => r.type === EGRESS).map(r => r.name),
+                ["cell-a-functions-to-endpoints", "cell-a-functions-to-dynamodb", "cell-a-functions-to-s3"]);
+            assert.deepEqual(rule(EGRESS, "cell-a-functions-to-endpoints"), { securityGroupId: sg.id, ...https, to: endpointsSg.id });
+            assert.deepEqual(rule(EGRESS, "cell-a-functions-to-dynamodb"), { securityGroupId: sg.id, ...https, to: endpoints[0]!.outputs.prefixListId });
+            assert.deepEqual(rule(EGRESS, "cell-a-functions-to-s3"), { securityGroupId: sg.id, ...https, to: endpoints[1]!.outputs.prefixListId });
+            assert.deepEqual(rule("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "cell-a-endpoints-from-functions"),
+                { securityGroupId: endpointsSg.id, ...https, to: sg.id });
+
+            const fn = stack.get("aws:lambda/function:Function", "cell-a-api-function");
+            assert.deepEqual(fn.inputs.vpcConfig, { subnetIds: subnets.map(s => s.id), securityGroupIds: [sg.id] });
+            assert.deepEqual(fn.propertyDependencies.vpcConfig!.sort(), [...subnets.map(s => s.urn), sg.urn].sort());
             for (const f of stack.inCell("cell-a").filter(r => r.type === "aws:lambda/function:Function")) assert.ok(f.inputs.vpcConfig, f.name);
             assert.deepEqual(stack.json(stack.get("aws:iam/rolePolicy:RolePolicy", "cell-a-api-policy"), "policy").Statement.at(-1), ENIS);
             assert.equal(stack.ofType("aws:lambda/function:Function").filter(f => f.inputs.vpcConfig).length,
                 devSettings.cells.reduce((n, c) => n + cellFunctions(c).length, 0));
+            // Cost tags on every network resource that takes them (a route table association takes none).
+            const NETWORK_TAGGED = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/vpcEndpoint:VpcEndpoint",
+                "aws:ec2/securityGroup:SecurityGroup", EGRESS, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"];
+            const network = stack.inCell("cell-a").filter(r => NETWORK_TAGGED.includes(r.type));
+            assert.equal(network.length, 1 + 2 + 1 + 4 + 2 + 3 + 1);
+            for (const r of network) assert.equal((r.inputs.tags as Record<string, string>).cell, "cell-a", r.name);
+            // The router stays outside every VPC: it reaches the cells through Lambda's API.
+            assert.equal(stack.get("aws:lambda/function:Function", "router-function").inputs.vpcConfig, undefined);
         });
     });
 });

@@ -35,7 +35,7 @@ describe("where failures go: the failure queue and the destinations (dev, previe
             const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "topic"; }) });
             const topicArn = arn("sns", "cellular-dev-cell-a-failure-events");
             assert.deepEqual(stack.get(INVOKE_CONFIG, "cell-a-notifier-async").inputs.destinationConfig, { onFailure: { destination: topicArn } });
-            assert.deepEqual(statements(stack, "cell-a", "notifier")[1], { Sid: "DeliverFailedEvents", Effect: "Allow", Action: ["sns:Publish"], Resource: [topicArn] });
+            assert.deepEqual(statements(stack, "cell-a", "notifier")[2], { Sid: "DeliverFailedEvents", Effect: "Allow", Action: ["sns:Publish"], Resource: [topicArn] });
             const sub = stack.get("aws:sns/topicSubscription:TopicSubscription", "cell-a-failure-events-to-queue");
             assert.equal(sub.inputs.protocol, "sqs");
             assert.equal(sub.inputs.rawMessageDelivery, true);
@@ -48,7 +48,7 @@ describe("where failures go: the failure queue and the destinations (dev, previe
             const stack = await runStack("dev", { config: edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "function"; }) });
             const handlerArn = arn("lambda", "function:cellular-dev-cell-a-failure-handler");
             assert.deepEqual(stack.get(INVOKE_CONFIG, "cell-a-ingest-async").inputs.destinationConfig, { onFailure: { destination: handlerArn } });
-            assert.deepEqual(statements(stack, "cell-a", "ingest")[4], { Sid: "DeliverFailedEvents", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [handlerArn] });
+            assert.deepEqual(statements(stack, "cell-a", "ingest")[5], { Sid: "DeliverFailedEvents", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [handlerArn] });
             const own = stack.get(INVOKE_CONFIG, "cell-a-failure-handler-async");
             assert.equal((own.inputs.destinationConfig as Json).onFailure.destination, UNKNOWN);
             assert.deepEqual(own.propertyDependencies.destinationConfig, [urn(stack, QUEUE, "cell-a-failures-last-resort")]);

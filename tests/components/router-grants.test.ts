@@ -6,7 +6,7 @@ import { ACCOUNT_ID_PLACEHOLDER, Names } from "../../components/names";
 import { cellAliasArn, invokeDocument, invokeGrantShards, shardInvokeGrants } from "../../components/router-grants";
 import { edit, Json, Raw, runStack, stackConfig } from "../fixtures/stack";
 
-const names = new Names("cellular", "dev");
+const names = new Names("cellular", "dev", "us-east-1");
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `cell-${String(i + 1).padStart(3, "0")}`);
 
 /** The documents the router would get, with the ARNs of the given partition. */

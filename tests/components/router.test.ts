@@ -19,7 +19,7 @@ describe("CellRouter (components/router.ts)", () => {
         it("may invoke exactly the cells' live aliases, and nothing else", () => {
             const [policy, ...more] = dev.ofType("aws:iam/policy:Policy");
             assert.equal(more.length, 0);
-            assert.equal(policy!.inputs.name, "cellular-dev-router-invoke-cells-0");
+            assert.equal(policy!.inputs.name, "cellular-dev-router-invoke-cells-0-use1");
             assert.deepEqual(dev.json(policy!, "policy"), {
                 Version: "2012-10-17",
                 Statement: [{ Sid: "InvokeCells", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [
@@ -39,7 +39,7 @@ describe("CellRouter (components/router.ts)", () => {
             const fn = dev.get("aws:lambda/function:Function", "router-function");
             assert.equal(fn.inputs.timeout, 15);
             assert.equal(fn.inputs.memorySize, 256);
-            assert.equal(fn.inputs.reservedConcurrentExecutions, 10);
+            assert.equal(fn.inputs.reservedConcurrentExecutions, 50);
             assert.equal(fn.inputs.runtime, "nodejs22.x");
         });
 
@@ -47,9 +47,9 @@ describe("CellRouter (components/router.ts)", () => {
             assert.deepEqual(routingTable(dev), {
                 version: 1, mode: "invoke",
                 cells: [
-                    { id: "cell-a", state: "active", functionName: "cellular-dev-cell-a-api:live" },
-                    { id: "cell-b", state: "active", functionName: "cellular-dev-cell-b-api:live" },
-                    { id: "cell-c", state: "active", functionName: "cellular-dev-cell-c-api:live" },
+                    { id: "cell-a", state: "active", functionName: "cellular-dev-cell-a-api:live", budgetMs: 1000 },
+                    { id: "cell-b", state: "active", functionName: "cellular-dev-cell-b-api:live", budgetMs: 1000 },
+                    { id: "cell-c", state: "active", functionName: "cellular-dev-cell-c-api:live", budgetMs: 1000 },
                 ],
                 pinned: { "demo-customer": "cell-b" },
             });
@@ -75,6 +75,81 @@ describe("CellRouter (components/router.ts)", () => {
         });
     });
 
+    describe("bulkheads", () => {
+        it("gets its breakers' thresholds and the metrics namespace in its environment", () => {
+            const fn = dev.get("aws:lambda/function:Function", "router-function");
+            assert.deepEqual(fn.inputs.environment, { variables: {
+                POWERTOOLS_SERVICE_NAME: "router",
+                POWERTOOLS_METRICS_NAMESPACE: "cellular",
+                BREAKER_FAILURE_THRESHOLD: "5",
+                BREAKER_COOL_DOWN_SECONDS: "10",
+                TENANT_CLAIM: "tenant_id",
+            } });
+        });
+
+        it("writes each cell's own time budget into the routing table, and the configured thresholds into the environment", async () => {
+            let raw = edit(stackConfig("dev"), "cells", c => { c[2].router = { cellTimeoutMs: 400 }; });
+            raw = edit(raw, "router", r => { r.breaker = { failureThreshold: 2, coolDownSeconds: 60 }; });
+            const stack = await runStack("dev", { config: raw });
+            assert.deepEqual(routingTable(stack).cells.map((c: Json) => [c.id, c.budgetMs]), [["cell-a", 1000], ["cell-b", 1000], ["cell-c", 400]]);
+            const env = (stack.get("aws:lambda/function:Function", "router-function").inputs.environment as Json).variables as Json;
+            assert.deepEqual([env.BREAKER_FAILURE_THRESHOLD, env.BREAKER_COOL_DOWN_SECONDS], ["2", "60"]);
+        });
+
+        it("has an alarm per cell that fires when the cell's breakers refused its customers for 3 minutes in a row", () => {
+            const alarms = dev.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter(a => dev.cellOf(a) === undefined);
+            assert.deepEqual(alarms.map(a => a.name), ["router-cell-a-breaker-open-alarm", "router-cell-b-breaker-open-alarm", "router-cell-c-breaker-open-alarm"]);
+            const { tags, ...inputs } = alarms[1]!.inputs;
+            assert.deepEqual(inputs, {
+                name: "cellular-dev-cell-b-breaker-open",
+                alarmDescription: "The router's breakers for cell cell-b stayed open for 3 min: its customers get 503 without the cell being invoked",
+                namespace: "cellular",
+                metricName: "BreakerOpen",
+                dimensions: { cell: "cell-b" },
+                statistic: "Sum",
+                period: 60,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 3,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                treatMissingData: "notBreaching",
+            });
+            // The router's, not the cell's: outside every cell, tagged shared.
+            assert.equal((tags as Json).cell, "shared");
+            assert.equal(dev.get("cellular:index:CellRouter", "router").urn, alarms[1]!.parent);
+        });
+
+        it("has a dashboard of its concurrency against what is reserved, and each per-cell metric with a line per cell", () => {
+            const dashboard = dev.get("aws:cloudwatch/dashboard:Dashboard", "router-dashboard");
+            assert.equal(dashboard.inputs.dashboardName, "cellular-dev-use1");
+            const widgets = (dev.json(dashboard, "dashboardBody").widgets as Json[]).filter(w => w.type === "metric");
+            const concurrency = widgets.find(w => (w.properties.title as string).includes("concurrency"))!;
+            assert.deepEqual(concurrency.properties.metrics, [
+                ["AWS/Lambda", "ConcurrentExecutions", "FunctionName", "cellular-dev-router", { stat: "Maximum" }],
+                ["AWS/Lambda", "Throttles", "FunctionName", "cellular-dev-router", { stat: "Sum" }],
+            ]);
+            assert.deepEqual(concurrency.properties.annotations, { horizontal: [{ label: "reserved concurrency", value: 50 }] });
+            const searches = widgets.flatMap(w => (w.properties.metrics as unknown[][]).map(m => m[0])).filter(m => typeof m === "object") as Json[];
+            assert.deepEqual(searches.map(m => m.expression), ["Routed", "CellTimeouts", "BreakerOpen", "Shed"].map(name =>
+                `SEARCH('{cellular,cell} MetricName="${name}"', 'Sum', 60)`));
+        });
+
+        it("shows each cell, on the cell's own dashboard, what the router counted for it", () => {
+            const dashboard = dev.get("aws:cloudwatch/dashboard:Dashboard", "cell-b-dashboard");
+            const widgets = dev.json(dashboard, "dashboardBody").widgets as Json[];
+            const routerView = widgets.filter(w => w.properties.title === "The router's view of cell-b");
+            assert.equal(routerView.length, 1);
+            assert.deepEqual(routerView[0]!.properties.metrics, ["Routed", "Shed", "BreakerOpen", "CellTimeouts"].map(name =>
+                ["cellular", name, "cell", "cell-b", { stat: "Sum" }]));
+        });
+
+        it("gives prod's cells their 100 ms budget", async () => {
+            const prod = await shippedStack("prod");
+            assert.deepEqual([...new Set(routingTable(prod).cells.map((c: Json) => c.budgetMs))], [100]);
+            assert.equal(prod.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter(a => prod.cellOf(a) === undefined).length, 12);
+        });
+    });
+
     describe("other configurations", () => {
         it("marks a disabled cell in the routing table, keeping its place", async () => {
             const stack = await runStack("dev", { config: edit(stackConfig("dev"), "cells", c => { c[1].state = "disabled"; }) });
@@ -84,6 +159,9 @@ describe("CellRouter (components/router.ts)", () => {
         it("in redirect mode, gives each cell its own endpoint and the router no permission to invoke anything", async () => {
             const stack = await runStack("dev", { mode: "update", config: edit(stackConfig("dev"), "router", r => { r.mode = "redirect"; }) });
             assert.equal(stack.ofType("aws:iam/policy:Policy").length, 0);
+            // Nothing to time out or break: no budgets, no breaker alarms.
+            assert.equal(stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter(a => stack.cellOf(a) === undefined).length, 0);
+            assert.ok((routingTable(stack).cells as Json[]).every(c => !("budgetMs" in c)));
             assert.equal(stack.ofType("aws:apigatewayv2/api:Api").length, 4);
             const table = routingTable(stack);
             assert.equal(table.mode, "redirect");
@@ -113,14 +191,15 @@ describe("CellRouter (components/router.ts)", () => {
             raw = { ...raw, "cellular:cellCount": "100", "cellular:accountConcurrencyLimit": "10000" };
             const stack = await runStack("dev", { config: raw });
             const grants = stack.ofType("aws:iam/policy:Policy");
-            assert.deepEqual(grants.map(p => p.inputs.name), ["cellular-dev-router-invoke-cells-0", "cellular-dev-router-invoke-cells-1"]);
+            assert.deepEqual(grants.map(p => p.inputs.name), ["cellular-dev-router-invoke-cells-0-use1", "cellular-dev-router-invoke-cells-1-use1"]);
             const named = grants.flatMap(p => stack.json(p, "policy").Statement[0].Resource as string[]);
             assert.deepEqual(named, Array.from({ length: 100 }, (_, i) => arn("lambda", `function:cellular-dev-cell-${String(i + 1).padStart(3, "0")}-api:live`)));
             for (const p of grants) assert.ok((p.inputs.policy as string).length <= 6144, `${p.name}: ${(p.inputs.policy as string).length}`);
             assert.equal(stack.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 2);
             const inline = stack.ofType("aws:iam/rolePolicy:RolePolicy").map(p => (p.inputs.policy as string).length);
-            // One per function of each of the 100 cells (all alike), and the router's.
-            assert.equal(inline.length, 100 * cellFunctions(loadSettings(raw, { project: "cellular", stack: "dev" }).cells[0]!).length + 1);
+            // One per function and one for the tenant data role of each of the 100 cells (all alike), the router's, and
+            // the token-claims trigger's.
+            assert.equal(inline.length, 100 * (cellFunctions(loadSettings(raw, { project: "cellular", stack: "dev" }).cells[0]!).length + 1) + 2);
             assert.ok(Math.max(...inline) <= 10240, String(Math.max(...inline)));
         });
     });

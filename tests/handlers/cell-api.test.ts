@@ -5,9 +5,22 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyResult } from "aws-lambda";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { tenantDataPolicy } from "../../components/cell";
 import type * as CellApiModule from "../../handlers/cell-api";
+import { ownershipFor } from "../../handlers/lib/ownership";
+import { StsTenantTables } from "../../handlers/clients/tenant-tables";
+import { STSClient } from "@aws-sdk/client-sts";
 import { captureLogs, releaseLogs, takeLogs } from "./fakes/routing-logs";
-import { lambdaContext, RequestSpec, v1Event, v2Event } from "./fakes/routing-events";
+import { lambdaContext, RequestSpec, TENANT_CLAIM, v1Event, v2Event } from "./fakes/routing-events";
+import { FakeSts, IamGuard, startFakeSts, startIamGuard } from "./fakes/tenant-iam";
+
+const TABLE_ARN = `arn:aws:dynamodb:us-east-1:123456789012:table/${TEST_TABLE}`;
+const DATA_ROLE_ARN = "arn:aws:iam::123456789012:role/cellular-test-cell-test-tenant";
+/** The test cell is the only one: it owns every customer (tests of other cells' customers build their own API). */
+const OWNERSHIP = { version: 1 as const, cells: [TEST_CELL_ID], pinned: {} };
 
 interface Reply {
     status: number;
@@ -20,23 +33,38 @@ interface Reply {
 describe("cell API (handlers/cell-api.ts) on a local DynamoDB", function () {
     let dynamo: LocalDynamo;
     let api: typeof CellApiModule;
+    let sts: FakeSts;
+    let guard: IamGuard;
+    let tmp: string;
 
     before(async () => {
         captureLogs();
         dynamo = await startDynamo();
-        process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
         await dynamo.createTable(TEST_TABLE);
+        // The handler's tenant credentials come from STS; IAM (the guard) enforces the data role's policy on them.
+        sts = await startFakeSts();
+        guard = await startIamGuard(dynamo.endpoint, sts, tenantDataPolicy(TABLE_ARN), table => `arn:aws:dynamodb:us-east-1:123456789012:table/${table}`);
+        process.env.AWS_ENDPOINT_URL_DYNAMODB = guard.endpoint;
+        process.env.AWS_ENDPOINT_URL_STS = sts.endpoint;
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cell-api-"));
+        fs.writeFileSync(path.join(tmp, "ownership.json"), JSON.stringify(OWNERSHIP));
         // The handler reads its environment at module load: load it now, afresh, whatever other test files set.
         process.env.CELL_ID = TEST_CELL_ID;
         process.env.TABLE_NAME = TEST_TABLE;
+        process.env.DATA_ROLE_ARN = DATA_ROLE_ARN;
+        process.env.TENANT_CLAIM = TENANT_CLAIM;
+        process.env.OWNERSHIP_TABLE_PATH = path.join(tmp, "ownership.json");
         delete require.cache[require.resolve("../../handlers/cell-api")];
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         api = require("../../handlers/cell-api") as typeof CellApiModule;
     });
 
     after(async () => {
+        await guard?.close();
+        await sts?.close();
         await dynamo?.close();
-        delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+        for (const v of ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_STS", "DATA_ROLE_ARN", "TENANT_CLAIM", "OWNERSHIP_TABLE_PATH"]) delete process.env[v];
+        if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
         releaseLogs();
     });
 
@@ -392,7 +420,8 @@ describe("cell API (handlers/cell-api.ts) on a local DynamoDB", function () {
         it("logs an unexpected error with the cell id and request ids, and answers 500 without details", async () => {
             const logger = new Logger({ serviceName: "cell-api", persistentKeys: { cellId: "cell-broken" } });
             const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint }));
-            const broken = api.createCellApi({ cellId: "cell-broken", tableName: "no-such-table", client, logger });
+            const broken = api.createCellApi({ cellId: "cell-broken", tableName: "no-such-table", tenantClaim: TENANT_CLAIM,
+                ownership: ownershipFor("cell-broken", { version: 1, cells: ["cell-broken"], pinned: {} }), tables: { clientFor: async () => client }, logger });
             const reply = await broken(v2Event({ method: "GET", path: "/customers/acme/items/x", requestId: "api-req-9" }), lambdaContext(15_000, "lambda-req-9")) as APIGatewayProxyResult;
             assert.equal(reply.statusCode, 500);
             assert.deepEqual(JSON.parse(reply.body), { error: "internal error" });
@@ -411,7 +440,8 @@ describe("cell API (handlers/cell-api.ts) on a local DynamoDB", function () {
 
         it("answers 500 when CELL_ID or TABLE_NAME is missing", async () => {
             const logger = new Logger({ serviceName: "cell-api" });
-            const unconfigured = api.createCellApi({ cellId: undefined, tableName: undefined, client: dynamo.client, logger });
+            const unconfigured = api.createCellApi({ cellId: undefined, tableName: undefined, tenantClaim: TENANT_CLAIM,
+                ownership: ownershipFor("cell-test", OWNERSHIP), tables: { clientFor: async () => dynamo.client }, logger });
             const reply = await unconfigured(v2Event({ method: "GET", path: "/customers/acme/items/x" })) as APIGatewayProxyResult;
             assert.equal(reply.statusCode, 500);
             assert.deepEqual(JSON.parse(reply.body), { error: "internal error" });
@@ -432,6 +462,69 @@ describe("cell API (handlers/cell-api.ts) on a local DynamoDB", function () {
             } finally {
                 await dynamo.createTable(TEST_TABLE);
             }
+        });
+    });
+
+    describe("who may: the verified tenant, for its own customer, in its own cell, with its own credentials", () => {
+        it("answers 401 with WWW-Authenticate: Bearer without a verified token, and writes nothing", async () => {
+            const reply = await call({ method: "PUT", path: "/customers/acme/items/a1", tenant: null, ...json({ v: 1 }) });
+            assert.equal(reply.status, 401);
+            assert.equal(reply.headers["www-authenticate"], "Bearer");
+            assert.deepEqual(reply.body, { error: "a valid bearer token is required" });
+            const stored = await dynamo.client.send(new GetCommand({ TableName: TEST_TABLE, Key: { pk: "CUSTOMER#acme", sk: "ITEM#a1" } }));
+            assert.equal(stored.Item, undefined);
+        });
+
+        it("answers 403 to a valid token of another tenant, for any method, and reveals nothing", async () => {
+            await call({ method: "PUT", path: "/customers/victim/items/secret", ...json({ pin: 1234 }) });
+            for (const method of ["GET", "PUT", "DELETE"]) {
+                const reply = await call({ method, path: "/customers/victim/items/secret", tenant: "attacker", ...json({ pin: 0 }) });
+                assert.equal(reply.status, 403, method);
+                assert.deepEqual(reply.body, { error: "this token does not grant access to this customer" });
+            }
+            const list = await call({ method: "GET", path: "/customers/victim/items", tenant: "attacker" });
+            assert.equal(list.status, 403);
+            assert.equal(((await call({ method: "GET", path: "/customers/victim/items/secret" })).body as { data: { pin: number } }).data.pin, 1234);
+        });
+
+        it("answers 421 for a customer another cell owns, even with that customer's valid token, and writes nothing", async () => {
+            const logger = new Logger({ serviceName: "cell-api" });
+            let asked = 0;
+            const other = api.createCellApi({ cellId: TEST_CELL_ID, tableName: TEST_TABLE, tenantClaim: TENANT_CLAIM, logger,
+                ownership: ownershipFor(TEST_CELL_ID, { version: 1, cells: [TEST_CELL_ID, "cell-other"], pinned: { elsewhere: "cell-other", here: TEST_CELL_ID } }),
+                tables: { clientFor: async () => { asked++; return dynamo.client; } } });
+            const misrouted = await other(v2Event({ method: "PUT", path: "/customers/elsewhere/items/x", body: "{}" })) as APIGatewayProxyResult;
+            assert.equal(misrouted.statusCode, 421);
+            assert.deepEqual(JSON.parse(misrouted.body), { error: "this cell does not serve this customer" });
+            assert.equal(asked, 0);
+            const ours = await other(v2Event({ method: "PUT", path: "/customers/here/items/x", body: "{}" })) as APIGatewayProxyResult;
+            assert.equal(ours.statusCode, 201);
+        });
+
+        it("reaches the table only with the tenant's own STS session, once per tenant while it lasts", async () => {
+            const before = sts.calls.length;
+            for (let i = 0; i < 5; i++) {
+                assert.equal((await call({ method: "PUT", path: `/customers/sts-a/items/i${i}`, ...json({ i }) })).status, 201);
+                assert.equal((await call({ method: "GET", path: `/customers/sts-b/items/i${i}` })).status, 404);
+            }
+            const calls = sts.calls.slice(before);
+            assert.deepEqual(calls.map(c => [c.roleArn, c.tags]), [[DATA_ROLE_ARN, { tenant: "sts-a" }], [DATA_ROLE_ARN, { tenant: "sts-b" }]]);
+            assert.deepEqual(guard.denied, []);
+        });
+
+        it("is stopped by IAM if the code ever used one tenant's credentials for another's items (the data role's LeadingKeys)", async () => {
+            // A cell API whose code forgot the tenant: every request uses acme's session.
+            const acme = new StsTenantTables({ roleArn: DATA_ROLE_ARN, tagKey: "tenant", sts: new STSClient({ endpoint: sts.endpoint }),
+                clientWith: credentials => DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: guard.endpoint, credentials })) });
+            const buggy = api.createCellApi({ cellId: TEST_CELL_ID, tableName: TEST_TABLE, tenantClaim: TENANT_CLAIM, logger: new Logger({ serviceName: "cell-api" }),
+                ownership: ownershipFor(TEST_CELL_ID, OWNERSHIP), tables: { clientFor: () => acme.clientFor("acme") } });
+            const own = await buggy(v2Event({ method: "PUT", path: "/customers/acme/items/ok", body: "{}" })) as APIGatewayProxyResult;
+            assert.equal(own.statusCode, 201);
+            const theirs = await buggy(v2Event({ method: "PUT", path: "/customers/globex/items/stolen", body: "{}" })) as APIGatewayProxyResult;
+            assert.equal(theirs.statusCode, 500);
+            assert.deepEqual(guard.denied.at(-1), { operation: "UpdateItem", tenant: "acme", keys: ["CUSTOMER#globex"] });
+            const stored = await dynamo.client.send(new GetCommand({ TableName: TEST_TABLE, Key: { pk: "CUSTOMER#globex", sk: "ITEM#stolen" } }));
+            assert.equal(stored.Item, undefined);
         });
     });
 

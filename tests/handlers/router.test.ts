@@ -12,8 +12,9 @@ import type * as RouterModule from "../../handlers/router";
 import type * as CellApiModule from "../../handlers/cell-api";
 import { buildRoutingTable, compileRoutingTable, isRoutingTableError, routeCustomer } from "../../handlers/lib/routing";
 import type { RoutingTable } from "../../handlers/lib/routing-table";
-import { captureLogs, releaseLogs, takeLogs } from "./fakes/routing-logs";
-import { lambdaContext, RequestSpec, v1Event, v2Event } from "./fakes/routing-events";
+import { captureLogs, releaseLogs, takeLogs, takeMetrics } from "./fakes/routing-logs";
+import { ownershipFor } from "../../handlers/lib/ownership";
+import { lambdaContext, RequestSpec, TENANT_CLAIM, v1Event, v2Event } from "./fakes/routing-events";
 import { FakeFunction, FakeLambda, reply, startFakeLambda } from "./fakes/router-fake-lambda";
 
 type Result = APIGatewayProxyResult & APIGatewayProxyStructuredResultV2;
@@ -88,10 +89,13 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
         const functions: Record<string, FakeFunction> = {};
         for (const cellId of ["cell-a", "cell-b", "cell-c"]) {
             await dynamo.createTable(tableOf(cellId));
+            const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint }));
             const handler = cellApi.createCellApi({
                 cellId,
                 tableName: tableOf(cellId),
-                client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint })),
+                tenantClaim: TENANT_CLAIM,
+                ownership: ownershipFor(cellId, { version: 1, cells: deployed.cells.map(c => c.id), pinned: deployed.pinned }),
+                tables: { clientFor: async () => client },
                 logger: new Logger({ serviceName: "cell-api", persistentKeys: { cellId } }),
             });
             functions[fnName(cellId)] = async event => reply.result(await handler(event as APIGatewayProxyEventV2, lambdaContext()));
@@ -103,11 +107,12 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
         fs.writeFileSync(path.join(tmp, "routing.json"), JSON.stringify(deployed));
         process.env.ROUTING_TABLE_PATH = path.join(tmp, "routing.json");
         process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
+        process.env.TENANT_CLAIM = TENANT_CLAIM;
         // The router reads routing.json at module load: load it now, afresh.
         delete require.cache[require.resolve("../../handlers/router")];
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         router = require("../../handlers/router") as typeof RouterModule;
-        behaviourRouter = router.createRouter({ table: behaviourTable, lambda: router.createLambdaClient(), logger: new Logger({ serviceName: "router" }) });
+        behaviourRouter = router.createRouter({ table: behaviourTable, tenantClaim: TENANT_CLAIM, lambda: router.createLambdaClient(), logger: new Logger({ serviceName: "router" }) });
     });
 
     after(async () => {
@@ -200,13 +205,36 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
             assert.equal(sent.requestContext.stage, "prod");
         });
 
+        it("routes on the verified tenant only: 401 without one (nothing invoked), 403 for a path of another customer", async () => {
+            const before = lambda.invocations.length;
+            for (const version of ["2.0", "1.0"] as const) {
+                const anonymous = await send(deployedHandler(), { method: "GET", path: `/customers/${onA}/items`, tenant: null }, version);
+                assert.equal(anonymous.statusCode, 401, version);
+                assert.equal(anonymous.headers?.["www-authenticate"], "Bearer");
+                assert.deepEqual(body(anonymous), { error: "a valid bearer token is required" });
+                const other = await send(deployedHandler(), { method: "PUT", path: `/customers/${onA}/items/x`, tenant: onB, ...json({ stolen: true }) }, version);
+                assert.equal(other.statusCode, 403, version);
+                assert.deepEqual(body(other), { error: "this token does not grant access to this customer" });
+            }
+            assert.equal(lambda.invocations.length, before);
+        });
+
+        it("passes the verified tenant to the cell in the event it invokes it with", async () => {
+            await send(deployedHandler(), { method: "GET", path: `/customers/${onA}/items` });
+            const sent = lambda.invocations[lambda.invocations.length - 1]!.event as { requestContext: { authorizer: { jwt: { claims: Record<string, string> } } } };
+            assert.equal(sent.requestContext.authorizer.jwt.claims[TENANT_CLAIM], onA);
+        });
+
         it("answers 400 for an invalid customer id and 404 for other paths, invoking nothing", async () => {
             const before = lambda.invocations.length;
-            for (const id of ["-bad", "a%20b", "x".repeat(65), "", "%C3%A9"]) {
+            for (const id of ["-bad", "a%20b", "x".repeat(65), "%C3%A9"]) {
                 const result = await send(deployedHandler(), { method: "GET", path: `/customers/${id}/items` });
                 assert.equal(result.statusCode, 400, id);
                 assert.deepEqual(body(result), { error: "invalid customer id: customer ids are 1-64 letters, digits, _ . - and start with a letter or digit" });
             }
+            const empty = await send(deployedHandler(), { method: "GET", path: "/customers//items" });
+            assert.equal(empty.statusCode, 400);
+            assert.deepEqual(body(empty), { error: "malformed request path: empty, . and .. segments are not allowed" });
             for (const p of ["/", "/customers", "/health", "/Customers/acme", "/v1/customers/acme"]) {
                 const result = await send(deployedHandler(), { method: "GET", path: p });
                 assert.equal(result.statusCode, 404, p);
@@ -317,6 +345,8 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
                     http: { method: "PUT", path: "/prod/customers/echo-customer/items/x", protocol: "HTTP/1.1", sourceIp: "198.51.100.9", userAgent: "tests" },
                     requestId: "rest-req-1",
                     routeKey: "$default",
+                    // The Cognito authorizer's verified claims, in the shape the cell reads (an HTTP API's JWT authorizer).
+                    authorizer: { jwt: { claims: { [TENANT_CLAIM]: "echo-customer", scope: "cellular/items", token_use: "access" }, scopes: [] } },
                     stage: "prod",
                     time: "26/Nov/2026:07:00:00 +0000",
                     timeEpoch: 1795676400000,
@@ -416,7 +446,7 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
         }));
         let redirector: RouterModule.RouterHandler;
         before(() => {
-            redirector = router.createRouter({ table: redirectTable, lambda: router.createLambdaClient(), logger: new Logger({ serviceName: "router" }) });
+            redirector = router.createRouter({ table: redirectTable, tenantClaim: TENANT_CLAIM, lambda: router.createLambdaClient(), logger: new Logger({ serviceName: "router" }) });
         });
 
         it("redirects (307) to the customer's cell with the path and query, invoking nothing", async () => {
@@ -443,6 +473,24 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
             assert.equal(result.headers?.location, `https://cell-a.example.com/customers/${onA}/items/x?a=1%0D%0ASet-Cookie:%20x=1%20%22%C3%A9%22`);
             const slashes = await send(redirector, { method: "GET", path: `/customers/${onA}/items/%2F%2Fevil.example` });
             assert.equal(slashes.headers?.location, `https://cell-a.example.com/customers/${onA}/items/%2F%2Fevil.example`);
+        });
+
+        it("never emits a dot segment in Location: a decoded . or .. (or an empty segment) is refused with 400", async () => {
+            for (const path of [`/customers/${onA}/items/%2e%2e/%2e%2e/customers/${onB}/items`, `/customers/${onA}/%2E/items`, `/customers/${onA}/items//x`, `/customers/${onA}/../${onB}/items`]) {
+                const result = await send(redirector, { method: "GET", path, tenant: onA });
+                assert.equal(result.statusCode, 400, path);
+                assert.deepEqual(body(result), { error: "malformed request path: empty, . and .. segments are not allowed" });
+                assert.equal(result.headers?.location, undefined);
+            }
+        });
+
+        it("redirects only the caller's own customer: 401 without a verified token, 403 for another tenant's path", async () => {
+            const anonymous = await send(redirector, { method: "GET", path: `/customers/${onA}/items`, tenant: null });
+            assert.equal(anonymous.statusCode, 401);
+            assert.equal(anonymous.headers?.["www-authenticate"], "Bearer");
+            const other = await send(redirector, { method: "GET", path: `/customers/${onA}/items`, tenant: onB });
+            assert.equal(other.statusCode, 403);
+            assert.equal(other.headers?.location, undefined);
         });
 
         it("answers 503 for a disabled cell's customers, 400 and 404 as in invoke mode", async () => {
@@ -493,6 +541,58 @@ describe("router (handlers/router.ts) in front of a fake Lambda service running 
                 assert.equal((await send(broken.handler as Handler, { method: "GET", path: "/x" })).statusCode, 404);
             } finally {
                 process.env.ROUTING_TABLE_PATH = previous;
+                if (loaded) require.cache[modulePath] = loaded;
+            }
+        });
+    });
+
+    describe("the deployed router's bulkheads (routing.json budgets, breaker thresholds from the environment)", () => {
+        it("gives up on a hung cell at its budget through the real SDK client, and opens the cell's breaker at the configured threshold", async () => {
+            const modulePath = require.resolve("../../handlers/router");
+            const loaded = require.cache[modulePath];
+            const previous = { table: process.env.ROUTING_TABLE_PATH, threshold: process.env.BREAKER_FAILURE_THRESHOLD, coolDown: process.env.BREAKER_COOL_DOWN_SECONDS };
+            try {
+                fs.writeFileSync(path.join(tmp, "bulkheads.json"), JSON.stringify(buildRoutingTable({
+                    mode: "invoke",
+                    cells: [{ id: "cell-hang", state: "active", functionName: "hang:live", budgetMs: 300 },
+                        { id: "cell-boom", state: "active", functionName: "boom:live", budgetMs: 5000 },
+                        { id: "cell-echo", state: "active", functionName: "echo:live", budgetMs: 5000 }],
+                    pinned: { "hang-customer": "cell-hang", "boom-customer": "cell-boom", "echo-customer": "cell-echo" },
+                })));
+                process.env.ROUTING_TABLE_PATH = path.join(tmp, "bulkheads.json");
+                process.env.BREAKER_FAILURE_THRESHOLD = "2";
+                process.env.BREAKER_COOL_DOWN_SECONDS = "45";
+                delete require.cache[modulePath];
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                const deployed = require("../../handlers/router") as typeof RouterModule;
+                takeMetrics();
+                const get = (customer: string) => send(deployed.handler as Handler, { method: "GET", path: `/customers/${customer}/items` });
+
+                // 15 s left: without the cell's 300 ms budget the router would wait 14.5 s.
+                const started = Date.now();
+                const hung = await get("hang-customer");
+                assert.equal(hung.statusCode, 504);
+                assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+
+                const before = lambda.invocations.length;
+                assert.equal((await get("boom-customer")).statusCode, 502);
+                assert.equal((await get("boom-customer")).statusCode, 502);
+                const refused = await get("boom-customer");
+                assert.equal(refused.statusCode, 503);
+                assert.equal(refused.headers?.["retry-after"], "45");
+                assert.deepEqual(lambda.invocations.slice(before).map(i => i.functionName), ["boom:live", "boom:live"]);
+                assert.equal((await get("echo-customer")).statusCode, 200);
+                assert.deepEqual(takeLogs().filter(l => l.level === "WARN").map(l => [l.message, l.cellId]), [["the cell's breaker opened", "cell-boom"]]);
+                // One EMF document per invocation, counted per cell.
+                assert.deepEqual(takeMetrics().map(m => [m.cell, m.Routed, m.CellTimeouts, m.BreakerOpen]), [
+                    ["cell-hang", 1, 1, undefined], ["cell-boom", 1, undefined, undefined], ["cell-boom", 1, undefined, undefined],
+                    ["cell-boom", 1, undefined, 1], ["cell-echo", 1, undefined, undefined],
+                ]);
+            } finally {
+                for (const [key, value] of [["ROUTING_TABLE_PATH", previous.table], ["BREAKER_FAILURE_THRESHOLD", previous.threshold], ["BREAKER_COOL_DOWN_SECONDS", previous.coolDown]] as const) {
+                    if (value === undefined) delete process.env[key];
+                    else process.env[key] = value;
+                }
                 if (loaded) require.cache[modulePath] = loaded;
             }
         });

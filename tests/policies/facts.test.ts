@@ -3,6 +3,7 @@ import { DEFAULTS, LIMITS, loadSettings, REQUIRED_TAGS as PROGRAM_REQUIRED_TAGS,
 import { VISIBILITY_MULTIPLIER as PROGRAM_VISIBILITY_MULTIPLIER } from "../../components/queues";
 import { cellTags, sharedTags, withJustification } from "../../components/tags";
 import { CELL_ID_OUTPUT, CELL_TYPE as PROGRAM_CELL_TYPE } from "../../components/type-tokens";
+import { DATA_ACCESS_TAG, SYSTEM_DATA_ACCESS } from "../../components/cell";
 import * as facts from "../../policies/lib/facts";
 import { stackConfig } from "../fixtures/stack";
 
@@ -20,6 +21,11 @@ describe("facts the policy pack shares with the program", () => {
         assert.deepEqual(Object.keys(cellTags(config, "cell-a")).sort(), [...facts.REQUIRED_TAGS].sort());
         assert.equal(cellTags(config, "cell-a")[facts.CELL_TAG], "cell-a");
         assert.equal(sharedTags(config)[facts.CELL_TAG], facts.SHARED_CELL_VALUE);
+    });
+
+    it("exempts the roles the program tags as working on many tenants' records, with the program's tag", () => {
+        assert.equal(facts.DATA_ACCESS_TAG, DATA_ACCESS_TAG);
+        assert.equal(facts.SYSTEM_DATA_ACCESS, SYSTEM_DATA_ACCESS);
     });
 
     it("accepts the justification tag the program sets for memory above one vCPU", () => {

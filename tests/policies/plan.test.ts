@@ -40,6 +40,7 @@ describe("npm run plan -- --program <dir>", () => {
             "        - [mandatory]  lambda-least-privilege  (aws:iam/rolePolicy:RolePolicy: orders-policy)",
             "        - [mandatory]  apigateway-lambda-timeout  (aws:lambda/function:Function: orders-function)",
             "        - [mandatory]  lambda-memory-right-sized  (aws:lambda/function:Function: orders-function)",
+            "        - [mandatory]  api-routes-authorized  (aws:apigatewayv2/route:Route: orders-route)",
         ]);
         for (const message of [
             "aws.iam.RolePolicy \"orders-policy\" of role orders-api: statement 2 (Sid \"Orders\") allows the wildcard action \"dynamodb:*\"; list the exact actions the function needs instead",
@@ -49,19 +50,20 @@ describe("npm run plan -- --program <dir>", () => {
         ]) {
             assert.ok(lines.includes(`          ${message}`), `missing: ${message}\n${report}`);
         }
-        assert.match(report, /\n {4}4 mandatory violations, 0 advisory violations \(preview\); 11 resources analyzed in \d+ ms/);
+        assert.match(report, /\n {4}5 mandatory violations, 0 advisory violations \(preview\); 11 resources analyzed in \d+ ms/);
     });
 
     it("passes with all levels advisory from a policy-pack-config file, and reports the diagnostics in --json", async () => {
         const { code, stdout } = await plan("--program", "examples/non-compliant", "--json", "--policy-pack-config", path.join(CONFIGS, "all-advisory.json"));
         assert.equal(code, 0);
         const doc = JSON.parse(stdout) as { policies: { violations: object; diagnostics: Array<{ policyName: string; enforcementLevel: string }> } };
-        assert.deepEqual(doc.policies.violations, { mandatory: 0, advisory: 4 });
+        assert.deepEqual(doc.policies.violations, { mandatory: 0, advisory: 5 });
         assert.deepEqual(doc.policies.diagnostics.map(d => `${d.enforcementLevel} ${d.policyName}`), [
             "advisory lambda-least-privilege",
             "advisory lambda-least-privilege",
             "advisory apigateway-lambda-timeout",
             "advisory lambda-memory-right-sized",
+            "advisory api-routes-authorized",
         ]);
     });
 

@@ -18,7 +18,7 @@ describe("policy pack config (--policy-pack-config)", () => {
         const { program, stackConfig } = nonCompliant();
         const defaults = await run(program, { stackConfig });
         const advisory = await run(nonCompliant().program, { stackConfig, configFile: "all-advisory.json" });
-        assert.equal(defaults.mandatory().length, 4);
+        assert.equal(defaults.mandatory().length, 5);
         assert.deepEqual(advisory.mandatory(), []);
         assert.deepEqual(advisory.lines(), defaults.lines().map(l => l.replace(/^mandatory /, "advisory ")).sort());
     });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { shippedStack } from "../fixtures/stack";
+import { edit, Raw, runStack, shippedStack, stackConfig } from "../fixtures/stack";
 import { MODES, line, policyPack } from "../fixtures/policies/harness";
 
 describe("the shipped stacks under the policy pack", () => {
@@ -14,5 +14,26 @@ describe("the shipped stacks under the policy pack", () => {
                 assert.deepEqual(lines.filter(l => l.includes("during preview")), []);
             });
         }
+    }
+});
+
+describe("the stack's variants under the policy pack: every guardrail passes and decides at preview", () => {
+    const variants: Record<string, () => Raw> = {
+        "redirect mode, its cells' own APIs, an external issuer": () => ({
+            ...edit(stackConfig("dev"), "router", r => { r.mode = "redirect"; }),
+            "cellular:auth": JSON.stringify({ issuer: "https://login.example.com/", audience: ["cellular-api"] }),
+        }),
+        "a REST API with the Lambda authorizer of an external issuer": () => ({
+            ...edit(stackConfig("dev"), "router", r => { r.api = "rest"; }),
+            "cellular:auth": JSON.stringify({ issuer: "https://login.example.com/", audience: ["cellular-api"] }),
+        }),
+        "a REST API with the stack's Cognito authorizer": () => edit(stackConfig("dev"), "router", r => { r.api = "rest"; }),
+    };
+    for (const [name, raw] of Object.entries(variants)) {
+        it(name, async () => {
+            const [captured, pack] = await Promise.all([runStack("dev", { config: raw() }), policyPack()]);
+            const lines = (await pack.analyze(captured.capture, pack.reconcile({}))).diagnostics.map(line);
+            assert.deepEqual(lines.filter(l => l.startsWith("mandatory ") || l.includes("during preview")), []);
+        });
     }
 });

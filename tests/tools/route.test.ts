@@ -32,6 +32,8 @@ describe("the route command (tools/route.ts)", () => {
             "    - id: cell-b",
             "    - { id: cell-c, state: disabled }",
             "    - id: cell-d",
+            "  cellular:auth:",
+            "    cognito: true",
             "  cellular:router:",
             `    mode: ${mode}`,
             "    pinned:",

@@ -147,6 +147,19 @@ function computedOutputs(type: string, name: string, inputs: Props, a: MockAccou
                 invokeUrl: `https://${String(inputs.restApi)}.execute-api.${a.region}.amazonaws.com/${stage}`,
                 executionArn: arnOf("execute-api", `${String(inputs.restApi)}/${stage}`) } };
         }
+        case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+            const id = `vpce-${suffix(name, 17)}`;
+            return { id, outputs: { ...base, arn: arnOf("ec2", `vpc-endpoint/${id}`), ...(inputs.vpcEndpointType === "Gateway" ? { prefixListId: `pl-${suffix(name, 8)}` } : {}) } };
+        }
+        case "aws:cognito/userPool:UserPool": {
+            const id = `${a.region}_${suffix(name, 9)}`;
+            return { id, outputs: { ...base, arn: arnOf("cognito-idp", `userpool/${id}`), endpoint: `cognito-idp.${a.region}.amazonaws.com/${id}` } };
+        }
+        case "aws:cognito/userPoolClient:UserPoolClient":
+            return { id: suffix(name, 26), outputs: {} };
+        case "aws:apigatewayv2/authorizer:Authorizer":
+        case "aws:apigateway/authorizer:Authorizer":
+            return { id: suffix(name, 6), outputs: {} };
         default:
             return { id: `${name}-${suffix(name, 8)}`, outputs: base };
     }
@@ -192,6 +205,9 @@ export function createMocks(preview: boolean, account: MockAccount = DEFAULT_ACC
                 case "aws:index/getRegion:getRegion":
                     return { name: account.region, region: account.region, id: account.region,
                         description: account.region, endpoint: `ec2.${account.region}.amazonaws.com` };
+                case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                    return { id: account.region, names: ["a", "b", "c"].map(z => `${account.region}${z}`),
+                        zoneIds: [1, 2, 3].map(n => `${account.region.replace(/-/g, "").slice(0, 4)}-az${n}`), state: "available" };
                 case "aws:index/getPartition:getPartition":
                     return { partition: account.partition, id: account.partition, dnsSuffix: "amazonaws.com",
                         reverseDnsPrefix: "com.amazonaws" };

@@ -31,7 +31,7 @@ describe("stack config", () => {
                 assert.equal(cell.api.reservedConcurrency, 5);
             }
             assert.equal(config.cells[2]!.eventSources.queue.fifo, true);
-            assert.equal(config.reservedConcurrencyTotal, 52);
+            assert.equal(config.reservedConcurrencyTotal, 92);
             assert.deepEqual(config.tags, { "cost-center": "cc-platform-dev", environment: "dev" });
         });
 
@@ -67,13 +67,16 @@ describe("stack config", () => {
         it("pins the built-in defaults", () => {
             assert.deepEqual(DEFAULTS.router, {
                 mode: "invoke", api: "http", memoryMb: 256, timeoutSeconds: 15, reservedConcurrency: 50,
-                provisionedConcurrency: 0, throttle: { rateLimit: 1000, burstLimit: 2000 }, pinned: {}, logRetentionDays: 30,
+                provisionedConcurrency: 0, throttle: { rateLimit: 50, burstLimit: 100 }, pinned: {}, logRetentionDays: 30,
+                breaker: { failureThreshold: 5, coolDownSeconds: 10, alarmMinutes: 3 },
             });
+            assert.deepEqual(DEFAULTS.cell.router, { cellTimeoutMs: 1000 });
             assert.equal(DEFAULTS.accountConcurrencyLimit, 1000);
             assert.equal(DEFAULTS.cell.timeoutSeconds, 10);
             assert.equal(DEFAULTS.cell.eventSources.queue.maxReceiveCount, 5);
             assert.deepEqual(DEFAULTS.cell.async, { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600, onFailure: "queue", onSuccess: "none" });
-            const minimal = { "aws:region": "eu-west-1", "cellular:tags": JSON.stringify({ "cost-center": "c", environment: "e" }), "cellular:cellCount": "1" };
+            const minimal = { "aws:region": "eu-west-1", "cellular:tags": JSON.stringify({ "cost-center": "c", environment: "e" }), "cellular:cellCount": "1",
+                "cellular:auth": JSON.stringify({ cognito: true }) };
             const config = loadSettings(minimal, { project: "cellular", stack: "dev" });
             assert.deepEqual(config.cells[0]!.api, { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: 10, provisionedConcurrency: 0 });
             assert.equal(config.isolation, "none");
@@ -129,7 +132,7 @@ describe("stack config", () => {
                 problem: "cellular:cells[1].timeoutSeconds is 15; the router (cellular:router.timeoutSeconds 15) invokes the cell synchronously, so the cell must time out first: at most 14 s" },
             { name: "reserved concurrency beyond the account budget",
                 raw: () => edit(devConfig(), "defaults", d => { d.reservedConcurrency = 300; }),
-                problem: "cellular:accountConcurrencyLimit is 1000, which leaves 900 to reserve after the 100 AWS keeps unreserved, but the stack reserves 937 (router 10 + 3 cells, up to 309 each, counting every function of the cell); lower the cells' reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase" },
+                problem: "cellular:accountConcurrencyLimit is 1000, which leaves 900 to reserve after the 100 AWS keeps unreserved, but the stack reserves 977 (router 50 + 3 cells, up to 309 each, counting every function of the cell); lower the cells' reservedConcurrency settings or raise cellular:accountConcurrencyLimit after a quota increase" },
             { name: "provisioned concurrency above reserved",
                 raw: () => edit(devConfig(), "defaults", d => { d.provisionedConcurrency = 9; }),
                 problem: "cellular:defaults.provisionedConcurrency is 9; must not exceed the reserved concurrency (5)" },
@@ -189,7 +192,7 @@ describe("stack config", () => {
                 problem: 'cellular:tags.cell is "x"; the cell tag is set by the program on every resource (the cell id, or shared); remove it' },
             { name: "an unknown key",
                 raw: () => ({ ...devConfig(), "cellular:cell": "[]" }),
-                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:quotas' },
+                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:auth, cellular:quotas' },
             { name: "a misspelt nested key",
                 raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.batchsize = 3; }),
                 problem: "cellular:defaults.eventSources.queue.batchsize is 3; not a known setting; known: enabled, fifo, batchSize, batchingWindowSeconds, maxReceiveCount, memoryMb, timeoutSeconds, reservedConcurrency, memoryJustification" },
@@ -211,9 +214,39 @@ describe("stack config", () => {
             { name: "a gap between waves",
                 raw: () => edit(devConfig(), "cells", c => { c[2].wave = 2; }),
                 problem: "cellular:cells[2].wave is 2; waves are numbered without gaps from 0 (the canary wave); wave 1 has no cell" },
+            { name: "no cellular:auth (there is no anonymous mode)",
+                raw: () => { const r = devConfig(); delete r["cellular:auth"]; return r; },
+                problem: "cellular:auth is missing; set cognito: true (the stack creates a Cognito user pool) or issuer: <an OIDC issuer URL>; there is no anonymous mode" },
+            { name: "an auth section naming no issuer",
+                raw: () => ({ ...devConfig(), "cellular:auth": JSON.stringify({ tenantClaim: "tid" }) }),
+                problem: "cellular:auth.issuer is missing; set cognito: true (the stack creates a Cognito user pool) or issuer: <an OIDC issuer URL>; there is no anonymous mode" },
+            { name: "both a Cognito pool and an external issuer",
+                raw: () => ({ ...devConfig(), "cellular:auth": JSON.stringify({ cognito: true, issuer: "https://login.example.com/" }) }),
+                problem: 'cellular:auth.issuer is "https://login.example.com/"; set either cognito: true or an issuer, not both' },
+            { name: "an issuer that is not https",
+                raw: () => ({ ...devConfig(), "cellular:auth": JSON.stringify({ issuer: "http://login.example.com/", audience: ["a"] }) }),
+                problem: 'cellular:auth.issuer is "http://login.example.com/"; expected the issuer\'s https URL, without query or fragment, as the tokens\' iss claim has it' },
+            { name: "an external issuer without an audience",
+                raw: () => ({ ...devConfig(), "cellular:auth": JSON.stringify({ issuer: "https://login.example.com/" }) }),
+                problem: "cellular:auth.audience is missing; an external issuer needs the audience its tokens are for (their aud or client_id), as a list" },
+            { name: "an audience with the stack's own Cognito pool",
+                raw: () => ({ ...devConfig(), "cellular:auth": JSON.stringify({ cognito: true, audience: ["mine"] }) }),
+                problem: 'cellular:auth.audience is ["mine"]; with cognito: true the audience is the app client the stack creates; leave it out' },
+            { name: "a scope the stack's resource server cannot have",
+                raw: () => ({ ...devConfig(), "cellular:auth": JSON.stringify({ cognito: true, requiredScopes: ["other/items"] }) }),
+                problem: 'cellular:auth.requiredScopes is ["other/items"]; with cognito: true the scopes are the stack\'s resource server\'s: cellular/<name>' },
+            { name: "no required scope (an ID token would pass)",
+                raw: () => ({ ...devConfig(), "cellular:auth": JSON.stringify({ cognito: true, requiredScopes: [] }) }),
+                problem: "cellular:auth.requiredScopes is []; expected a non-empty list of distinct OAuth scopes" },
+            { name: "a misspelt auth key",
+                raw: () => ({ ...devConfig(), "cellular:auth": JSON.stringify({ cognito: true, tenantclaim: "t" }) }),
+                problem: 'cellular:auth.tenantclaim is "t"; not a known setting; known: cognito, issuer, jwksUri, audience, tenantClaim, requiredScopes' },
             { name: "no region",
                 raw: () => { const r = devConfig(); delete r["aws:region"]; return r; },
                 problem: "aws:region is missing; set it with `pulumi config set aws:region <region>`" },
+            { name: "a region that is not a region's name",
+                raw: () => ({ ...devConfig(), "aws:region": "US East (N. Virginia)" }),
+                problem: 'aws:region is "US East (N. Virginia)"; expected an AWS region name such as us-east-1 or ap-southeast-2' },
         ];
         for (const c of cases) {
             it(`rejects ${c.name}`, () => {
@@ -223,7 +256,7 @@ describe("stack config", () => {
     });
 
     describe("AWS quotas the stack runs into as it grows", () => {
-        /** n cells with only their API and failure handler (2 roles each), reserved concurrency 1 each. */
+        /** n cells with only their API and failure handler (3 roles each, with the tenant data role), reserved concurrency 1 each. */
         function bare(n: number, quotas?: Json): Raw {
             let raw = edit(devConfig(), "defaults", d => {
                 for (const source of Object.values(d.eventSources) as Json[]) source.enabled = false;
@@ -237,12 +270,13 @@ describe("stack config", () => {
             return raw;
         }
 
-        it("counts one IAM role per function against the account's 1000", () => {
-            assert.deepEqual(problemsOf(bare(499)), []);
-            assert.deepEqual(problemsOf(bare(500)), [
+        it("counts every role it names against the account's 1000: one per function, each cell's tenant data role", () => {
+            // 3 per cell, and the router's and the Cognito trigger's.
+            assert.deepEqual(problemsOf(bare(332)), []);
+            assert.deepEqual(problemsOf(bare(333)), [
                 "cellular:quotas.iamRolesPerAccount is 1000 (IAM roles per account), but the stack needs 1001; after a quota increase, set cellular:quotas.iamRolesPerAccount (AWS allows up to 5000)",
             ]);
-            assert.deepEqual(problemsOf(bare(500, { iamRolesPerAccount: 1001 })), []);
+            assert.deepEqual(problemsOf(bare(333, { iamRolesPerAccount: 1001 })), []);
         });
 
         it("splits the router's invoke grants into managed policies, at most 10 per role by default", () => {
@@ -264,6 +298,14 @@ describe("stack config", () => {
             ]);
         });
 
+        it("needs two gateway endpoints (DynamoDB, S3) per cell with isolation vpc, 20 per region by default", () => {
+            const vpc = (n: number) => ({ ...bare(n, { vpcsPerRegion: 100 }), "cellular:isolation": "vpc" });
+            assert.deepEqual(problemsOf(vpc(10)), []);
+            assert.deepEqual(problemsOf(vpc(11)), [
+                "cellular:quotas.gatewayEndpointsPerRegion is 20 (gateway VPC endpoints per region), but the stack needs 22; after a quota increase, set cellular:quotas.gatewayEndpointsPerRegion (AWS allows up to 255)",
+            ]);
+        });
+
         it("counts a schedule rule per cell on the default bus (300)", () => {
             const raw = edit(bare(301, { iamRolesPerAccount: 5000 }), "defaults", d => { d.eventSources.schedule.enabled = true; });
             assert.deepEqual(problemsOf(raw), [
@@ -277,13 +319,13 @@ describe("stack config", () => {
                 for (const source of Object.values(d.eventSources) as Json[]) { source.enabled = true; source.reservedConcurrency = 1; }
             });
             assert.deepEqual(problemsOf(raw), [
-                "cellular:quotas.iamRolesPerAccount is 5000 (IAM roles per account), but the stack needs 8001; AWS allows at most 5000: use fewer cells per stack",
+                "cellular:quotas.iamRolesPerAccount is 5000 (IAM roles per account), but the stack needs 9002; AWS allows at most 5000: use fewer cells per stack",
             ]);
         });
 
         it("rejects a quota below AWS's default or above its maximum, and unknown quotas", () => {
             assert.deepEqual(problemsOf(bare(3, { vpcsPerRegion: 2, apisPerRegion: 20000, lambdas: 1 })), [
-                "cellular:quotas.lambdas is 1; not a known setting; known: iamRolesPerAccount, managedPoliciesPerRole, eventBridgeRulesPerBus, kinesisShardsPerRegion, vpcsPerRegion, apisPerRegion, dynamodbTablesPerRegion, alarmsPerRegion",
+                "cellular:quotas.lambdas is 1; not a known setting; known: iamRolesPerAccount, managedPoliciesPerRole, eventBridgeRulesPerBus, kinesisShardsPerRegion, vpcsPerRegion, gatewayEndpointsPerRegion, apisPerRegion, dynamodbTablesPerRegion, alarmsPerRegion",
                 "cellular:quotas.vpcsPerRegion is 2; expected the account's quota for VPCs per region: an integer from AWS's default 5 to 1000",
                 "cellular:quotas.apisPerRegion is 20000; expected the account's quota for API Gateway HTTP APIs per region: an integer from AWS's default 600 to 10000",
             ]);
@@ -293,8 +335,9 @@ describe("stack config", () => {
     it("rejects a stack name that makes physical names too long for AWS", () => {
         const stack = "staging-europe-west-canary-blue-green";
         assert.deepEqual(problemsOf(devConfig(), stack), [
-            `Lambda function and IAM role names are limited to 64 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-failure-handler" (69); use a shorter stack name or cell id`,
-            `S3 bucket names are limited to 63 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-123456789012" (66); use a shorter stack name or cell id`,
+            `Lambda function names are limited to 64 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-failure-handler" (69); use a shorter stack name or cell id`,
+            `IAM role names are limited to 64 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-failure-handler-use1" (74); use a shorter stack name or cell id`,
+            `S3 bucket names are limited to 63 characters, but cell "cell-a" of stack "${stack}" would get "cellular-${stack}-cell-a-123456789012-use1" (71); use a shorter stack name or cell id`,
         ]);
     });
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { Json, shippedStack, Stack } from "../../fixtures/stack";
-import { ACCOUNT, TABLE, BUCKET, LOGS, TRACING, DELIVER_FAILED, statements, urn, INVOKE_CONFIG, PERMISSION } from "../../fixtures/plan";
+import { ACCOUNT, TABLE, BUCKET, LOGS, TRACING, DELIVER_FAILED, statements, urn, INVOKE_CONFIG, PERMISSION, REJECT_NOT_OWNED } from "../../fixtures/plan";
 
 describe("event source bucket (components/event-sources/bucket.ts, dev, preview)", () => {
     let dev: Stack;
@@ -10,7 +10,7 @@ describe("event source bucket (components/event-sources/bucket.ts, dev, preview)
 
     describe("S3 bucket", () => {
         it("is encrypted, private and owned by the bucket owner", () => {
-            assert.equal(dev.get("aws:s3/bucket:Bucket", "cell-b-bucket").inputs.bucket, `cellular-dev-cell-b-${ACCOUNT}`);
+            assert.equal(dev.get("aws:s3/bucket:Bucket", "cell-b-bucket").inputs.bucket, `cellular-dev-cell-b-${ACCOUNT}-use1`);
             assert.deepEqual({ ...dev.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "cell-b-bucket-public-access").inputs, bucket: undefined },
                 { bucket: undefined, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
             assert.deepEqual(dev.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "cell-b-bucket-encryption").inputs.rules,
@@ -36,6 +36,7 @@ describe("event source bucket (components/event-sources/bucket.ts, dev, preview)
                 { Sid: "ListIncoming", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET("cell-b")], Condition: { StringLike: { "s3:prefix": ["incoming/*"] } } },
                 { Sid: "WriteErrorReports", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${BUCKET("cell-b")}/errors/*`] },
                 { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem"], Resource: [TABLE("cell-b")] },
+                REJECT_NOT_OWNED("cell-b"),
                 DELIVER_FAILED("cell-b"),
                 LOGS("cellular-dev-cell-b-ingest"),
                 TRACING,

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { shippedStack, Stack, UNKNOWN } from "../../fixtures/stack";
-import { queueArn, TABLE, LOGS, TRACING, statements, urn, FN, QUEUE, MAPPING, INVOKE_CONFIG } from "../../fixtures/plan";
+import { queueArn, TABLE, LOGS, TRACING, statements, urn, FN, QUEUE, MAPPING, INVOKE_CONFIG, REJECT_NOT_OWNED } from "../../fixtures/plan";
 
 describe("event source queue (components/event-sources/queue.ts, dev, preview)", () => {
     let dev: Stack;
@@ -45,6 +45,7 @@ describe("event source queue (components/event-sources/queue.ts, dev, preview)",
             assert.deepEqual(statements(dev, "cell-a", "queue-worker"), [
                 { Sid: "ConsumeQueue", Effect: "Allow", Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: [queueArn("cellular-dev-cell-a-queue")] },
                 { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE("cell-a")] },
+                REJECT_NOT_OWNED("cell-a"),
                 LOGS("cellular-dev-cell-a-queue-worker"),
                 TRACING,
             ]);

@@ -25,7 +25,7 @@ describe("event source schedule (components/event-sources/schedule.ts, dev, prev
                 { Sid: "WriteSummaries", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${BUCKET("cell-a")}/summaries/*`] },
                 DELIVER_FAILED("cell-a"),
             ]);
-            assert.equal((dev.get(FN, "cell-a-scheduled-function").inputs.environment as Json).variables.BUCKET_NAME, `cellular-dev-cell-a-${ACCOUNT}`);
+            assert.equal((dev.get(FN, "cell-a-scheduled-function").inputs.environment as Json).variables.BUCKET_NAME, `cellular-dev-cell-a-${ACCOUNT}-use1`);
         });
     });
 });

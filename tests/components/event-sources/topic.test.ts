@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { shippedStack, Stack } from "../../fixtures/stack";
-import { TABLE, FAILURES, LOGS, TRACING, DELIVER_FAILED, statements, urn, FN, INVOKE_CONFIG, PERMISSION } from "../../fixtures/plan";
+import { TABLE, FAILURES, LOGS, TRACING, DELIVER_FAILED, statements, urn, FN, INVOKE_CONFIG, PERMISSION, REJECT_NOT_OWNED } from "../../fixtures/plan";
 
 describe("event source topic (components/event-sources/topic.ts, dev, preview)", () => {
     let dev: Stack;
@@ -34,6 +34,7 @@ describe("event source topic (components/event-sources/topic.ts, dev, preview)",
             });
             assert.deepEqual(statements(dev, "cell-a", "notifier"), [
                 { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: [TABLE("cell-a")] },
+                REJECT_NOT_OWNED("cell-a"),
                 DELIVER_FAILED("cell-a"),
                 LOGS("cellular-dev-cell-a-notifier"),
                 TRACING,

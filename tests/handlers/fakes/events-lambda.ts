@@ -4,6 +4,7 @@
  * shaped like the events Lambda delivers.
  */
 import type { Context, DynamoDBRecord, KinesisStreamRecord, S3Event, SNSEvent, SQSRecord, ScheduledEvent } from "aws-lambda";
+import * as path from "node:path";
 
 export type Json = Record<string, unknown>;
 
@@ -49,7 +50,15 @@ export function setEnv(vars: Record<string, string | undefined>): () => void {
 }
 
 /** The environment every handler test needs (credentials are dummies: the fakes do not check them). */
-export function awsEnv(endpoints: { dynamodb?: string; s3?: string }, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+/** The failure queue the workers put refused records on (the fake SQS keeps whatever URL it is sent). */
+export const FAILURE_QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/cellular-test-cell-a-failures";
+/** Ownership tables: cell-a owns everyone; or cell-a and cell-b share the hash, with one customer pinned to each. */
+export const OWNERSHIP_TABLES = {
+    cellAOnly: path.resolve(__dirname, "..", "..", "fixtures", "ownership", "cell-a-only.json"),
+    twoCells: path.resolve(__dirname, "..", "..", "fixtures", "ownership", "two-cells.json"),
+};
+
+export function awsEnv(endpoints: { dynamodb?: string; s3?: string; sqs?: string }, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
     return {
         AWS_REGION: "us-east-1",
         AWS_ACCESS_KEY_ID: "test",
@@ -59,8 +68,12 @@ export function awsEnv(endpoints: { dynamodb?: string; s3?: string }, extra: Rec
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
         AWS_ENDPOINT_URL_S3: endpoints.s3,
+        // Unused unless a test refuses a record: then the test starts a fake SQS and passes its endpoint.
+        AWS_ENDPOINT_URL_SQS: endpoints.sqs ?? "http://127.0.0.1:9",
         CELL_ID: "cell-a",
         TABLE_NAME: "cell-table",
+        FAILURE_QUEUE_URL,
+        OWNERSHIP_TABLE_PATH: OWNERSHIP_TABLES.cellAOnly,
         ...extra,
     };
 }

@@ -14,12 +14,33 @@ export interface RequestSpec {
     /** A named stage (prefixes rawPath in 2.0, as an HTTP API does); `$default` when absent. */
     stage?: string;
     requestId?: string;
+    /**
+     * The tenant of the verified token the authorizer hands over (claim `tenant_id`). Default: the customer the path
+     * names (a caller acting for itself), or `acme` for a path that names none; `null`: no authorizer output at all.
+     */
+    tenant?: string | null;
+}
+
+/** The claim the tests' stacks name the tenant with (the default of cellular:auth.tenantClaim). */
+export const TENANT_CLAIM = "tenant_id";
+
+function tenantOf(spec: RequestSpec, pathOnly: string): string | undefined {
+    if (spec.tenant === null) return undefined;
+    if (spec.tenant !== undefined) return spec.tenant;
+    const segment = pathOnly.split("/")[2];
+    if (segment === undefined || segment === "") return "acme";
+    try {
+        return decodeURIComponent(segment);
+    } catch {
+        return segment;
+    }
 }
 
 export function v2Event(spec: RequestSpec): APIGatewayProxyEventV2 {
     const [pathOnly, rawQueryString = ""] = spec.path.split(/\?(.*)/s, 2) as [string, string?];
     const stage = spec.stage ?? "$default";
     const rawPath = stage === "$default" ? pathOnly : `/${stage}${pathOnly}`;
+    const tenant = tenantOf(spec, pathOnly);
     const query = new Map<string, string>();
     for (const [k, v] of new URLSearchParams(rawQueryString)) query.set(k, query.has(k) ? `${query.get(k)},${v}` : v);
     return {
@@ -40,10 +61,12 @@ export function v2Event(spec: RequestSpec): APIGatewayProxyEventV2 {
             stage,
             time: "26/Nov/2026:07:00:00 +0000",
             timeEpoch: 1795676400000,
+            // As an HTTP API's JWT authorizer hands over a verified access token's claims.
+            ...(tenant === undefined ? {} : { authorizer: { jwt: { claims: { [TENANT_CLAIM]: tenant, scope: "cellular/items", token_use: "access" }, scopes: ["cellular/items"] } } }),
         },
         ...(spec.body === undefined ? {} : { body: spec.body }),
         isBase64Encoded: spec.isBase64Encoded ?? false,
-    };
+    } as APIGatewayProxyEventV2;
 }
 
 /** A REST API (payload 1.0) event; `multiQuery` gives repeated query parameters. */
@@ -57,6 +80,7 @@ export function v1Event(spec: RequestSpec & { multiQuery?: Record<string, string
     Object.assign(multiHeaders, spec.multiHeaders);
     const hasQuery = Object.keys(multiQuery).length > 0;
     const stage = spec.stage ?? "prod";
+    const tenant = tenantOf(spec, pathOnly);
     return {
         resource: "/customers/{customerId}/{proxy+}",
         path: pathOnly,
@@ -70,7 +94,8 @@ export function v1Event(spec: RequestSpec & { multiQuery?: Record<string, string
         requestContext: {
             accountId: "123456789012",
             apiId: "rest1234",
-            authorizer: undefined,
+            // As a REST API's Cognito authorizer hands over the token's claims.
+            authorizer: tenant === undefined ? undefined : { claims: { [TENANT_CLAIM]: tenant, scope: "cellular/items", token_use: "access" } },
             protocol: "HTTP/1.1",
             httpMethod: spec.method,
             identity: {

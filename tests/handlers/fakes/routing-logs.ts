@@ -1,10 +1,12 @@
 /**
- * Captures the Powertools structured log lines handlers write (one JSON object per line on stdout/stderr), so
- * tests can assert on them and the test output stays readable. Other output passes through untouched.
+ * Captures the Powertools structured log lines handlers write (one JSON object per line on stdout/stderr), and the
+ * EMF metric documents (those with `_aws`), so tests can assert on them and the test output stays readable. Other
+ * output passes through untouched.
  */
 export type LogLine = Record<string, unknown>;
 
 const captured: LogLine[] = [];
+const metrics: LogLine[] = [];
 let users = 0;
 let restore: Array<() => void> = [];
 
@@ -16,8 +18,10 @@ function intercept(stream: NodeJS.WriteStream): () => void {
         if (text !== undefined && text.startsWith("{")) {
             try {
                 const line = JSON.parse(text) as unknown;
-                if (typeof line === "object" && line !== null && "level" in line && "service" in line) {
-                    captured.push(line as LogLine);
+                const log = typeof line === "object" && line !== null && "level" in line && "service" in line;
+                const emf = typeof line === "object" && line !== null && "_aws" in line;
+                if (log || emf) {
+                    (log ? captured : metrics).push(line as LogLine);
                     const callback = rest.find(r => typeof r === "function") as (() => void) | undefined;
                     callback?.();
                     return true;
@@ -43,10 +47,16 @@ export function releaseLogs(): void {
         for (const undo of restore) undo();
         restore = [];
         captured.length = 0;
+        metrics.length = 0;
     }
 }
 
 /** The lines captured since the last call, then forgets them. */
 export function takeLogs(): LogLine[] {
     return captured.splice(0, captured.length);
+}
+
+/** The EMF metric documents captured since the last call, then forgets them. */
+export function takeMetrics(): LogLine[] {
+    return metrics.splice(0, metrics.length);
 }

@@ -267,6 +267,25 @@ describe("routing: routing tables", () => {
         });
     });
 
+    it("carries each cell's time budget, and rejects one that is not a positive whole number of milliseconds", () => {
+        const input = table(3);
+        input.cells[0]!.budgetMs = 1000;
+        input.cells[1]!.budgetMs = 250;
+        const built = compileRoutingTable(buildRoutingTable(input));
+        assert.deepEqual(built.cells.map(c => c.budgetMs), [1000, 250, undefined]);
+        assert.ok(!("budgetMs" in built.cells[2]!), "absent, not undefined: routing.json stays as it was for a cell without one");
+        const bad = (budgetMs: unknown) => {
+            const raw = JSON.parse(JSON.stringify(buildRoutingTable(table(1)))) as { cells: Array<Record<string, unknown>> };
+            raw.cells[0]!.budgetMs = budgetMs;
+            return () => parseRoutingTable(raw);
+        };
+        for (const value of [0, -5, 1.5, "1000", null]) {
+            assert.throws(bad(value), {
+                message: `invalid routing table (1 problem):\n  - cells[0].budgetMs is ${JSON.stringify(value)}; expected the cell's time budget: a positive whole number of milliseconds`,
+            }, String(value));
+        }
+    });
+
     it("rejects duplicate cell ids", () => {
         const input = table(3);
         input.cells[2]!.id = "cell-0";
