@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import {
     KB, MONTH_SECONDS, Quantities, alarmMetrics, apiRequests, billedMs, kinesisPutUnits, kinesisStreamUsage, lambdaRequestUnits, lambdaUsage,
     logStorageGbMonths, provisionedConcurrencyUsage, provisionedShare, readUnits, sampledTraces, scanReadUnits, snsPublishes, sqsConsumeRequests,
-    sqsRequests, writeUnits,
+    sqsRequests, interfaceEndpointUsage, tokensPerSession, writeUnits,
 } from "../../../tools/lib/cost/formulas";
 import { charges, price } from "../../../tools/lib/cost/ledger";
 import { loadPriceBook } from "../../../tools/lib/cost/prices";
@@ -207,6 +207,27 @@ describe("price formulas (tools/lib/cost/formulas.ts), against hand-worked figur
         it("prices storage in tiers: 60,000 GB = 51,200 × $0.023 + 8,800 × $0.022 = $1,371.20; PUT $0.005 and GET $0.0004 per 1,000", () => {
             close(usd({ "s3.storage": 60000 }), 1371.2, 4);
             close(usd({ "s3.writeRequest": 1000, "s3.readRequest": 1000 }), 0.0054);
+        });
+    });
+
+    describe("Cognito and VPC endpoints", () => {
+        it("issues a token at sign-in and one at each expiry of the access token while the session lasts", () => {
+            assert.equal(tokensPerSession(30, 60), 1);
+            assert.equal(tokensPerSession(60, 60), 1);
+            assert.equal(tokensPerSession(90, 60), 2);
+            assert.equal(tokensPerSession(0, 60), 1);
+            assert.equal(tokensPerSession(45, 5), 9);
+        });
+
+        it("prices Essentials MAUs flat: 90,000 × $0.015 = $1,350", () => {
+            close(usd({ "cognito.essentialsMau": 90000 }), 1350);
+        });
+
+        it("bills an interface endpoint each hour in each zone: 2 zones × 730 h × $0.01 = $14.60, and its GB in tiers beyond 1 PB", () => {
+            assert.deepEqual(interfaceEndpointUsage(2), { "vpc.interfaceEndpointHour": 1460 });
+            close(usd(interfaceEndpointUsage(2)), 14.6);
+            // 1 PB (1,048,576 GB) × $0.01 + 1,000 GB × $0.006
+            close(usd({ "vpc.interfaceEndpointGb": 1048576 + 1000 }), 10485.76 + 6, 4);
         });
     });
 });

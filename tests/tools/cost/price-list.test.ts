@@ -26,6 +26,8 @@ const UNITS: Record<string, Record<string, string>> = {
     xray: { default: "Traces" },
     kinesis: { default: "ShardHour", "kinesis.putPayloadUnit": "PutRequest", "kinesis.onDemandStreamHour": "Hours", "kinesis.onDemandIngestedGb": "GB", "kinesis.onDemandRetrievedGb": "GB" },
     kms: { default: "Requests", "kms.customerManagedKey": "Keys" },
+    cognito: { default: "MAU" },
+    vpc: { default: "Hrs", "vpc.interfaceEndpointGb": "GB" },
 };
 
 type Offer = { formatVersion: string; offerCode: string; version: string; publicationDate: string; products: Record<string, unknown>; terms: { OnDemand: Record<string, unknown> } };

@@ -229,3 +229,24 @@ export function alarmMetrics(inputs: Record<string, unknown>): { metrics: number
     });
     return { metrics: read.length, highResolution };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cognito, VPC endpoints
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Tokens a session is issued: one at sign-in, then one at each refresh, as the access token expires while it lasts. */
+export function tokensPerSession(sessionMinutes: number, accessTokenMinutes: number): number {
+    return Math.max(1, Math.ceil(Number((sessionMinutes / accessTokenMinutes).toFixed(9))));
+}
+
+/** An interface endpoint bills every hour of the month in each zone it has a network interface in. */
+export function interfaceEndpointUsage(zones: number): Quantities {
+    return { "vpc.interfaceEndpointHour": zones * MONTH_HOURS };
+}
+
+/**
+ * What one STS AssumeRole call sends and receives through an interface endpoint: the signed request with its session
+ * tag and the XML answer with the credentials (about 3 KB), and the TLS handshake of a new connection (about 5 KB:
+ * a warm instance calls STS too rarely to keep one open).
+ */
+export const STS_ASSUME_ROLE_BYTES = 8 * KB;

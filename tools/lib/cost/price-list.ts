@@ -62,6 +62,10 @@ export const PRICE_LIST_SOURCES: Record<PriceKey, Source> = {
     "kinesis.onDemandRetrievedGb": { offer: "AmazonKinesis", usageType: "OnDemand-BillableReadBytes", unit: /^gb$/i },
     "kms.customerManagedKey": { offer: "awskms", usageType: "KMS-Keys", unit: /^keys?$/i },
     "kms.request": { offer: "awskms", usageType: "KMS-Requests", unit: /^requests?$/i },
+    // The legacy MAU SKUs are priced per "CognitoUserPoolsMAU"; the feature plans' unit is taken in any of its spellings.
+    "cognito.essentialsMau": { offer: "AmazonCognito", usageType: "CognitoEssentialsMAU", unit: /^(maus?|users?|cognito[a-z]*mau)$/i },
+    "vpc.interfaceEndpointHour": { offer: "AmazonVPC", usageType: "VpcEndpoint-Hours", attributes: { operation: "VpcEndpoint" }, unit: /^(hrs?|hours?)$/i },
+    "vpc.interfaceEndpointGb": { offer: "AmazonVPC", usageType: "VpcEndpoint-Bytes", attributes: { operation: "VpcEndpoint" }, unit: /^gb$/i },
 };
 
 /** The Price List could not be reached; nothing was changed. */
