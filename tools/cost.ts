@@ -31,10 +31,17 @@ const ROOT = path.resolve(__dirname, "..");
 
 /** The router function's kind (its Powertools service name, as components/router.ts sets it). */
 export const ROUTER_KIND = "router";
+/** The REST API's Lambda authorizer for an external issuer (components/router.ts). */
+export const AUTHORIZER_KIND = "authorizer";
+/** The user pool's pre token generation trigger (components/identity.ts). */
+export const TOKEN_CLAIMS_KIND = "token-claims";
 
-/** Every function kind the program has: the router, each cell's API and failure handler, each source's function. */
+/**
+ * Every function kind the program has: the router and its authorizer, the user pool's trigger, each cell's API and
+ * failure handler, each source's function.
+ */
 export const FUNCTION_KINDS: readonly string[] = [...new Set([
-    ROUTER_KIND, API_FUNCTION.kind, ...EVENT_SOURCE_KINDS.map(k => moduleOf(k).function.kind), FAILURE_HANDLER.kind,
+    ROUTER_KIND, AUTHORIZER_KIND, TOKEN_CLAIMS_KIND, API_FUNCTION.kind, ...EVENT_SOURCE_KINDS.map(k => moduleOf(k).function.kind), FAILURE_HANDLER.kind,
 ])];
 
 /** The function kind each usage section's source feeds, from the event-source registry. */

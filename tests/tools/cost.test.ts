@@ -68,7 +68,7 @@ describe("npm run cost (tools/cost.ts)", function () {
         const r = await run(["--stack", "dev", "--usage", file]);
         assert.equal(r.code, 1);
         assert.equal(r.err, `error: ${file}: invalid usage file (2 problems):\n` +
-            "  - usage.queues is {}; not a known setting; known: description, api, queue, topic, bucket, kinesis, table, failures, tracing, functions\n" +
+            "  - usage.queues is {}; not a known setting; known: description, api, auth, queue, topic, bucket, kinesis, table, failures, tracing, functions\n" +
             "  - usage.api.requestsPerMonth is -1; expected a number of requests per month, at least 0\n");
         assert.equal(r.out, "");
         fs.rmSync(dir, { recursive: true });
@@ -97,7 +97,8 @@ describe("npm run cost (tools/cost.ts)", function () {
         assert.equal(r.code, 0, r.err);
         const lines = r.out.split("\n");
         assert.equal(lines[0], "Monthly cost of dev in us-east-1 (prices of 2026-12-01; no usage file: the fixed cost alone)");
-        assert.ok(lines.includes("cell cell-a                 $16.38"), r.out);
+        // $16.48: a shard, a dashboard, 20 alarm metrics (the router's breaker alarm on the cell among them), two idle mappings
+        assert.ok(lines.includes(`${"cell cell-a".padEnd("shared (router, API, identity)".length + 2)}${"$16.48".padStart(12)}`), r.out);
         assert.ok(lines.some(l => l.startsWith("Free tier (always free, per account; not in the figures above): -$")), r.out);
         assert.ok(lines.some(l => l.startsWith("Fixed cost of cell cell-a (and cell-b, alike): cell-a-kinesis $10.95, cell-a-dashboard $3.00")), r.out);
     });

@@ -11,7 +11,8 @@ import { MONTH_SECONDS } from "../../../tools/lib/cost/formulas";
 import { Basis, Charge, SHARED, quantitiesOf } from "../../../tools/lib/cost/ledger";
 import { NoPricesError, PriceKey } from "../../../tools/lib/cost/prices";
 import { Usage, readUsage, readUsageFile } from "../../../tools/lib/cost/usage";
-import { ROOT, Stack, UNKNOWN, edit, runStack, shippedStack, stackConfig } from "../../fixtures/stack";
+import { ROOT, edit, runStack, shippedStack, stackConfig } from "../../fixtures/stack";
+import { variantStack } from "../../fixtures/variants";
 
 const close = (actual: number, expected: number, digits = 6) =>
     assert.equal(Number(actual.toFixed(digits)), Number(expected.toFixed(digits)), `${actual} is not ${expected}`);
@@ -36,31 +37,27 @@ const readsOnly = (requests: number) => usage({
     functions: { router: { durationMs: 12 }, api: { durationMs: 25 } },
 });
 
-let redirect: Promise<Stack> | undefined;
-/** dev with the router in redirect mode (each cell gets its own API). */
-function redirectDev(): Promise<Stack> {
-    redirect ??= runStack("dev", { config: edit(stackConfig("dev"), "router", r => { r.mode = "redirect"; }) });
-    return redirect;
-}
-
 describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", function () {
     this.timeout(120000);
 
     describe("with no traffic: the fixed cost", () => {
-        it("prices each dev cell from its resources: a shard, a dashboard, 19 alarm metrics and two idle queue mappings", async () => {
+        it("prices each dev cell from its resources: a shard, a dashboard, 20 alarm metrics and two idle queue mappings", async () => {
             const dev = await shippedStack("dev");
             const e = estimatePlan(dev.capture, usage({}));
             const resources = (cell: string) => cost(e, c => c.owner === cell && c.basis === "resource");
-            // 1 shard × 730 h × $0.015 + $3 dashboard + (8 + 8 + 3) alarm metrics × $0.10
-            // + 2 mappings × 5 pollers × 131,400 twenty-second polls × $0.40/M
-            close(resources("cell-a"), 10.95 + 3 + 1.9 + 2 * 657000 * 0.0000004);
-            close(resources("cell-a"), 16.3756);
+            // 1 shard × 730 h × $0.015 + $3 dashboard + (8 + 8 + 3) alarm metrics of its own and the router's breaker
+            // alarm on it (1 metric) × $0.10 + 2 mappings × 5 pollers × 131,400 twenty-second polls × $0.40/M
+            close(resources("cell-a"), 10.95 + 3 + 2.0 + 2 * 657000 * 0.0000004);
+            close(resources("cell-a"), 16.4756);
             // cell-c's queue is FIFO: one of its mappings polls at $0.50/M
-            close(resources("cell-c"), 10.95 + 3 + 1.9 + 657000 * 0.0000004 + 657000 * 0.0000005);
+            close(resources("cell-c"), 10.95 + 3 + 2.0 + 657000 * 0.0000004 + 657000 * 0.0000005);
             // The daily job runs 30.4167 times a month without any traffic: fixed too, on the stack's clock.
             close(quantity(e, "cell-a", "lambda.request", "clock"), 730 / 24);
             assert.deepEqual(e.document.cells.map(c => c.variableMonthlyUsd), [0, 0, 0]);
-            assert.equal(e.document.shared.fixedMonthlyUsd, 0);
+            // The shared part's only fixed cost is the router's dashboard: its breaker alarms are the cells they watch.
+            assert.equal(e.document.shared.fixedMonthlyUsd, 3);
+            const breaker = dev.get("aws:cloudwatch/metricAlarm:MetricAlarm", "router-cell-b-breaker-open-alarm");
+            assert.deepEqual(e.charges.filter(c => c.resource === breaker.urn).map(c => [c.owner, c.key, c.quantity]), [["cell-b", "cloudWatch.alarmMetric", 1]]);
             assert.equal(e.document.perMillionRequestsUsd, null);
             assert.equal(e.traffic, false);
         });
@@ -70,8 +67,8 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
             const e = estimatePlan(prod.capture, usage({}));
             // 2 × 0.5 GB × 2,628,000 s × $0.0000033334
             close(cost(e, c => c.owner === "cell-01" && c.key === "lambda.provisionedArm64"), 8.7601752);
-            // 10 × 0.5 GB × 2,628,000 s × $0.0000033334
-            close(e.document.shared.fixedMonthlyUsd, 43.800876, 4);
+            // 10 × 0.5 GB × 2,628,000 s × $0.0000033334, and the router's $3 dashboard
+            close(e.document.shared.fixedMonthlyUsd, 43.800876 + 3, 4);
             assert.deepEqual([...new Set(e.document.cells.map(c => c.fixedMonthlyUsd))].length, 1, "prod's cells are alike");
         });
 
@@ -81,7 +78,7 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
             assert.deepEqual(Object.keys(d), ["stack", "region", "pricesDate", "cells", "shared", "totalMonthlyUsd", "perMillionRequestsUsd", "marginalCellMonthlyUsd", "derived"]);
             assert.deepEqual(Object.keys(d.cells[0]!), ["id", "fixedMonthlyUsd", "variableMonthlyUsd", "byService"]);
             assert.deepEqual(Object.keys(d.shared), ["fixedMonthlyUsd", "variableMonthlyUsd", "byService"]);
-            assert.deepEqual(Object.keys(d.cells[0]!.byService), ["apiGateway", "lambda", "dynamodb", "sqs", "sns", "eventBridge", "s3", "cloudWatch", "xray", "kinesis", "kms"]);
+            assert.deepEqual(Object.keys(d.cells[0]!.byService), ["apiGateway", "lambda", "dynamodb", "sqs", "sns", "eventBridge", "s3", "cloudWatch", "xray", "kinesis", "kms", "cognito", "vpc"]);
             assert.deepEqual(Object.keys(d.derived[0]!), ["scope", "figure", "value", "unit", "how"]);
             assert.deepEqual([d.stack, d.region, d.pricesDate], ["dev", "us-east-1", "2026-12-01"]);
             assert.deepEqual(d.cells.map(c => c.id), ["cell-a", "cell-b", "cell-c"]);
@@ -112,7 +109,7 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
         });
 
         it("redirect mode: each request is one router invocation, one request of the cell's own API and one cell invocation", async () => {
-            const dev = await redirectDev();
+            const dev = await variantStack("redirect");
             const e = estimatePlan(dev.capture, readsOnly(1000));
             assert.equal(quantity(e, SHARED, "apiGateway.httpRequest"), 3000);
             assert.equal(quantity(e, SHARED, "lambda.request"), 3000);
@@ -126,7 +123,7 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
         });
 
         it("counts each hop once for any number of requests, in both modes (a property over the plans' wiring)", async () => {
-            const plans = { invoke: await shippedStack("dev"), redirect: await redirectDev() };
+            const plans = { invoke: await shippedStack("dev"), redirect: await variantStack("redirect") };
             fc.assert(fc.property(fc.integer({ min: 1, max: 2_000_000_000 }), fc.constantFrom("invoke", "redirect"), (requests, mode) => {
                 const e = estimatePlan(plans[mode as keyof typeof plans].capture, readsOnly(requests));
                 const cells = ["cell-a", "cell-b", "cell-c"];
@@ -138,7 +135,7 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
         });
 
         it("prices a REST API in front of the router, traced by its stage", async () => {
-            const rest = await runStack("dev", { config: edit(stackConfig("dev"), "router", r => { r.api = "rest"; }) });
+            const rest = await variantStack("rest-cognito");
             const e = estimatePlan(rest.capture, readsOnly(1000));
             assert.equal(quantity(e, SHARED, "apiGateway.restRequest"), 3000);
             assert.equal(quantity(e, SHARED, "apiGateway.httpRequest"), 0);
@@ -147,21 +144,73 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
             close(cost(e, c => c.key === "apiGateway.restRequest"), 0.0105);
         });
 
-        it("invokes an API's Lambda authorizer for each request its cache does not answer", async () => {
-            const rest = await runStack("dev", { config: edit(stackConfig("dev"), "router", r => { r.api = "rest"; }) });
-            const api = rest.get("aws:apigateway/restApi:RestApi", "router-api");
-            // The plan with a REQUEST authorizer in front of the routes (as a stack trusting an external issuer has).
-            const fn = { urn: "urn:pulumi:dev::cellular::aws:lambda/function:Function::auth", type: "aws:lambda/function:Function", name: "auth",
-                inputs: { name: "cellular-dev-authorizer", memorySize: 256, architectures: ["arm64"], environment: { variables: { POWERTOOLS_SERVICE_NAME: "authorizer" } } } };
-            const authorizer = { urn: "urn:pulumi:dev::cellular::aws:apigateway/authorizer:Authorizer::jwt", type: "aws:apigateway/authorizer:Authorizer", name: "jwt",
-                inputs: { restApi: UNKNOWN, authorizerUri: UNKNOWN, type: "REQUEST", authorizerResultTtlInSeconds: 300 },
-                propertyDependencies: { restApi: [api.urn], authorizerUri: [fn.urn] } };
-            const plan = { ...rest.capture, resources: [...rest.resources, fn, authorizer] } as typeof rest.capture;
-            const cached = estimatePlan(plan, usage({ api: { requestsPerMonth: 1000, readFraction: 1, authorizerCacheHitFraction: 0.75 } }));
-            // 3,000 requests, three in four answered from the cache: 750 invocations
-            const figure = cached.document.derived.find(d => d.figure === "authorizer: invocations")!;
-            assert.equal(figure.value, 750);
-            assert.equal(quantity(cached, SHARED, "lambda.request"), 3000 + 750);
+        it("invokes the REST API's Lambda authorizer (an external issuer's) for each request its cache does not answer", async () => {
+            const rest = await variantStack("rest-issuer");
+            const fn = rest.get("aws:lambda/function:Function", "router-authorizer-function");
+            const e = estimatePlan(rest.capture, usage({
+                api: { requestsPerMonth: 1000, readFraction: 1, authorizerCacheHitFraction: 0.75 },
+                functions: { router: { durationMs: 12 }, api: { durationMs: 25 }, authorizer: { durationMs: 8 } },
+            }));
+            // 3,000 requests, three in four answered from the 300 s cache: 750 invocations
+            assert.equal(e.document.derived.find(d => d.figure === "authorizer: invocations")!.value, 750);
+            assert.equal(quantity(e, SHARED, "lambda.request"), 3000 + 750);
+            // The router's 3,000 × (12 + 25) ms and the authorizer's 750 × 8 ms (usage functions.authorizer), both 256 MB arm64
+            assert.equal(fn.inputs.memorySize, 256);
+            close(quantity(e, SHARED, "lambda.durationArm64"), 3000 * 0.037 * 0.25 + 750 * 0.008 * 0.25);
+            // No user pool: the users who sign in are the external issuer's business.
+            const signedIn = estimatePlan(rest.capture, usage({ auth: { monthlyActiveUsers: 100 } }));
+            assert.ok(signedIn.notes.includes("usage.auth: the plan has no user pool (an external issuer signs users in), so no sign-in is priced"), signedIn.notes.join("\n"));
+            assert.equal(quantity(signedIn, SHARED, "cognito.essentialsMau"), 0);
+        });
+
+        it("bills the user pool's monthly active users (Essentials) and invokes its trigger once per token issued", async () => {
+            const dev = await shippedStack("dev");
+            const signIns = usage({
+                auth: { monthlyActiveUsers: 2000, signInsPerUser: 10, sessionMinutes: 90 },
+                functions: { "token-claims": { durationMs: 20 } },
+            });
+            const e = estimatePlan(dev.capture, signIns, true);
+            // 2,000 users per cell × 3 cells at $0.015 an Essentials MAU
+            assert.equal(quantity(e, SHARED, "cognito.essentialsMau", "traffic"), 6000);
+            close(cost(e, c => c.key === "cognito.essentialsMau"), 90);
+            // A 90 min session with the app client's 60 min access tokens: the sign-in's token and one refresh.
+            // 6,000 users × 10 sign-ins × 2 tokens = 120,000 invocations of the 128 MB arm64 trigger, 20 ms each
+            assert.equal(e.document.derived.find(d => d.figure === "token-claims: invocations")!.value, 120000);
+            assert.equal(quantity(e, SHARED, "lambda.request"), 120000);
+            close(quantity(e, SHARED, "lambda.durationArm64"), 120000 * 0.02 * 0.125);
+            // Each token starts a trace on the traced trigger; all fit in the 1-a-second reservoir.
+            close(quantity(e, SHARED, "xray.traceRecorded"), 120000);
+            // Cognito's 10,000 free MAUs a month (per account) take the whole $90 off, shown apart from the estimate.
+            close(e.document.freeTier!.byService.cognito, 90);
+            assert.equal(e.traffic, true);
+
+            // The plan's token lifetime decides: 15 min access tokens make six tokens of a 90 min session.
+            const resources = dev.resources.map(r => (r.type === "aws:cognito/userPoolClient:UserPoolClient" ? { ...r, inputs: { ...r.inputs, accessTokenValidity: 15 } } : r));
+            const short = estimatePlan({ ...dev.capture, resources }, signIns);
+            assert.equal(short.document.derived.find(d => d.figure === "token-claims: invocations")!.value, 6000 * 10 * 6);
+            assert.equal(quantity(short, SHARED, "cognito.essentialsMau"), 6000);
+        });
+
+        it("isolation vpc: each cell's STS and SQS interface endpoints bill 2 zones × 730 h, its gateway endpoints nothing, the API's STS calls per GB", async () => {
+            const vpc = await variantStack("vpc");
+            const fixed = estimatePlan(vpc.capture, usage({}));
+            const resources = (cell: string) => cost(fixed, c => c.owner === cell && c.basis === "resource");
+            // dev's $16.4756 a cell, and 2 interface endpoints × 2 zones × 730 h × $0.01
+            close(resources("cell-a"), 16.4756 + 2 * 2 * 730 * 0.01);
+            close(resources("cell-c"), 10.95 + 3 + 2.0 + 657000 * 0.0000004 + 657000 * 0.0000005 + 29.2);
+            for (const name of ["cell-a-dynamodb-endpoint", "cell-a-s3-endpoint"]) {
+                const endpoint = vpc.get("aws:ec2/vpcEndpoint:VpcEndpoint", name);
+                assert.deepEqual(fixed.charges.filter(c => c.resource === endpoint.urn), [], name);
+            }
+            // 100,000 requests a cell, one in ten without the tenant's credentials held: 10,000 AssumeRole calls of 8 KB
+            const e = estimatePlan(vpc.capture, usage({ api: { requestsPerMonth: 100000, readFraction: 1, credentialsCacheHitFraction: 0.9 } }));
+            close(quantity(e, "cell-a", "vpc.interfaceEndpointGb", "traffic"), (10000 * 8 * 1024) / 1024 ** 3, 9);
+            close(cost(e, c => c.owner === "cell-a" && c.key === "vpc.interfaceEndpointGb"), ((10000 * 8 * 1024) / 1024 ** 3) * 0.01, 9);
+            assert.ok(e.notes.includes("<cell>-sqs-endpoint: its hours are priced, not the bytes it processes (only the handlers' STS calls are followed through an endpoint) " +
+                "(cells cell-a, cell-b, cell-c)"), e.notes.join("\n"));
+            // Without a VPC the same calls are free and pass no endpoint.
+            const plain = estimatePlan((await shippedStack("dev")).capture, usage({ api: { requestsPerMonth: 100000, readFraction: 1, credentialsCacheHitFraction: 0.9 } }));
+            assert.equal(quantity(plain, "cell-a", "vpc.interfaceEndpointGb"), 0);
         });
 
         it("says once, for every cell alike, that a usage section has no source there", async () => {

@@ -24,7 +24,9 @@ describe("the usage file (tools/lib/cost/usage.ts)", () => {
     it("defaults to no traffic, each function kind at the documented duration and log output", () => {
         const u = noTraffic(FUNCTION_KINDS);
         assert.equal(hasTraffic(u), false);
-        assert.deepEqual(u.api, { requestsPerMonth: 0, readFraction: 0.8, requestBytes: 2048, accessLogBytes: 350, authorizerCacheHitFraction: 0 });
+        assert.deepEqual(u.api, { requestsPerMonth: 0, readFraction: 0.8, requestBytes: 2048, accessLogBytes: 350, authorizerCacheHitFraction: 0, credentialsCacheHitFraction: 0 });
+        assert.deepEqual(u.auth, { monthlyActiveUsers: 0, signInsPerUser: 20, sessionMinutes: 30 });
+        assert.equal(hasTraffic(readUsage({ auth: { monthlyActiveUsers: 1 } }, FUNCTION_KINDS)), true);
         assert.deepEqual(Object.keys(u.functions).sort(), [...FUNCTION_KINDS].sort());
         for (const kind of FUNCTION_KINDS) assert.deepEqual(u.functions[kind], FUNCTION_DEFAULTS);
     });
@@ -45,8 +47,8 @@ describe("the usage file (tools/lib/cost/usage.ts)", () => {
             functions: { routr: { durationMs: 3 }, api: { durationMs: -1, logBytesPerInvocation: "x" } },
             extra: true,
         }), [
-            "usage.extra is true; not a known setting; known: description, api, queue, topic, bucket, kinesis, table, failures, tracing, functions",
-            "usage.api.requestByte is 10; not a known setting; known: requestsPerMonth, readFraction, requestBytes, accessLogBytes, authorizerCacheHitFraction",
+            "usage.extra is true; not a known setting; known: description, api, auth, queue, topic, bucket, kinesis, table, failures, tracing, functions",
+            "usage.api.requestByte is 10; not a known setting; known: requestsPerMonth, readFraction, requestBytes, accessLogBytes, authorizerCacheHitFraction, credentialsCacheHitFraction",
             `usage.functions.routr is {"durationMs":3}; not a known setting; known: ${FUNCTION_KINDS.join(", ")}`,
             "usage.api.requestsPerMonth is -5; expected a number of requests per month, at least 0",
             "usage.api.readFraction is 1.5; expected a fraction from 0 to 1",
@@ -59,7 +61,7 @@ describe("the usage file (tools/lib/cost/usage.ts)", () => {
 
     it("refuses what is not a JSON object, naming the file", () => {
         assert.deepEqual(problemsOf([1, 2]), [
-            "usage is [1,2]; expected an object with the keys description, api, queue, topic, bucket, kinesis, table, failures, tracing, functions",
+            "usage is [1,2]; expected an object with the keys description, api, auth, queue, topic, bucket, kinesis, table, failures, tracing, functions",
         ]);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "usage-"));
         const file = path.join(dir, "bad.json");

@@ -1,7 +1,7 @@
 /**
  * What one unit of work of each handler does to other services: DynamoDB reads and writes (with the sort key each
- * write has, so the table stream's filter in the plan decides which writes reach the stream processor) and S3
- * requests. Read from handlers/*.ts; the plan cannot show what code does, so this table is the one place that says
+ * write has, so the table stream's filter in the plan decides which writes reach the stream processor), S3
+ * requests and STS calls (free, but in a VPC they pass an interface endpoint, which bills per GB). Read from handlers/*.ts; the plan cannot show what code does, so this table is the one place that says
  * it, keyed by function kind (a test checks it covers every kind the program has).
  *
  * How work reaches a function (and how often) is the derivation's business (derive.ts), from the plan. Pure.
@@ -26,6 +26,8 @@ export interface Work {
     writes: TableWrite[];
     s3Gets: number;
     s3Puts: number;
+    /** STS AssumeRole calls. */
+    stsAssumeRoles: number;
 }
 
 export interface WorkContext {
@@ -44,7 +46,7 @@ const INGEST_CHECKPOINT_EVERY = 10;
 /** failure-handler.ts stores the failed event with its origin: the body plus about 1 KB. */
 const FAILURE_ROW_OVERHEAD_BYTES = KB;
 
-const none = (unit: string): Work => ({ unit, readUnits: 0, writes: [], s3Gets: 0, s3Puts: 0 });
+const none = (unit: string): Work => ({ unit, readUnits: 0, writes: [], s3Gets: 0, s3Puts: 0, stsAssumeRoles: 0 });
 
 /** The stream processor (table stream and Kinesis): an audit row per change, plus the counter in a transaction when an item comes or goes. */
 function streamProcessor(ctx: WorkContext): Work {
@@ -59,6 +61,7 @@ function streamProcessor(ctx: WorkContext): Work {
         ],
         s3Gets: 0,
         s3Puts: 0,
+        stsAssumeRoles: 0,
     };
 }
 
@@ -66,13 +69,21 @@ function streamProcessor(ctx: WorkContext): Work {
 export const BEHAVIOURS: Record<string, (ctx: WorkContext) => Work> = {
     /** router.ts: routes in memory; invoking the cell (invoke mode) is wiring, which the derivation follows. */
     router: () => none("request"),
-    /** cell-api.ts: GetItem (eventually consistent) to read; UpdateItem to write an item. */
+    /** authorizer.ts: verifies the token in memory (the issuer's key set is fetched once per instance, from outside AWS). */
+    authorizer: () => none("request"),
+    /** token-claims.ts: reshapes the token Cognito is about to issue, from the user's attributes in the event. */
+    "token-claims": () => none("token"),
+    /**
+     * cell-api.ts: GetItem (eventually consistent) to read; UpdateItem to write an item; both with the tenant's own
+     * credentials (clients/tenant-tables.ts), from STS AssumeRole unless the warm instance holds them.
+     */
     api: ({ usage }) => ({
         unit: "request",
         readUnits: usage.api.readFraction * readUnits(usage.table.itemBytes, "eventual"),
         writes: [{ count: 1 - usage.api.readFraction, units: writeUnits(usage.table.itemBytes, false), sortKey: "ITEM#<item id>", what: "item (UpdateItem)" }],
         s3Gets: 0,
         s3Puts: 0,
+        stsAssumeRoles: 1 - usage.api.credentialsCacheHitFraction,
     }),
     /** queue-worker.ts: one TransactWriteItems per message: a processed-message marker and the item. */
     "queue-worker": ({ usage }) => ({
@@ -84,6 +95,7 @@ export const BEHAVIOURS: Record<string, (ctx: WorkContext) => Work> = {
         ],
         s3Gets: 0,
         s3Puts: 0,
+        stsAssumeRoles: 0,
     }),
     /** notifier.ts: one conditional PutItem per notification. */
     notifier: ({ usage }) => ({
@@ -92,6 +104,7 @@ export const BEHAVIOURS: Record<string, (ctx: WorkContext) => Work> = {
         writes: [{ count: 1, units: writeUnits(usage.topic.messageBytes, false), sortKey: "NOTIFICATION#<message id>", what: "notification" }],
         s3Gets: 0,
         s3Puts: 0,
+        stsAssumeRoles: 0,
     }),
     /** ingest.ts: GetObject, a consistent read of its checkpoint, the rows in batches of 25, checkpoints every 10 batches and at the end. */
     ingest: ({ usage }) => {
@@ -106,6 +119,7 @@ export const BEHAVIOURS: Record<string, (ctx: WorkContext) => Work> = {
             ],
             s3Gets: 1,
             s3Puts: 0,
+            stsAssumeRoles: 0,
         };
     },
     /** scheduled.ts: a Scan of the whole table (eventually consistent), and its summary object when it has a bucket. */
@@ -115,6 +129,7 @@ export const BEHAVIOURS: Record<string, (ctx: WorkContext) => Work> = {
         writes: [],
         s3Gets: 0,
         s3Puts: environment.BUCKET_NAME === undefined ? 0 : 1,
+        stsAssumeRoles: 0,
     }),
     "table-stream": streamProcessor,
     "kinesis-stream": streamProcessor,
@@ -125,6 +140,7 @@ export const BEHAVIOURS: Record<string, (ctx: WorkContext) => Work> = {
         writes: [{ count: 1, units: writeUnits(eventBytes + FAILURE_ROW_OVERHEAD_BYTES, false), sortKey: "2026-01-01T00:00:00.000Z#<message id>", what: "failure row" }],
         s3Gets: 0,
         s3Puts: 0,
+        stsAssumeRoles: 0,
     }),
 };
 

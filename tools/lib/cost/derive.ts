@@ -13,18 +13,22 @@
  * - a failed event is retried as its function or mapping says, then goes to its on-failure destination (a queue, a
  *   topic, the event bus, a function), where the failure handler takes it;
  * - every invocation writes logs to its function's log group (kept as long as the group's retention), and starts
- *   an X-Ray trace when it enters the system on a traced function.
+ *   an X-Ray trace when it enters the system on a traced function;
+ * - the users who sign in are the user pool's monthly active users, and each token it issues is one invocation of
+ *   its pre token generation trigger (sign-ins, then refreshes as the plan's access-token lifetime runs out);
+ * - a call a function in a VPC makes to STS passes the cell's STS interface endpoint, which bills per GB.
  *
  * Each hop is counted once, where it happens; `derived` says how each figure was reached. Pure.
  */
 import { BEHAVIOURS, Work, workOf } from "./behaviour";
 import {
-    GB, IDLE_POLLERS, IDLE_RECEIVES_PER_MONTH, KB, LONG_POLL_SECONDS, MONTH_SECONDS, Quantities, apiRequests, eventBridgeEvents, kinesisPutUnits, kinesisStreamUsage,
-    lambdaUsage, logStorageGbMonths, provisionedConcurrencyUsage, provisionedShare, sampledTraces, snsPublishes, sqsConsumeRequests, sqsRequests,
+    GB, IDLE_POLLERS, IDLE_RECEIVES_PER_MONTH, KB, LONG_POLL_SECONDS, MONTH_HOURS, MONTH_SECONDS, Quantities, STS_ASSUME_ROLE_BYTES, apiRequests, eventBridgeEvents,
+    interfaceEndpointUsage, kinesisPutUnits, kinesisStreamUsage, lambdaUsage, logStorageGbMonths, provisionedConcurrencyUsage, provisionedShare, sampledTraces,
+    snsPublishes, sqsConsumeRequests, sqsRequests, tokensPerSession,
 } from "./formulas";
 import { knownString } from "./graph";
 import { Basis, Charge, SHARED, charges } from "./ledger";
-import { FunctionNode, LogGroupNode, MappingNode, Model, QueueNode, Target, TableNode, passes } from "./model";
+import { FunctionNode, InterfaceEndpointNode, LogGroupNode, MappingNode, Model, QueueNode, Target, TableNode, passes } from "./model";
 import { runsPerMonth } from "./schedule";
 import { FUNCTION_DEFAULTS, FunctionUsage, Usage } from "./usage";
 
@@ -94,6 +98,8 @@ class Deriver {
     private readonly mappingsOf = new Map<string, MappingNode[]>();
     private readonly subscriptionsOf = new Map<string, Model["subscriptions"]>();
     private readonly bucketsOf = new Map<string, Model["buckets"]>();
+    /** Each cell's interface endpoints, by `<owner>\n<service>`. */
+    private readonly endpointOf = new Map<string, InterfaceEndpointNode>();
 
     /** Records arriving at each mapping, by URN (all sources together): what its batches fill from. */
     readonly arrivals = new Map<string, number>();
@@ -110,6 +116,7 @@ class Deriver {
         }
         for (const s of model.subscriptions) push(this.subscriptionsOf, s.owner, s);
         for (const b of model.buckets) push(this.bucketsOf, b.owner, b);
+        for (const e of model.interfaceEndpoints) if (e.service) this.endpointOf.set(`${e.owner}\n${e.service}`, e);
     }
 
     charge(owner: string, basis: Basis, q: Quantities, resource?: string): void {
@@ -172,6 +179,15 @@ class Deriver {
         }
         for (const d of this.model.dashboards) this.charge(d.owner, "resource", { "cloudWatch.dashboard": 1 }, d.r.urn);
         for (const k of this.model.kmsKeys) this.charge(k.owner, "resource", { "kms.customerManagedKey": 1 }, k.r.urn);
+        for (const e of this.model.interfaceEndpoints) {
+            if (e.zones === undefined) continue;
+            this.charge(e.owner, "resource", interfaceEndpointUsage(e.zones), e.r.urn);
+            this.figure(e.owner, `${e.service ?? e.r.name} interface endpoint: endpoint-hours`, e.zones * MONTH_HOURS, "endpoint-hours/month",
+                `${e.zones} zone(s), a network interface in each of its subnets, × ${MONTH_HOURS} h, billed whether used or not`);
+            if (e.service !== "sts") {
+                this.note(`${e.r.name}: its hours are priced, not the bytes it processes (only the handlers' STS calls are followed through an endpoint)`);
+            }
+        }
         for (const m of this.model.mappings) {
             if (m.source.kind !== "queue") continue;
             this.charge(m.owner, "resource", { [m.source.queue.fifo ? "sqs.fifoRequest" : "sqs.standardRequest"]: IDLE_RECEIVES_PER_MONTH }, m.r.urn);
@@ -210,6 +226,14 @@ class Deriver {
             this.charge(table.owner, basis, { "dynamodb.readRequestUnit": units * work.readUnits, "dynamodb.writeRequestUnit": units * writeUnits });
         }
         this.charge(fn.owner, basis, { "s3.readRequest": units * work.s3Gets, "s3.writeRequest": units * work.s3Puts });
+        const sts = fn.inVpc && work.stsAssumeRoles > 0 ? this.endpointOf.get(`${fn.owner}\nsts`) : undefined;
+        if (sts) {
+            const calls = units * work.stsAssumeRoles;
+            this.charge(sts.owner, basis, { "vpc.interfaceEndpointGb": (calls * STS_ASSUME_ROLE_BYTES) / GB }, sts.r.urn);
+            this.figure(fn.owner, `${fn.kind}: STS AssumeRole calls through ${sts.r.name}`, calls, "calls/month",
+                `${fmt(units)} ${work.unit}(s) × ${fmt(work.stsAssumeRoles)} (the rest find the tenant's credentials held), ` +
+                `${STS_ASSUME_ROLE_BYTES / KB} KB each through the endpoint (the calls themselves are free)`);
+        }
         if (table?.stream) {
             for (const m of this.streamConsumers.get(table) ?? []) {
                 const passing = work.writes.filter(w => passes(m.filter, w.sortKey));
@@ -383,6 +407,31 @@ class Deriver {
             this.figure(SHARED, `${router.kind}: invocations`, total, "invocations/month", `one per request of ${api.r.name}`);
         }
         return total;
+    }
+
+    /** The users who sign in: the user pool's monthly active users, and its trigger's invocation for each token issued. */
+    identity(): void {
+        const u = this.usage.auth;
+        if (u.monthlyActiveUsers <= 0) return;
+        if (this.model.userPools.length === 0) {
+            this.note("usage.auth: the plan has no user pool (an external issuer signs users in), so no sign-in is priced");
+            return;
+        }
+        const cells = this.model.cells.length;
+        const users = u.monthlyActiveUsers * cells;
+        for (const pool of this.model.userPools) {
+            if (pool.tier === "ESSENTIALS") this.charge(pool.owner, "traffic", { "cognito.essentialsMau": users }, pool.r.urn);
+            this.figure(pool.owner, `${pool.r.name}: monthly active users`, users, "MAU", `usage.auth.monthlyActiveUsers (${fmt(u.monthlyActiveUsers)}) × ${cells} cell(s)`);
+            const fn = pool.tokenTrigger;
+            if (!fn) continue;
+            const perSession = tokensPerSession(u.sessionMinutes, pool.accessTokenMinutes);
+            const tokens = users * u.signInsPerUser * perSession;
+            this.invoke({ fn, invocations: tokens, basis: "traffic", asynchronous: false, payloadBytes: ENVELOPE_BYTES.invokeEvent, waitMs: 0, entry: true });
+            this.figure(fn.owner, `${fn.kind}: invocations`, tokens, "invocations/month",
+                `one per token ${pool.r.name} issues: ${fmt(users)} user(s) × ${fmt(u.signInsPerUser)} sign-in(s) × ${perSession} token(s) a session ` +
+                `(${fmt(u.sessionMinutes)} min sessions, access tokens of ${fmt(pool.accessTokenMinutes)} min)`);
+            this.perform(fn, tokens, "traffic", ENVELOPE_BYTES.invokeEvent, 1);
+        }
     }
 
     /** The event sources' own traffic, per cell: the source feeding the function of the kind the section names. */
@@ -561,7 +610,8 @@ export function derive(model: Model, usage: Usage, sources: SourceKinds): Deriva
     for (const fn of model.functions) {
         if (!(fn.kind in BEHAVIOURS)) d.note(`${fn.name}: a function of kind ${JSON.stringify(fn.kind)}, whose work the estimator does not know (only its Lambda charges are priced)`);
     }
-    d.note("Not priced anywhere: data transfer, the custom metrics the handlers publish (EMF), CloudWatch Logs Insights queries");
+    d.note("Not priced anywhere: data transfer, the custom metrics the handlers publish (EMF, the router's per cell among them), CloudWatch Logs Insights queries; " +
+        "free, so never priced: STS AssumeRole (the cell API's per-tenant credentials)");
     return { charges: d.charges, derived: grouped(d.figures), entryRequests: d.entryRequests, notes: collapsed([...model.unpriced, ...d.notes], model.cells.map(c => c.id)) };
 }
 
@@ -570,6 +620,7 @@ function run(model: Model, usage: Usage, sources: SourceKinds, arrivals?: Readon
     d.resources();
     d.clock();
     d.entryRequests = d.api();
+    d.identity();
     d.sources();
     // The first pass only counts arrivals; Lambda's charges come from the second.
     if (arrivals) d.lambda();

@@ -23,7 +23,7 @@ export function formatEstimate(e: Estimate, o: FormatOptions): string {
     const lines: string[] = [];
     lines.push(`Monthly cost of ${d.stack} in ${d.region} (prices of ${d.pricesDate}; ${o.usageFile ? `usage from ${o.usageFile}, per active cell` : "no usage file: the fixed cost alone"})`);
     lines.push("");
-    const rows = [...d.cells.map(c => ({ name: `cell ${c.id}`, ...c })), { name: "shared (router, API)", ...d.shared }];
+    const rows = [...d.cells.map(c => ({ name: `cell ${c.id}`, ...c })), { name: "shared (router, API, identity)", ...d.shared }];
     const width = Math.max(...rows.map(r => r.name.length), 10) + 2;
     const traffic = o.usageFile !== undefined;
     lines.push(`${pad("", width)}${left("fixed", 12)}${traffic ? `${left("variable", 12)}${left("total", 12)}` : ""}`);

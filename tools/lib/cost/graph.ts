@@ -58,6 +58,10 @@ export const T = {
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     policy: "aws:iam/policy:Policy",
     rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    userPool: "aws:cognito/userPool:UserPool",
+    userPoolClient: "aws:cognito/userPoolClient:UserPoolClient",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    ssmParameter: "aws:ssm/parameter:Parameter",
 } as const;
 
 /** A cell of the plan: its component and id. */
@@ -195,6 +199,11 @@ export class PlanGraph {
 
     ofType(type: string): PlanResource[] {
         return this.byType.get(type) ?? [];
+    }
+
+    /** The types the plan holds, in the order they first appear. */
+    types(): string[] {
+        return [...this.byType.keys()];
     }
 
     /** A resource's physical name, when given and known. */

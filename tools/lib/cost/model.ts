@@ -1,15 +1,18 @@
 /**
  * What the estimator needs of a plan, read from its graph: every function (kind, memory, architecture, tracing, log
- * group, provisioned concurrency, asynchronous retries and on-failure destination), what invokes it (APIs, event
- * source mappings, subscriptions, bucket notifications, schedule targets, other functions' invoke grants), and the
- * resources billed by the hour or month (streams, alarms, dashboards, keys). Only wiring the plan shows: no usage,
- * no prices. Pure.
+ * group, provisioned concurrency, asynchronous retries and on-failure destination, whether it runs in a VPC), what
+ * invokes it (APIs, event source mappings, subscriptions, bucket notifications, schedule targets, a user pool's
+ * token trigger, other functions' invoke grants), and the resources billed by the hour or month (streams, alarms,
+ * dashboards, keys, interface endpoints). Only wiring the plan shows: no usage, no prices. Pure.
  */
+import { CELL_DIMENSION } from "../../../handlers/lib/router-metrics";
 import { Architecture, alarmMetrics } from "./formulas";
 import {
-    CellRef, PlanGraph, PlanResource, T, functionNameOf, inputAt, jsonOf, knownNumber, knownString, logGroupNameOf, queueNameOf,
+    CellRef, PlanGraph, PlanResource, T, functionNameOf, inputAt, jsonOf, known, knownNumber, knownString, logGroupNameOf, queueNameOf,
     ruleNameOf, streamNameOf, tableNameOf, topicNameOf,
 } from "./graph";
+import { SHARED } from "./ledger";
+import { classificationOf } from "./resource-types";
 
 export interface LogGroupNode {
     /** Absent for the group Lambda creates itself when the plan declares none. */
@@ -36,6 +39,8 @@ export interface FunctionNode {
     provisionedConfigs: PlanResource[];
     /** Lambda's asynchronous invocation settings, when the function has them. */
     asyncConfig?: { r: PlanResource; retries: number; onFailure?: Target };
+    /** Attached to subnets of a VPC: what it calls beyond a gateway endpoint passes an interface endpoint. */
+    inVpc: boolean;
 }
 
 export interface QueueNode {
@@ -103,6 +108,28 @@ export interface ApiNode {
     authorizer?: { fn: FunctionNode; ttlSeconds: number };
 }
 
+/** A Cognito user pool: billed per monthly active user, by feature plan; its trigger runs for every token it issues. */
+export interface UserPoolNode {
+    r: PlanResource;
+    owner: string;
+    /** `LITE`, `ESSENTIALS` or `PLUS`; AWS gives a new pool Essentials when none is set. */
+    tier: string;
+    /** The pre token generation trigger (V1 or V2_0). */
+    tokenTrigger?: FunctionNode;
+    /** The shortest access-token lifetime of its app clients, in minutes (Cognito's default: an hour). */
+    accessTokenMinutes: number;
+}
+
+/** An interface VPC endpoint: billed for each hour in each Availability Zone, and per GB it processes. */
+export interface InterfaceEndpointNode {
+    r: PlanResource;
+    owner: string;
+    /** The service's short name, the end of `com.amazonaws.<region>.<service>` (`sts`, `sqs`). */
+    service?: string;
+    /** The zones it has a network interface in (one subnet each); undefined when not known. */
+    zones?: number;
+}
+
 export interface Model {
     region?: string;
     cells: CellRef[];
@@ -121,6 +148,8 @@ export interface Model {
     alarms: Array<{ r: PlanResource; owner: string; metrics: number; highResolution: boolean }>;
     dashboards: Array<{ r: PlanResource; owner: string }>;
     kmsKeys: Array<{ r: PlanResource; owner: string }>;
+    userPools: UserPoolNode[];
+    interfaceEndpoints: InterfaceEndpointNode[];
     /** The functions each function may invoke (its role's lambda:InvokeFunction grants), by the caller's URN. */
     invokes: Map<string, FunctionNode[]>;
     /** What the estimator saw but does not price, for the estimate's notes. */
@@ -129,6 +158,9 @@ export interface Model {
 
 /** Lambda's defaults for what a function leaves unset. */
 const LAMBDA_DEFAULTS = { memoryMb: 128, architecture: "x86_64" as Architecture };
+/** Cognito's defaults: a new pool's feature plan, and an access token's lifetime (an hour, counted in hours). */
+const COGNITO_DEFAULTS = { tier: "ESSENTIALS", accessTokenMinutes: 60, accessTokenUnit: "hours" };
+const MINUTES_PER: Record<string, number> = { seconds: 1 / 60, minutes: 1, hours: 60, days: 1440 };
 /** Lambda's default batch sizes (SQS 10; streams 100). */
 const DEFAULT_BATCH = { queue: 10, stream: 100 };
 
@@ -143,6 +175,12 @@ function stringMap(value: unknown): Record<string, string> {
         if (s !== undefined) out[k] = s;
     }
     return out;
+}
+
+/** Whether a function is attached to subnets (a list of them, or one still unknown in preview). */
+function attachedToVpc(fn: PlanResource): boolean {
+    const subnets = inputAt(fn, "vpcConfig", "subnetIds");
+    return Array.isArray(subnets) ? subnets.length > 0 : known(subnets);
 }
 
 /** The sort-key prefixes of a stream filter pattern of the form `{"dynamodb":{"Keys":{"<attr>":{"S":[{"prefix":"..."}]}}}}`. */
@@ -198,6 +236,7 @@ export function modelOf(graph: PlanGraph): Model {
             logGroup: logGroups.get(logGroupName) ?? { name: logGroupName, owner: graph.owner(r) },
             provisioned: 0,
             provisionedConfigs: [],
+            inVpc: attachedToVpc(r),
         });
     }
     const fnOf = (r: PlanResource, key: string, value?: unknown): FunctionNode | undefined => {
@@ -371,6 +410,49 @@ export function modelOf(graph: PlanGraph): Model {
     ].filter((m): m is string => m !== undefined);
     if (managed.length > 0) unpriced.push(`KMS: ${managed.join(", ")} encrypt with AWS managed keys: no monthly key fee; the KMS requests they make are not priced`);
 
+    const userPools: UserPoolNode[] = graph.ofType(T.userPool).map(r => {
+        const tier = knownString(r.inputs.userPoolTier) ?? COGNITO_DEFAULTS.tier;
+        if (tier !== "ESSENTIALS") unpriced.push(`${r.name}: a user pool on the ${tier} feature plan (only Essentials is priced)`);
+        const trigger = inputAt(r, "lambdaConfig", "preTokenGenerationConfig", "lambdaArn") ?? inputAt(r, "lambdaConfig", "preTokenGeneration");
+        const tokenTrigger = trigger === undefined ? undefined : fnOf(r, "lambdaConfig", trigger);
+        const clients = graph.ofType(T.userPoolClient).filter(c => graph.deps(c, "userPoolId").some(d => d.urn === r.urn));
+        for (const c of clients) {
+            const flows = inputAt(c, "allowedOauthFlows");
+            if (Array.isArray(flows) && flows.includes("client_credentials")) {
+                unpriced.push(`${c.name}: machine-to-machine tokens (client credentials) bill per app client and token request (not priced)`);
+            }
+        }
+        const lifetimes = clients.map(accessTokenMinutes);
+        return { r, owner: graph.owner(r), tier, ...(tokenTrigger ? { tokenTrigger } : {}),
+            accessTokenMinutes: lifetimes.length > 0 ? Math.min(...lifetimes) : COGNITO_DEFAULTS.accessTokenMinutes };
+    });
+
+    const interfaceEndpoints: InterfaceEndpointNode[] = [];
+    for (const r of graph.ofType(T.vpcEndpoint)) {
+        // AWS makes an endpoint of no given type a gateway endpoint, which is free.
+        const type = knownString(r.inputs.vpcEndpointType) ?? "Gateway";
+        if (type === "Gateway") continue;
+        if (type !== "Interface") {
+            unpriced.push(`${r.name}: a ${type} VPC endpoint (only interface and gateway endpoints are priced)`);
+            continue;
+        }
+        const subnets = inputAt(r, "subnetIds");
+        const service = knownString(r.inputs.serviceName)?.split(".").pop();
+        if (!Array.isArray(subnets)) unpriced.push(`${r.name}: an interface endpoint whose subnets are not known, so neither are the zones it bills in (not priced)`);
+        interfaceEndpoints.push({ r, owner: graph.owner(r), ...(service ? { service } : {}), ...(Array.isArray(subnets) ? { zones: subnets.length } : {}) });
+    }
+
+    for (const r of graph.ofType(T.ssmParameter)) {
+        const tier = knownString(r.inputs.tier);
+        if (tier !== undefined && tier !== "Standard") unpriced.push(`${r.name}: an SSM parameter of the ${tier} tier (not priced)`);
+    }
+    for (const type of graph.types()) {
+        const c = classificationOf(type);
+        if (!c) unpriced.push(`${type}: a resource type the estimator does not know (not priced)`);
+        else if (c.kind === "unpriced") unpriced.push(`${type}: ${c.why}`);
+    }
+
+    const cellIds = new Set(graph.cells().map(c => c.id));
     const fnList = [...functions.values()];
     return {
         ...(graph.region() ? { region: graph.region()! } : {}),
@@ -384,12 +466,39 @@ export function modelOf(graph: PlanGraph): Model {
         subscriptions,
         buckets,
         schedules,
-        alarms: graph.ofType(T.alarm).map(r => ({ r, owner: graph.owner(r), ...alarmMetrics(r.inputs) })),
+        alarms: graph.ofType(T.alarm).map(r => {
+            const owner = graph.owner(r);
+            return { r, owner: owner === SHARED ? watchedCell(r, cellIds) ?? SHARED : owner, ...alarmMetrics(r.inputs) };
+        }),
         dashboards: graph.ofType(T.dashboard).map(r => ({ r, owner: graph.owner(r) })),
         kmsKeys: graph.ofType(T.kmsKey).map(r => ({ r, owner: graph.owner(r) })),
+        userPools,
+        interfaceEndpoints,
         invokes: invokeGrants(graph, fnList),
         unpriced,
     };
+}
+
+/** An app client's access-token lifetime in minutes, as Cognito reads `accessTokenValidity` in its unit. */
+function accessTokenMinutes(client: PlanResource): number {
+    const validity = knownNumber(client.inputs.accessTokenValidity);
+    if (validity === undefined) return COGNITO_DEFAULTS.accessTokenMinutes;
+    const unit = knownString(inputAt(client, "tokenValidityUnits", "accessToken")) ?? COGNITO_DEFAULTS.accessTokenUnit;
+    return validity * (MINUTES_PER[unit] ?? MINUTES_PER[COGNITO_DEFAULTS.accessTokenUnit]!);
+}
+
+/**
+ * The cell an alarm outside every cell watches: every metric it reads carries the router's per-cell dimension,
+ * naming the same cell (the router's breaker alarm on a cell exists because the cell does, so it is that cell's).
+ */
+export function watchedCell(alarm: PlanResource, cells: ReadonlySet<string>): string | undefined {
+    const queries = inputAt(alarm, "metricQueries");
+    const metrics = Array.isArray(queries) && queries.length > 0
+        ? queries.map(q => record(q).metric).filter(m => m !== undefined && m !== null)
+        : [alarm.inputs];
+    const named = new Set(metrics.map(m => knownString(record(record(m).dimensions)[CELL_DIMENSION])));
+    const [cell] = [...named];
+    return named.size === 1 && cell !== undefined && cells.has(cell) ? cell : undefined;
 }
 
 /** The statements of an IAM document that allow lambda:InvokeFunction, as function names. */

@@ -1,7 +1,7 @@
 /**
  * The usage file: what arrives from outside in a month, for ONE active cell (cells are sized alike, so a cell's load
- * is the unit): API requests and their mix, messages, objects and records with their sizes, the table's size, the
- * share of events that fail, and each function kind's average duration and log output. Everything else (router
+ * is the unit): API requests and their mix, the users who sign in, messages, objects and records with their sizes,
+ * the table's size, the share of events that fail, and each function kind's average duration and log output. Everything else (router
  * invocations, stream records, retries, failure records, ...) is derived from the plan's wiring (derive.ts).
  *
  * Declared once, as a settings table with the stack config's own field constructors (components/config/fields.ts):
@@ -62,6 +62,16 @@ const SECTIONS = {
         requestBytes: bytes("Size of a request as the router forwards it (the event)", 2048),
         accessLogBytes: bytes("Bytes of the API's access-log line per request", 350),
         authorizerCacheHitFraction: fraction("Share of requests a Lambda authorizer's cached answer serves (the same token within its TTL)", 0),
+        credentialsCacheHitFraction: fraction("Share of the cell API's requests whose tenant credentials the warm instance holds; the rest call " +
+            "STS AssumeRole (free, but in a cell's VPC its bytes pass the STS interface endpoint)", 0),
+    }),
+    auth: section("Who signs in: the cell's customers' users, in the stack's Cognito user pool", {
+        monthlyActiveUsers: number({ description: "Users who sign in or refresh a token in the month (Cognito bills each once a month)",
+            default: 0, type: "number", min: 0, allowed: "a number of users, at least 0" }),
+        signInsPerUser: number({ description: "Sign-ins of an active user in the month",
+            default: 20, type: "number", min: 0, allowed: "a number of sign-ins, at least 0" }),
+        sessionMinutes: number({ description: "How long a signed-in session calls the API: each time its access token expires (the app client's " +
+            "lifetime in the plan), a refresh issues another", default: 30, type: "minutes", min: 0, allowed: "a duration in minutes, at least 0" }),
     }),
     queue: section("Messages producers send to the cell's queue", {
         messagesPerMonth: perMonth("Messages sent to the cell's queue", "messages"),
@@ -149,6 +159,6 @@ export function readUsageFile(file: string, functionKinds: readonly string[]): U
 
 /** Whether anything arrives from outside. */
 export function hasTraffic(u: Usage): boolean {
-    return u.api.requestsPerMonth > 0 || u.queue.messagesPerMonth > 0 || u.topic.messagesPerMonth > 0 ||
+    return u.api.requestsPerMonth > 0 || u.auth.monthlyActiveUsers > 0 || u.queue.messagesPerMonth > 0 || u.topic.messagesPerMonth > 0 ||
         u.bucket.objectsPerMonth > 0 || u.kinesis.recordsPerMonth > 0;
 }
