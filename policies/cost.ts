@@ -2,12 +2,14 @@
  * cell-fixed-cost (advisory): what a cell costs with no traffic, from its resources alone, stays within
  * maxFixedMonthlyCostPerCell, so a pull request that adds provisioned concurrency, shards, alarms or keys to every
  * cell shows its price before it merges. Counted: provisioned concurrency (GB-seconds of the month), Kinesis
- * shard-hours (and extended retention, or an on-demand stream's hours), alarm metrics, dashboards, customer managed
- * KMS keys and the receives of idle queue mappings, at the stack's region's prices (lib/fixed-prices.ts). What
- * traffic costs is `npm run cost`'s business.
+ * shard-hours (and extended retention, or an on-demand stream's hours), alarm metrics (the cell's own, and an alarm
+ * outside it that reads only the cell's metrics: the router's breaker alarm on it), dashboards, customer managed KMS
+ * keys, interface VPC endpoints (each hour in each zone) and the receives of idle queue mappings, at the stack's
+ * region's prices (lib/fixed-prices.ts). What traffic costs is `npm run cost`'s business.
  */
 import { Policies, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { configOf } from "./lib/config-schema";
+import { CELL_ID_OUTPUT, CELL_METRIC_DIMENSION, CELL_TYPE } from "./lib/facts";
 import { FIXED_PRICES, FixedPrices, IDLE_RECEIVES_PER_MONTH, MONTH_HOURS } from "./lib/fixed-prices";
 import { StackGraph, stackGraph, subject } from "./lib/graph";
 import { AWS } from "./lib/types";
@@ -75,8 +77,7 @@ function fixedCost(graph: StackGraph, r: PolicyResource, p: FixedPrices): Driver
             return { resource: r, usd: usd(shards * MONTH_HOURS * perShardHour), what: `${shards} shard(s)${retention > 24 ? `, ${retention} h retention` : ""}` };
         }
         case AWS.metricAlarm: {
-            const queries = items(read(r.props, "metricQueries"));
-            const metrics = queries.length === 0 ? [r.props] : queries.filter(q => read(q, "metric") !== undefined).map(q => read(q, "metric"));
+            const metrics = alarmMetrics(r);
             const highResolution = metrics.some(m => {
                 const period = num(read(m, "period"));
                 return typeof period === "number" && period < 60;
@@ -86,6 +87,15 @@ function fixedCost(graph: StackGraph, r: PolicyResource, p: FixedPrices): Driver
         }
         case AWS.dashboard:
             return { resource: r, usd: p.dashboard, what: "a dashboard" };
+        case AWS.vpcEndpoint: {
+            // AWS makes an endpoint of no given type a gateway endpoint, which is free.
+            if (read(r.props, "vpcEndpointType") !== "Interface") return undefined;
+            const subnets = read(r.props, "subnetIds");
+            if (subnets === UNKNOWN) throw new Unpriceable("its subnetIds can't be known during preview");
+            // An interface endpoint has one subnet per zone, and bills each hour in each zone.
+            const zones = items(subnets).length;
+            return { resource: r, usd: usd(zones * MONTH_HOURS * p.interfaceEndpointHour), what: `an interface endpoint in ${zones} zone(s)` };
+        }
         case AWS.kmsKey:
             return { resource: r, usd: p.kmsCustomerManagedKey, what: "a customer managed key" };
         case AWS.eventSourceMapping: {
@@ -99,6 +109,25 @@ function fixedCost(graph: StackGraph, r: PolicyResource, p: FixedPrices): Driver
     }
 }
 
+/** The metrics an alarm reads: its own, or each metric of its metric-math queries. */
+function alarmMetrics(r: PolicyResource): unknown[] {
+    const queries = items(read(r.props, "metricQueries"));
+    return queries.length === 0 ? [r.props] : queries.filter(q => read(q, "metric") !== undefined).map(q => read(q, "metric"));
+}
+
+/**
+ * The cell a resource belongs to: its cell component's, or, for an alarm outside every cell that reads only one
+ * cell's metrics (the router's breaker alarm on a cell), that cell's: it comes and goes with the cell.
+ */
+function cellOf(graph: StackGraph, r: PolicyResource, cells: ReadonlyMap<string, PolicyResource>): { cell: PolicyResource; id: string | typeof UNKNOWN } | undefined {
+    const own = graph.cellOf(r);
+    if (own || r.type !== AWS.metricAlarm) return own;
+    const named = new Set(alarmMetrics(r).map(m => str(read(m, "dimensions", CELL_METRIC_DIMENSION))));
+    const [id] = [...named];
+    const cell = named.size === 1 && typeof id === "string" ? cells.get(id) : undefined;
+    return cell ? { cell, id: id as string } : undefined;
+}
+
 const dollars = (n: number) => `$${n.toFixed(2)}`;
 
 export const cellFixedCost: StackValidationPolicy = {
@@ -110,7 +139,7 @@ export const cellFixedCost: StackValidationPolicy = {
         properties: {
             maxFixedMonthlyCostPerCell: {
                 type: "number", minimum: 0, default: COST_DEFAULTS.maxFixedMonthlyCostPerCell,
-                description: "USD a month a cell may cost with no traffic (provisioned concurrency, shards, alarms, dashboards, keys, idle polling).",
+                description: "USD a month a cell may cost with no traffic (provisioned concurrency, shards, alarms, dashboards, keys, interface endpoints, idle polling).",
             },
         },
     },
@@ -120,8 +149,13 @@ export const cellFixedCost: StackValidationPolicy = {
         const reporter = new Reporter(NAME, report, true);
         const byCell = new Map<PolicyResource, { id: string; drivers: Driver[] }>();
         let prices: FixedPrices | undefined;
+        const cells = new Map<string, PolicyResource>();
+        for (const c of graph.ofType(CELL_TYPE)) {
+            const id = read(c.props, CELL_ID_OUTPUT);
+            if (typeof id === "string") cells.set(id, c);
+        }
         for (const r of graph.resources) {
-            const cell = graph.cellOf(r);
+            const cell = cellOf(graph, r, cells);
             if (!cell) continue;
             if (!prices) {
                 const region = regionOf(graph);
@@ -155,7 +189,7 @@ export const cellFixedCost: StackValidationPolicy = {
             const top = [...drivers].sort((a, b) => b.usd - a.usd || a.resource.name.localeCompare(b.resource.name));
             reporter.violation(cell, `Cell ${named} costs ${dollars(total)} a month with no traffic, from its resources alone, above ` +
                 `maxFixedMonthlyCostPerCell (${dollars(max)}): ${top.map(d => `${describe(subject(d.resource))} ${dollars(d.usd)} (${d.what})`).join(", ")}; ` +
-                "lower what drives it (provisioned concurrency, shards), or raise maxFixedMonthlyCostPerCell in the policy pack config");
+                "lower what drives it (provisioned concurrency, shards, interface endpoints), or raise maxFixedMonthlyCostPerCell in the policy pack config");
         }
     },
 };

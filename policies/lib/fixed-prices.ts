@@ -22,6 +22,8 @@ export interface FixedPrices {
     /** USD per SQS request (the first tier), for the receives of an idle queue mapping. */
     sqsStandardRequest: number;
     sqsFifoRequest: number;
+    /** USD per hour of an interface VPC endpoint in one Availability Zone (a gateway endpoint is free). */
+    interfaceEndpointHour: number;
 }
 
 export const FIXED_PRICES: Readonly<Record<string, FixedPrices>> = {
@@ -37,6 +39,7 @@ export const FIXED_PRICES: Readonly<Record<string, FixedPrices>> = {
         kmsCustomerManagedKey: 1,
         sqsStandardRequest: 0.0000004,
         sqsFifoRequest: 0.0000005,
+        interfaceEndpointHour: 0.01,
     },
     "eu-west-1": {
         pricesDate: "2026-12-01",
@@ -50,6 +53,7 @@ export const FIXED_PRICES: Readonly<Record<string, FixedPrices>> = {
         kmsCustomerManagedKey: 1,
         sqsStandardRequest: 0.0000004,
         sqsFifoRequest: 0.0000005,
+        interfaceEndpointHour: 0.011,
     },
 };
 

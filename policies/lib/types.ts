@@ -31,6 +31,7 @@ export const AWS = {
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     dashboard: "aws:cloudwatch/dashboard:Dashboard",
     kmsKey: "aws:kms/key:Key",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
 
     restApi: "aws:apigateway/restApi:RestApi",
     restIntegration: "aws:apigateway/integration:Integration",

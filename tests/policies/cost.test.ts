@@ -8,9 +8,10 @@ import { FIXED_PRICES, IDLE_RECEIVES_PER_MONTH } from "../../policies/lib/fixed-
 import { Cell, TAGS, lambda } from "../fixtures/policies/builders";
 import { MODES, compareConfig, line, policyPack, run } from "../fixtures/policies/harness";
 import { shippedStack } from "../fixtures/stack";
+import { variantStack } from "../fixtures/variants";
 
 const NAME = "cell-fixed-cost";
-const ADVICE = "lower what drives it (provisioned concurrency, shards), or raise maxFixedMonthlyCostPerCell in the policy pack config";
+const ADVICE = "lower what drives it (provisioned concurrency, shards, interface endpoints), or raise maxFixedMonthlyCostPerCell in the policy pack config";
 
 /** A cell with a 1024 MB arm64 function, `provisioned` concurrency on its alias and a stream of `shards`. */
 function costlyCell(provisioned: number, shards: number, id = "cell-a"): void {
@@ -49,6 +50,52 @@ describe("cell-fixed-cost", () => {
             new aws.lambda.ProvisionedConcurrencyConfig("router-provisioned", { functionName: fn.fn.name, qualifier: alias.name, provisionedConcurrentExecutions: 50 });
         });
         assert.deepEqual(outcome.of(NAME), []);
+    });
+
+    for (const mode of MODES) {
+        it(`prices a cell's interface endpoints by the hour in each of their zones, and its gateway endpoints not at all (${mode})`, async () => {
+            const outcome = await run(() => {
+                const cell = new Cell("cell-a", "cell-a");
+                const tags = { ...TAGS, cell: "cell-a" };
+                const vpc = new aws.ec2.Vpc("cell-a-vpc", { cidrBlock: "10.0.0.0/16", tags }, { parent: cell });
+                const subnets = ["10.0.0.0/20", "10.0.16.0/20"].map((cidrBlock, i) =>
+                    new aws.ec2.Subnet(`cell-a-isolated-${i + 1}`, { vpcId: vpc.id, cidrBlock, tags }, { parent: cell }));
+                for (const service of ["sts", "sqs"]) {
+                    new aws.ec2.VpcEndpoint(`cell-a-${service}-endpoint`, { vpcId: vpc.id, serviceName: `com.amazonaws.us-east-1.${service}`,
+                        vpcEndpointType: "Interface", subnetIds: subnets.map(x => x.id), tags }, { parent: cell });
+                }
+                new aws.ec2.VpcEndpoint("cell-a-dynamodb-endpoint", { vpcId: vpc.id, serviceName: "com.amazonaws.us-east-1.dynamodb", vpcEndpointType: "Gateway", tags },
+                    { parent: cell });
+            }, { mode, config: { [NAME]: { maxFixedMonthlyCostPerCell: 10 } } });
+            // 2 endpoints × 2 zones × 730 h × $0.01
+            assert.deepEqual(outcome.of(NAME), [
+                `advisory ${NAME} cell-a: Cell cell-a costs $29.20 a month with no traffic, from its resources alone, above maxFixedMonthlyCostPerCell ($10.00): ` +
+                "aws.ec2.VpcEndpoint \"cell-a-sqs-endpoint\" $14.60 (an interface endpoint in 2 zone(s)), " +
+                `aws.ec2.VpcEndpoint "cell-a-sts-endpoint" $14.60 (an interface endpoint in 2 zone(s)); ${ADVICE}`,
+            ]);
+        });
+    }
+
+    it("counts an alarm outside every cell that reads only one cell's metrics (the router's breaker alarm) as that cell's", async () => {
+        const outcome = await run(() => {
+            costlyCell(0, 1);
+            new Cell("cell-b", "cell-b");
+            const breaker = (cell: string) => new aws.cloudwatch.MetricAlarm(`router-${cell}-breaker-open-alarm`, {
+                comparisonOperator: "GreaterThanOrEqualToThreshold", evaluationPeriods: 3, metricName: "BreakerOpen", namespace: "cellular",
+                dimensions: { cell }, period: 60, statistic: "Sum", threshold: 1, tags: TAGS,
+            });
+            breaker("cell-a");
+            breaker("cell-x");
+            // An alarm on every cell's routed requests is the router's own.
+            new aws.cloudwatch.MetricAlarm("router-errors-alarm", { comparisonOperator: "GreaterThanOrEqualToThreshold", evaluationPeriods: 1,
+                metricName: "Errors", namespace: "AWS/Lambda", dimensions: { FunctionName: "router" }, period: 60, statistic: "Sum", threshold: 1, tags: TAGS });
+        }, { config: { [NAME]: { maxFixedMonthlyCostPerCell: 0 } } });
+        // cell-a: its shard ($10.95) and the breaker alarm on it ($0.10); the alarm on an unknown cell counts nowhere
+        assert.deepEqual(outcome.of(NAME), [
+            `advisory ${NAME} cell-a: Cell cell-a costs $11.05 a month with no traffic, from its resources alone, above maxFixedMonthlyCostPerCell ($0.00): ` +
+            "aws.kinesis.Stream \"cell-a-stream\" $10.95 (1 shard(s)), aws.cloudwatch.MetricAlarm \"router-cell-a-breaker-open-alarm\" $0.10 (1 alarm metric(s)); " +
+            ADVICE,
+        ]);
     });
 
     it("maxFixedMonthlyCostPerCell, changed in the policy pack config, changes the verdict", async () => {
@@ -102,15 +149,16 @@ describe("cell-fixed-cost", () => {
                 kmsCustomerManagedKey: usd("kms.customerManagedKey"),
                 sqsStandardRequest: usd("sqs.standardRequest"),
                 sqsFifoRequest: usd("sqs.fifoRequest"),
+                interfaceEndpointHour: usd("vpc.interfaceEndpointHour"),
             }, region);
         }
         assert.equal(IDLE_RECEIVES_PER_MONTH, ESTIMATOR_IDLE_RECEIVES);
     });
 
-    it("agrees with npm run cost on the fixed cost from resources of every cell of both stacks", async function () {
+    it("agrees with npm run cost on the fixed cost from resources of every cell of both stacks and of dev in cell VPCs", async function () {
         this.timeout(120000);
-        for (const stack of ["dev", "prod"]) {
-            const [captured, pack] = await Promise.all([shippedStack(stack), policyPack()]);
+        for (const stack of ["dev", "prod", "vpc"]) {
+            const [captured, pack] = await Promise.all([stack === "vpc" ? variantStack("vpc") : shippedStack(stack), policyPack()]);
             const result = await pack.analyze(captured.capture, pack.reconcile({ [NAME]: { maxFixedMonthlyCostPerCell: 0 } }));
             const reported = new Map(result.diagnostics.filter(d => d.policyName === NAME).map(d => {
                 const m = /Cell (\S+) costs \$([0-9.]+) a month/.exec(line(d))!;
