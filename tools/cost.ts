@@ -14,10 +14,11 @@
  * prices, a failed program, prices not refreshed), 2 usage.
  */
 import * as path from "path";
-import { isConfigError, loadSettings } from "../components/config";
+import { loadSettings } from "../components/config";
 import { API_FUNCTION, FAILURE_HANDLER } from "../components/core-functions";
 import { EVENT_SOURCES, EVENT_SOURCE_KINDS, moduleOf } from "../components/event-sources/registry";
-import { capture, Capture, ProgramError } from "./lib/capture";
+import { capture, Capture } from "./lib/capture";
+import { reportFailure, runCommand } from "./lib/cli";
 import { SourceKinds } from "./lib/cost/derive";
 import { Estimate, estimate } from "./lib/cost/estimate";
 import { formatEstimate } from "./lib/cost/format";
@@ -25,7 +26,7 @@ import { NoPricesError, PRICES_DIR, PriceFileError, loadPriceBook, pricedRegions
 import { PRICE_LIST_URL, PriceListError, PriceListUnreachableError, httpGetter, updatePriceFiles } from "./lib/cost/price-list";
 import { Usage, UsageFileError, noTraffic, readUsageFile } from "./lib/cost/usage";
 import { programRunner } from "./lib/program";
-import { StackConfig, StackConfigError, readStackConfig } from "./lib/stack-config";
+import { StackConfig, readStackConfig } from "./lib/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -168,33 +169,8 @@ export async function main(argv: readonly string[], dir = ROOT): Promise<number>
         }
         return 0;
     } catch (err) {
-        const cause = err instanceof ProgramError ? err.cause : err;
-        if (isConfigError(cause)) {
-            console.error(`error: the ${options.stack} stack's ${cause.message}`);
-            return 1;
-        }
-        if (err instanceof StackConfigError) {
-            console.error(`error: ${err.message}`);
-            return 2;
-        }
-        if (err instanceof UsageFileError || err instanceof NoPricesError || err instanceof PriceFileError
-            || err instanceof PriceListUnreachableError || err instanceof PriceListError) {
-            console.error(`error: ${err.message}`);
-            return 1;
-        }
-        console.error(`error: the program failed: ${cause instanceof Error ? cause.stack ?? cause.message : String(cause)}`);
-        return 1;
+        return reportFailure(err, options.stack, [UsageFileError, NoPricesError, PriceFileError, PriceListUnreachableError, PriceListError]);
     }
 }
 
-/** Exits once stdout is flushed (the --json document can exceed a pipe's 64 KB). */
-function exit(code: number): void {
-    process.stdout.write("", () => process.exit(code));
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then(exit, err => {
-        console.error(err);
-        exit(1);
-    });
-}
+if (require.main === module) runCommand(main);
