@@ -42,7 +42,7 @@ export function formatEstimate(e: Estimate, o: FormatOptions): string {
     if (d.perMillionRequestsUsd !== null) {
         lines.push(`Per million API requests: ${usd(d.perMillionRequestsUsd)} (the total over ${e.entryRequests.toLocaleString("en-US")} requests a month)`);
     }
-    lines.push(`One more cell: ${usd(d.marginalCellMonthlyUsd)} a month${e.marginalLike ? ` (like ${e.marginalLike}${traffic ? ", with its customers' share of the router and API" : ""})` : ""}`);
+    lines.push(`One more cell: ${usd(d.marginalCellMonthlyUsd)} a month${e.marginalLike ? ` (like ${e.marginalLike}${traffic ? ", with its customers' share of the router, API and identity" : ""})` : ""}`);
     if (d.freeTier) lines.push(`Free tier (always free, per account; not in the figures above): -${usd(d.freeTier.monthlyUsd)} a month`);
     lines.push("");
 
