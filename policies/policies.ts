@@ -9,6 +9,7 @@
 import { Policies } from "@pulumi/policy";
 import * as asynchronous from "./async";
 import * as concurrency from "./concurrency";
+import * as cost from "./cost";
 import * as eventSources from "./event-sources";
 import * as iam from "./iam";
 import * as memory from "./memory";
@@ -32,6 +33,7 @@ export const RULE_FILES = {
     concurrency,
     observability,
     tenants,
+    cost,
 } satisfies Record<string, { policies: Policies }>;
 
 export const policies: Policies = Object.values(RULE_FILES).flatMap(file => file.policies);

@@ -15,13 +15,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import type * as pulumiModule from "@pulumi/pulumi";
-import { isConfigError, loadSettings } from "../components/config";
+import { loadSettings } from "../components/config";
 import { mandatory, PolicyPack, PolicyPackError, AnalysisResult } from "./lib/analyzer";
-import { capture, Capture, ProgramError } from "./lib/capture";
+import { capture, Capture } from "./lib/capture";
+import { reportFailure, runCommand } from "./lib/cli";
 import { PolicyConfigError, readPolicyPackConfigFile } from "./lib/policy-config";
 import { countByLevel, formatPolicyReport, sortDiagnostics } from "./lib/policy-report";
 import { programRunner } from "./lib/program";
-import { readProjectName, readStackConfig, StackConfig, StackConfigError } from "./lib/stack-config";
+import { readProjectName, readStackConfig, StackConfig } from "./lib/stack-config";
 import { formatSummary, summarise } from "./lib/summary";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -219,32 +220,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         return run && mandatory(run.analysis).length > 0 ? 1 : 0;
     } catch (err) {
-        const cause = err instanceof ProgramError ? err.cause : err;
-        if (isConfigError(cause)) {
-            console.error(`error: the ${options.stack} stack's ${cause.message}`);
-            return 1;
-        }
-        if (err instanceof StackConfigError) {
-            console.error(`error: ${err.message}`);
-            return 2;
-        }
-        if (err instanceof PolicyConfigError || err instanceof PolicyPackError) {
-            console.error(`error: ${err.message}`);
-            return 1;
-        }
-        console.error(`error: the program failed: ${cause instanceof Error ? cause.stack ?? cause.message : String(cause)}`);
-        return 1;
+        return reportFailure(err, options.stack, [PolicyConfigError, PolicyPackError]);
     }
 }
 
-/** Exits once stdout is flushed: a pipe takes 64 KB at a time, and the --json document is larger. */
-function exit(code: number): void {
-    process.stdout.write("", () => process.exit(code));
-}
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then(exit, err => {
-        console.error(err);
-        exit(1);
-    });
-}
+if (require.main === module) runCommand(main);

@@ -15,6 +15,9 @@ export const PACK_NAME = "cellular-guardrails";
 export const CELL_TYPE = "cellular:index:Cell";
 export const CELL_ID_OUTPUT = "cellId";
 
+/** The dimension naming the cell in the router's per-cell metrics (handlers/lib/router-metrics.ts), which its breaker alarms read. */
+export const CELL_METRIC_DIMENSION = "cell";
+
 /** The cost tags every taggable resource carries. */
 export const REQUIRED_TAGS: readonly string[] = ["cell", "cost-center", "environment"];
 /** The tag whose value names the cell a resource belongs to. */

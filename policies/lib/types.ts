@@ -28,6 +28,10 @@ export const AWS = {
     bucketNotification: "aws:s3/bucketNotification:BucketNotification",
     logSubscriptionFilter: "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    dashboard: "aws:cloudwatch/dashboard:Dashboard",
+    kmsKey: "aws:kms/key:Key",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
 
     restApi: "aws:apigateway/restApi:RestApi",
     restIntegration: "aws:apigateway/integration:Integration",

@@ -4,6 +4,7 @@ import { VISIBILITY_MULTIPLIER as PROGRAM_VISIBILITY_MULTIPLIER } from "../../co
 import { cellTags, sharedTags, withJustification } from "../../components/tags";
 import { CELL_ID_OUTPUT, CELL_TYPE as PROGRAM_CELL_TYPE } from "../../components/type-tokens";
 import { DATA_ACCESS_TAG, SYSTEM_DATA_ACCESS } from "../../components/cell";
+import { CELL_DIMENSION } from "../../handlers/lib/router-metrics";
 import * as facts from "../../policies/lib/facts";
 import { stackConfig } from "../fixtures/stack";
 
@@ -21,6 +22,10 @@ describe("facts the policy pack shares with the program", () => {
         assert.deepEqual(Object.keys(cellTags(config, "cell-a")).sort(), [...facts.REQUIRED_TAGS].sort());
         assert.equal(cellTags(config, "cell-a")[facts.CELL_TAG], "cell-a");
         assert.equal(sharedTags(config)[facts.CELL_TAG], facts.SHARED_CELL_VALUE);
+    });
+
+    it("names the cell in the router's per-cell metrics with the router's dimension", () => {
+        assert.equal(facts.CELL_METRIC_DIMENSION, CELL_DIMENSION);
     });
 
     it("exempts the roles the program tags as working on many tenants' records, with the program's tag", () => {
