@@ -15,7 +15,7 @@ describe("the deploy check in the plan's output (tools/lib/deploy-check/report.t
         const check = deployCheck([resource(T.queue, "q", { name: "orders", delaySeconds: 901, receiveWaitTimeSeconds: 21 })]);
         assert.equal(formatDeployCheck(check), [
             "Deploy check:",
-            `    2 findings (${RULES.length} rules over 1 resource): pulumi up would fail on these`,
+            `    2 findings (${RULES.length} rules over 1 resource): the provider or AWS would refuse these, or race on them`,
             "        - [sqs-delay]  (aws:sqs/queue:Queue: q)",
             "          aws:sqs/queue:Queue q: delaySeconds is 901; an integer from 0 to 900 seconds (terraform-provider-aws internal/service/sqs/queue.go delay_seconds: validation.IntBetween(0, 900))",
             "        - [sqs-receive-wait]  (aws:sqs/queue:Queue: q)",

@@ -12,7 +12,7 @@ function plural(n: number, word: string): string {
 export function formatDeployCheck(check: DeployCheck): string {
     const scope = `${plural(check.rules, "rule")} over ${plural(check.resources, "resource")}`;
     if (check.findings.length === 0) return `Deploy check:\n    no findings (${scope})`;
-    const lines = ["Deploy check:", `    ${plural(check.findings.length, "finding")} (${scope}): pulumi up would fail on these`];
+    const lines = ["Deploy check:", `    ${plural(check.findings.length, "finding")} (${scope}): the provider or AWS would refuse these, or race on them`];
     for (const f of check.findings) {
         lines.push(`        - [${f.rule}]  (${f.type}: ${f.name})`);
         lines.push(`          ${f.message}`);
