@@ -78,6 +78,20 @@ export function rangeRule(spec: Common & { min: number; max: number; allowed?: s
     };
 }
 
+/** Several inputs of one type, each an integer in its own [min, max] (or one of `also`). */
+export function rangesRule(spec: Omit<Common, "inputs"> & { type: string; ranges: ReadonlyArray<{ input: string; min: number; max: number; also?: readonly number[]; allowed: string }> }): Rule {
+    return {
+        id: spec.id, what: spec.what, source: spec.source, types: [spec.type],
+        check(resource) {
+            return spec.ranges.flatMap(({ input, min, max, also, allowed }) => {
+                const value = at(resource.inputs, input);
+                if (!known(value) || also?.includes(value as number)) return [];
+                return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max ? [] : [{ input, value, allowed }];
+            });
+        },
+    };
+}
+
 /** One of a list of values; for a list input, each element. */
 export function enumRule(spec: Common & { values: readonly (string | number)[]; allowed?: string }): Rule {
     const allowed = spec.allowed ?? `one of ${spec.values.join(", ")}`;

@@ -8,7 +8,7 @@
  * input that breaks it (tests/tools/deploy-check/rules.test.ts). Pure.
  */
 import type { Plan, PlannedResource } from "./plan";
-import { ANY_AWS_TYPE, enumRule, nameRule, Problem, rangeRule, Rule } from "./rule";
+import { ANY_AWS_TYPE, enumRule, nameRule, Problem, rangeRule, rangesRule, Rule } from "./rule";
 import { TYPES as T } from "./types";
 import { at, bytes, iamLength, known, list, obj, Props, show } from "./values";
 
@@ -622,22 +622,14 @@ export const RULES: readonly Rule[] = [
                 : [{ input: "startingPosition", value: position, allowed: `one of ${allowed.join(", ")} (required for a stream)` }];
         },
     },
-    {
-        id: "event-source-mapping-retries", types: [T.mapping], what: "Stream retries: -1 to 10000 attempts; record age -1 or 60-604800 s",
+    rangesRule({
+        id: "event-source-mapping-retries", type: T.mapping, what: "Stream retries: -1 to 10000 attempts; record age -1 or 60-604800 s",
         source: `${PROVIDER}/lambda/event_source_mapping.go maximum_retry_attempts: validation.IntBetween(-1, 10_000); maximum_record_age_in_seconds: -1 or validation.IntBetween(60, 604_800)`,
-        check(resource) {
-            const problems: Problem[] = [];
-            const retries = at(resource.inputs, "maximumRetryAttempts");
-            if (isNumber(retries) && (!Number.isInteger(retries) || retries < -1 || retries > 10000)) {
-                problems.push({ input: "maximumRetryAttempts", value: retries, allowed: "an integer from -1 (forever) to 10000" });
-            }
-            const age = at(resource.inputs, "maximumRecordAgeInSeconds");
-            if (isNumber(age) && !(age === -1 || (Number.isInteger(age) && age >= 60 && age <= 604800))) {
-                problems.push({ input: "maximumRecordAgeInSeconds", value: age, allowed: "-1 (forever) or an integer from 60 to 604800 seconds" });
-            }
-            return problems;
-        },
-    },
+        ranges: [
+            { input: "maximumRetryAttempts", min: -1, max: 10000, allowed: "an integer from -1 (forever) to 10000" },
+            { input: "maximumRecordAgeInSeconds", min: 60, max: 604800, also: [-1], allowed: "-1 (forever) or an integer from 60 to 604800 seconds" },
+        ],
+    }),
     rangeRule({
         id: "event-source-mapping-parallelization", what: "Stream parallelization factors", inputs: { [T.mapping]: "parallelizationFactor" }, min: 1, max: 10,
         source: `${PROVIDER}/lambda/event_source_mapping.go parallelization_factor: validation.IntBetween(1, 10)`,
@@ -1248,18 +1240,14 @@ export const RULES: readonly Rule[] = [
                 : [{ input: "scheduleExpression", value: expression, allowed: "rate(1 minute|hour|day), rate(<n> minutes|hours|days) or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)" }];
         },
     },
-    {
-        id: "eventbridge-target-retry", types: [T.eventTarget], what: "Target retry policies: event age 60-86400 s, 0-185 retries",
+    rangesRule({
+        id: "eventbridge-target-retry", type: T.eventTarget, what: "Target retry policies: event age 60-86400 s, 0-185 retries",
         source: `${AWS_DOCS}/eventbridge/latest/APIReference/API_RetryPolicy.html; ${PROVIDER}/events/target.go retry_policy.maximum_retry_attempts: validation.IntBetween(0, 185)`,
-        check(resource) {
-            const problems: Problem[] = [];
-            const age = at(resource.inputs, "retryPolicy.maximumEventAgeInSeconds");
-            if (isNumber(age) && !(age >= 60 && age <= 86400)) problems.push({ input: "retryPolicy.maximumEventAgeInSeconds", value: age, allowed: "an integer from 60 to 86400 seconds" });
-            const retries = at(resource.inputs, "retryPolicy.maximumRetryAttempts");
-            if (isNumber(retries) && !(retries >= 0 && retries <= 185)) problems.push({ input: "retryPolicy.maximumRetryAttempts", value: retries, allowed: "an integer from 0 to 185" });
-            return problems;
-        },
-    },
+        ranges: [
+            { input: "retryPolicy.maximumEventAgeInSeconds", min: 60, max: 86400, allowed: "an integer from 60 to 86400 seconds" },
+            { input: "retryPolicy.maximumRetryAttempts", min: 0, max: 185, allowed: "an integer from 0 to 185" },
+        ],
+    }),
 
     // Cognito.
     {
@@ -1282,18 +1270,14 @@ export const RULES: readonly Rule[] = [
             });
         },
     },
-    {
-        id: "cognito-password-policy", types: [T.userPool], what: "Password policies: 6-99 characters, temporary passwords valid 0-365 days",
+    rangesRule({
+        id: "cognito-password-policy", type: T.userPool, what: "Password policies: 6-99 characters, temporary passwords valid 0-365 days",
         source: `${AWS_DOCS}/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html`,
-        check(resource) {
-            const problems: Problem[] = [];
-            const length = at(resource.inputs, "passwordPolicy.minimumLength");
-            if (isNumber(length) && !(length >= 6 && length <= 99)) problems.push({ input: "passwordPolicy.minimumLength", value: length, allowed: "an integer from 6 to 99" });
-            const days = at(resource.inputs, "passwordPolicy.temporaryPasswordValidityDays");
-            if (isNumber(days) && !(days >= 0 && days <= 365)) problems.push({ input: "passwordPolicy.temporaryPasswordValidityDays", value: days, allowed: "an integer from 0 to 365" });
-            return problems;
-        },
-    },
+        ranges: [
+            { input: "passwordPolicy.minimumLength", min: 6, max: 99, allowed: "an integer from 6 to 99" },
+            { input: "passwordPolicy.temporaryPasswordValidityDays", min: 0, max: 365, allowed: "an integer from 0 to 365" },
+        ],
+    }),
     {
         id: "cognito-pre-token-generation", types: [T.userPool], what: "Pre token generation V2 and V3 events need the Essentials or Plus feature plan",
         source: `${AWS_DOCS}/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html (event versions and feature plans)`,
