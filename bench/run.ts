@@ -3,9 +3,9 @@
  *
  * Groups: routing, bundles, writes (the queue worker's write throughput against the write path before the item
  * model), plan (scaling with policies, peak memory, program overhead against bare registration,
- * the capture's levers against the naive mock runtime), shared-fate (hung cells against the healthy ones through the
- * router, without and with its bulkheads), cost (the estimator on the 100-cell plan, against the plan),
- * tests (npm test and the type check). Each figure comes
+ * the capture's levers against the naive mock runtime), deploy-check (its cost on the 100-cell plan against the plan
+ * alone), shared-fate (hung cells against the healthy ones through the router, without and with its bulkheads), cost
+ * (the estimator on the 100-cell plan, against the plan), tests (npm test and the type check). Each figure comes
  * with a baseline measured in the same run; times are medians of several runs. `--write` records the run in
  * BENCHMARKS.md with the machine and the date.
  */
@@ -200,6 +200,7 @@ async function main(): Promise<void> {
     if (wanted("bundles")) rows.push(...await (require("./bundles") as typeof import("./bundles")).run(options.quick ? { samples: 3 } : {}));
     if (wanted("writes")) rows.push(...await (require("./queue-writes") as typeof import("./queue-writes")).run(options.quick ? { messages: 300, runs: 3 } : {}));
     if (wanted("plan")) rows.push(...await planRows(options));
+    if (wanted("deploy-check")) rows.push(...await (require("./deploy-check") as typeof import("./deploy-check")).run(options.quick ? { samples: 1 } : {}));
     if (wanted("shared-fate")) rows.push(...await (require("./shared-fate") as typeof import("./shared-fate")).run(options.quick ? { durationMs: 20_000 } : {}));
     if (wanted("cost")) rows.push(...await (require("./cost") as typeof import("./cost")).run(options));
     if (wanted("tests")) rows.push(...await testRows());

@@ -5,6 +5,8 @@
  * cell's functions call that has no gateway endpoint — STS (the API's per-tenant credentials) and SQS (the workers
  * put refused records on the failure queue). The functions may reach only those endpoints on 443.
  *
+ * Descriptions keep to the characters EC2 accepts in them (no quotes, no apostrophe).
+ *
  * Every logical name starts with the cell id, so cells never collide; each cell's VPC may reuse the same CIDR
  * block, as cells' networks are never peered.
  */
@@ -66,19 +68,19 @@ export function createCellNetwork(a: CellNetworkArgs): CellNetwork {
     }, a.opts()));
     const functions = new aws.ec2.SecurityGroup(`${id}-functions-sg`, {
         vpcId: vpc.id,
-        description: `Functions of cell ${id}: HTTPS to the cell's VPC endpoints only`,
+        description: `Functions of cell ${id}: HTTPS to the VPC endpoints of the cell only`,
         tags: a.tags,
     }, a.opts());
     const endpointsGroup = new aws.ec2.SecurityGroup(`${id}-endpoints-sg`, {
         vpcId: vpc.id,
-        description: `Interface endpoints of cell ${id}: HTTPS from the cell's functions`,
+        description: `Interface endpoints of cell ${id}: HTTPS from the functions of the cell`,
         tags: a.tags,
     }, a.opts());
     new aws.vpc.SecurityGroupIngressRule(`${id}-endpoints-from-functions`, {
         securityGroupId: endpointsGroup.id,
         referencedSecurityGroupId: functions.id,
         ipProtocol: "tcp", fromPort: 443, toPort: 443,
-        description: "HTTPS from the cell's functions",
+        description: "HTTPS from the functions of the cell",
         tags: a.tags,
     }, a.opts());
     new aws.vpc.SecurityGroupEgressRule(`${id}-functions-to-endpoints`, {

@@ -5,10 +5,11 @@
  * where outputs of new resources are unknown as in `pulumi preview` — and prints what would be created, by cell,
  * with counts per cell and in total. Exits 1 with every config problem when the stack's config is invalid.
  * With `--json`, prints one JSON document instead: { stack, project, mode, resources: [{type, name, urn, parent,
- * inputs}], cells, totals, policies }.
+ * inputs}], cells, totals, deployCheck, policies }.
  *
  * Then the policy report: the policy pack (policies/) runs against the plan as `pulumi preview --policy-pack`
- * would run it (tools/lib/analyzer.ts); a mandatory violation exits 1. `--program <dir>` plans any Pulumi
+ * would run it (tools/lib/analyzer.ts); a mandatory violation exits 1, as does a finding of the deploy check (what
+ * the provider or AWS would refuse, tools/lib/deploy-check/). `--program <dir>` plans any Pulumi
  * TypeScript program directory the same way (its Pulumi.<stack>.yaml if there is one), without this project's
  * config validation.
  */
@@ -19,6 +20,7 @@ import { loadSettings } from "../components/config";
 import { mandatory, PolicyPack, PolicyPackError, AnalysisResult } from "./lib/analyzer";
 import { capture, Capture } from "./lib/capture";
 import { reportFailure, runCommand } from "./lib/cli";
+import { deployCheck, deployCheckJson, formatDeployCheck } from "./lib/deploy-check";
 import { PolicyConfigError, readPolicyPackConfigFile } from "./lib/policy-config";
 import { countByLevel, formatPolicyReport, sortDiagnostics } from "./lib/policy-report";
 import { programRunner } from "./lib/program";
@@ -54,8 +56,8 @@ const USAGE = `usage: npm run plan -- --stack <name> [--json] [--mode preview|up
                                 {"enforcementLevel": ..., "<property>": ...}}
   --no-policies                 do not run the policy pack (policies/)
 
-Exit codes: 0 planned (advisory violations allowed), 1 invalid config, failed program or mandatory policy
-violation, 2 usage.`;
+Exit codes: 0 planned (advisory violations allowed), 1 invalid config, failed program, mandatory policy
+violation or deploy-check finding, 2 usage.`;
 
 export class UsageError extends Error {
     constructor(message: string) {
@@ -182,7 +184,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         // A bad policy config file is reported before anything runs.
         const given = options.policyPackConfig === undefined ? {} : readPolicyPackConfigFile(options.policyPackConfig);
         const stackConfig = options.program ? foreignStackConfig(options.dir, options.stack) : readStackConfig(options.dir, options.stack);
-        if (!options.program) loadSettings(stackConfig.config, stackConfig);
+        const settings = options.program ? undefined : loadSettings(stackConfig.config, stackConfig);
         // The pack starts (seconds: ts-node type-checks it) while the program runs.
         const starting = options.policies ? startPolicies(stackConfig, options.mode) : undefined;
         // Handled when awaited below; marked now so that a failed start is not taken for the program's failure.
@@ -199,6 +201,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         const programMs = performance.now() - began;
         const summary = summarise(result);
+        const check = deployCheck(result.resources, { quotas: settings?.quotas ?? {} });
         const run = starting ? await runPolicies(starting, result, given, options.policyPackConfig ?? "given") : undefined;
         if (options.json) {
             process.stdout.write(JSON.stringify({
@@ -208,17 +211,19 @@ export async function main(argv: readonly string[]): Promise<number> {
                 resources: result.resources.map(r => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent ?? null, inputs: r.inputs })),
                 cells: summary.groups.map(g => ({ id: g.id, wave: g.wave ?? null, state: g.state ?? null, resources: g.resources.length })),
                 totals: summary.totals,
+                deployCheck: deployCheckJson(check),
                 outputs: result.stackOutputs,
                 policies: run ? policiesJson(run, result, programMs) : null,
             }, null, 2) + "\n");
         } else {
             console.log(formatSummary(summary));
+            console.log(`\n${formatDeployCheck(check)}`);
             if (run) {
                 console.log("");
                 console.log(formatPolicyReport(run.analysis, { urnOrder: result.resources.map(r => r.urn), startMs: run.startMs, programMs }));
             }
         }
-        return run && mandatory(run.analysis).length > 0 ? 1 : 0;
+        return (run && mandatory(run.analysis).length > 0) || check.findings.length > 0 ? 1 : 0;
     } catch (err) {
         return reportFailure(err, options.stack, [PolicyConfigError, PolicyPackError]);
     }
