@@ -1,17 +1,21 @@
 /**
  * cellular: a cell-based serverless architecture on AWS. The stack's settings are read and validated in full
- * before any resource is registered (components/config/), and so is what they would delete of the data the last
- * deployment holds (components/data-guard.ts); the components do the rest.
+ * before any resource is registered (components/config/), and so are what they would delete of the data the last
+ * deployment holds (components/data-guard.ts) and what they reserve against the account's real Lambda concurrency
+ * (components/account-limits.ts); the components do the rest.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createCellular } from "./components/cellular";
-import { isConfigError, loadSettings, StackSettings } from "./components/config";
-import { refuseDataLoss } from "./components/data-guard";
+import { accountLimitProblems } from "./components/account-limits";
+import { ConfigError, isConfigError, loadSettings, StackSettings } from "./components/config";
+import { dataGuardProblems } from "./components/data-guard";
 
 async function readSettings(): Promise<StackSettings> {
     try {
         const settings = loadSettings(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
-        await refuseDataLoss(settings);
+        // What the account holds: the data the last deployment left, and the concurrency it can reserve.
+        const problems = (await Promise.all([dataGuardProblems(settings), accountLimitProblems(settings)])).flat();
+        if (problems.length > 0) throw new ConfigError(problems);
         return settings;
     } catch (err) {
         // A RunError is shown without a stack trace: the message lists every problem.

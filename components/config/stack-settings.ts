@@ -14,7 +14,7 @@ import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRoute
 import { ValuesOf, boolean, checkKeys, custom, defaultsOf, integer, oneOf, optionalCustom, readField, readSection, section } from "./fields";
 import { LIMITS } from "./limits";
 import { Plain, Problems, deepMerge, isPlainObject } from "./problems";
-import { QUOTAS_SECTION, Quotas } from "./quotas";
+import { QUOTAS_SECTION, Quotas, quotasIn } from "./quotas";
 import { ROUTER_SETTINGS, RouterSettings } from "./router-settings";
 import { TAGS_FIELD } from "./tags";
 
@@ -169,7 +169,10 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
     checkRouter(problems, router, cells);
     const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, auth, accountConcurrencyLimit);
     checkKeys(QUOTAS_SECTION, values.quotas, key("quotas"), problems);
-    const quotas = readSection(QUOTAS_SECTION, values.quotas, at => `${key("quotas")}.${at.join(".")}`, problems);
+    const configured = readSection(QUOTAS_SECTION, values.quotas, at => `${key("quotas")}.${at.join(".")}`, problems);
+    // What the user did not set is AWS's default in the stack's region.
+    const quotas = quotasIn(region || "us-east-1", isPlainObject(values.quotas)
+        ? Object.fromEntries(Object.keys(values.quotas).filter(k => k in configured).map(k => [k, configured[k as keyof Quotas]])) : {});
     if (cells.length > 0) checkQuotas(problems, shape, quotas);
 
     problems.throwIfAny();

@@ -18,7 +18,18 @@ export interface MockAccount {
     partition: string;
     /** SSM parameters the account already holds, by name (what an earlier deployment wrote); none by default. */
     parameters?: Record<string, string>;
+    /** Service Quotas values by `<serviceCode>/<quotaCode>`; {@link ASSUMED_SERVICE_QUOTAS} otherwise. */
+    serviceQuotas?: Record<string, number>;
 }
+
+/**
+ * What the offline account is assumed to have of the quotas a program reads, when a test does not say: room for any
+ * plan (a real account's are AWS's defaults at best — 1,000 concurrent Lambda executions — and often less in a new
+ * account; only AWS answers for a given account). Tests give small values to see a program refuse.
+ */
+export const ASSUMED_SERVICE_QUOTAS: Readonly<Record<string, number>> = {
+    "lambda/L-B99A9384": 1_000_000,
+};
 
 export const DEFAULT_ACCOUNT: MockAccount = { accountId: "123456789012", region: "us-east-1", partition: "aws" };
 
@@ -218,6 +229,16 @@ export function createMocks(preview: boolean, account: MockAccount = DEFAULT_ACC
                     return { id: path, path, region: account.region, recursive: args.inputs.recursive ?? false, withDecryption: args.inputs.withDecryption ?? true,
                         names: found.map(([n]) => n), values: found.map(([, v]) => v), types: found.map(() => "String"),
                         arns: found.map(([n]) => `arn:${account.partition}:ssm:${account.region}:${account.accountId}:parameter${n}`) };
+                }
+                case "aws:servicequotas/getServiceQuota:getServiceQuota": {
+                    const key = `${String(args.inputs.serviceCode)}/${String(args.inputs.quotaCode)}`;
+                    const value = account.serviceQuotas?.[key] ?? ASSUMED_SERVICE_QUOTAS[key];
+                    if (value === undefined) {
+                        throw new Error(`the offline account has no value for the service quota ${key}; give it in the account's serviceQuotas`);
+                    }
+                    return { id: key, serviceCode: args.inputs.serviceCode, quotaCode: args.inputs.quotaCode, value, defaultValue: value,
+                        adjustable: true, globalQuota: false, region: account.region, quotaName: key, serviceName: String(args.inputs.serviceCode),
+                        arn: `arn:${account.partition}:servicequotas:${account.region}:${account.accountId}:${key}`, usageMetrics: [] };
                 }
                 case "aws:index/getPartition:getPartition":
                     return { partition: account.partition, id: account.partition, dnsSuffix: "amazonaws.com",

@@ -336,6 +336,21 @@ describe("stack config", () => {
             ]);
         });
 
+        it("takes AWS's Kinesis shard default of the stack's region: 20,000 in us-east-1, us-west-2 and eu-west-1, 1,000 elsewhere", () => {
+            const shards = (region: string, perCell: number, quotas?: Json) => {
+                const raw = edit(bare(10, quotas), "defaults", d => { d.eventSources.kinesis.enabled = true; d.eventSources.kinesis.shardCount = perCell; d.eventSources.kinesis.reservedConcurrency = 2; });
+                return { ...raw, "aws:region": region };
+            };
+            assert.equal(loadSettings(shards("us-east-1", 1), { project: "cellular", stack: "dev" }).quotas.kinesisShardsPerRegion, 20000);
+            assert.equal(loadSettings(shards("ap-southeast-2", 1), { project: "cellular", stack: "dev" }).quotas.kinesisShardsPerRegion, 1000);
+            // 10 cells of 200 shards: fine where the default is 20,000, too many where it is 1,000.
+            assert.deepEqual(problemsOf(shards("eu-west-1", 200)), []);
+            assert.deepEqual(problemsOf(shards("eu-central-1", 200)), [
+                "cellular:quotas.kinesisShardsPerRegion is 1000 (Kinesis shards per region), but the stack needs 2000; after a quota increase, set cellular:quotas.kinesisShardsPerRegion (AWS allows up to 100000)",
+            ]);
+            assert.deepEqual(problemsOf(shards("eu-central-1", 200, { kinesisShardsPerRegion: 6000 })), []);
+        });
+
         it("counts a schedule rule per cell on the default bus (300)", () => {
             const raw = edit(bare(301, { iamRolesPerAccount: 5000 }), "defaults", d => { d.eventSources.schedule.enabled = true; });
             assert.deepEqual(problemsOf(raw), [
