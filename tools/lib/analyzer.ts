@@ -7,9 +7,10 @@
  *   PULUMI_NODEJS_STACK, PULUMI_NODEJS_DRY_RUN and PULUMI_NODEJS_ORGANIZATION (and their PULUMI_* twins) in the
  *   environment; the pack prints its gRPC port on the first line of stdout.
  * - Then, over the Analyzer gRPC service: ConfigureStack, GetAnalyzerInfo, Configure with the config reconciled as
- *   the CLI does (tools/lib/policy-config.ts), `Analyze` on each resource's inputs in registration order (the root
- *   stack and the default provider included), and `AnalyzeStack` once on every resource's outputs with parent,
- *   dependencies and property dependencies.
+ *   the CLI does (tools/lib/policy-config.ts), `Analyze` on each registered resource's inputs in registration order
+ *   (the root stack and the default provider included), and `AnalyzeStack` once on every registered
+ *   resource's outputs with parent, dependencies and property dependencies. Resources the program only reads
+ *   (`Resource.get`, stack references) are in neither, as in the engine.
  *
  * A started pack serves any number of analyses (Configure is sent again only when the config changes), so tests
  * start it once. The environment is fixed at start: a policy that reads `pulumi.isDryRun()` or the stack name
@@ -267,6 +268,11 @@ export class PolicyPack {
             while (next < result.resources.length) {
                 const index = next++;
                 const r = result.resources[index]!;
+                // The engine analyzes what the program registers, not what it reads (pkg/resource/deploy step_executor).
+                if (r.read) {
+                    perResource[index] = [];
+                    continue;
+                }
                 let props: Record<string, unknown> = convertProperties(r.inputs);
                 if (remediate) props = await this.remediate(r, props, byUrn);
                 const req = new analyzerPb.AnalyzeRequest();
@@ -281,7 +287,8 @@ export class PolicyPack {
 
         const stackBegan = performance.now();
         const stackReq = new analyzerPb.AnalyzeStackRequest();
-        stackReq.setResourcesList(result.resources.map(r => {
+        // The engine's AnalyzeStack covers the resources the program manages (its `news`), not those it reads.
+        stackReq.setResourcesList(result.resources.filter(r => !r.read).map(r => {
             const res = new analyzerPb.AnalyzerResource();
             this.describe(res, r, convertProperties(r.outputs), byUrn);
             if (r.parent) res.setParent(r.parent);
