@@ -55,9 +55,10 @@ describe("npm run plan -- --program <dir>", () => {
     it("passes with all levels advisory from a policy-pack-config file, and reports the diagnostics in --json", async () => {
         const { code, stdout } = await plan("--program", "examples/non-compliant", "--json", "--policy-pack-config", path.join(CONFIGS, "all-advisory.json"));
         assert.equal(code, 0);
-        const doc = JSON.parse(stdout) as { policies: { violations: object; diagnostics: Array<{ policyName: string; enforcementLevel: string }> } };
-        assert.deepEqual(doc.policies.violations, { mandatory: 0, advisory: 4 });
-        assert.deepEqual(doc.policies.diagnostics.map(d => `${d.enforcementLevel} ${d.policyName}`), [
+        const doc = JSON.parse(stdout) as { policies: Array<{ violations: object; diagnostics: Array<{ policyName: string; enforcementLevel: string }> }> };
+        assert.equal(doc.policies.length, 1);
+        assert.deepEqual(doc.policies[0]!.violations, { mandatory: 0, advisory: 4 });
+        assert.deepEqual(doc.policies[0]!.diagnostics.map(d => `${d.enforcementLevel} ${d.policyName}`), [
             "advisory lambda-least-privilege",
             "advisory lambda-least-privilege",
             "advisory apigateway-lambda-timeout",

@@ -2,8 +2,8 @@
  * The offline policy engine: runs a CrossGuard policy pack against a captured program the way `pulumi preview
  * --policy-pack <dir>` does, without the CLI.
  *
- * - Start: as the CLI's `pulumi-analyzer-policy` shim does, `node <pack>/node_modules/@pulumi/pulumi/cmd/run-policy-pack
- *   <engine address> .` with the pack directory as working directory and PULUMI_CONFIG, PULUMI_NODEJS_PROJECT,
+ * - Start: as the Node.js language host's RunPlugin does, `node <@pulumi/pulumi/cmd/run-policy-pack, resolved from the
+ *   pack's directory> <engine address> <pack directory>` with the pack directory as working directory and PULUMI_CONFIG, PULUMI_NODEJS_PROJECT,
  *   PULUMI_NODEJS_STACK, PULUMI_NODEJS_DRY_RUN and PULUMI_NODEJS_ORGANIZATION (and their PULUMI_* twins) in the
  *   environment; the pack prints its gRPC port on the first line of stdout.
  * - Then, over the Analyzer gRPC service: ConfigureStack, GetAnalyzerInfo, Configure with the config reconciled as
@@ -141,13 +141,11 @@ export class PolicyPack {
     static async start(options: StartOptions): Promise<PolicyPack> {
         const dir = path.resolve(options.packDir ?? DEFAULT_PACK_DIR);
         const manifest = readPackManifest(dir);
+        // As the language host locates it (require.resolve from the pack's directory): the pack's own SDK.
         let script: string;
         try {
             script = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
         } catch {
-            script = "";
-        }
-        if (!script || !script.startsWith(dir + path.sep)) {
             throw new PolicyPackError(`it looks like the policy pack's dependencies are not installed; try running npm install in ${dir}`);
         }
         const began = Date.now();
@@ -164,7 +162,7 @@ export class PolicyPack {
             set(`${prefix}DRY_RUN`, String(options.dryRun));
         }
         // The CLI passes the address of its own engine service; the pack only logs to it, and this pack never logs.
-        const child = spawn(process.execPath, [script, "127.0.0.1:0", "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [script, "127.0.0.1:0", dir], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
         let stderr = "";
         child.stderr!.on("data", (chunk: Buffer) => {
             stderr = (stderr + chunk.toString()).slice(-20000);

@@ -149,11 +149,14 @@ function answerWith(engine: OfflineEngine, monitor: MockMonitorLike, protos: Pro
             version: req.getVersion() || undefined, dependencies: req.getDependenciesList(),
             propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),
             inputs: req.getObject()?.toJavaScript() ?? {}, importId: req.getImportid() || undefined,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         });
         const response = new protos.resource.RegisterResourceResponse();
         response.setUrn(result.urn);
         response.setId(result.id);
         response.setObject(protos.struct.Struct.fromJavaScript(jsonSafe(result.outputs)));
+        // So that the SDK keeps the outputs the plan cannot compute unknown in an update (tools/lib/engine.ts).
+        if (result.unknowns) response.setResult(protos.resource.Result.SKIP);
         return response;
     });
     monitor.registerResourceOutputs = (req, cb) => reply(cb, () => {
@@ -237,7 +240,10 @@ export async function capture(program: () => unknown, options: CaptureOptions): 
             // Let rejections of the last registrations reach the handler.
             await new Promise(resolve => setImmediate(resolve));
         })();
-        await withTimeout(run, options.timeoutMs, engine);
+        // A failed step ends the run, as the engine ends the deployment (the program may wait forever on its result).
+        const failedStep = engine.failedStep.then(problem => new Promise<never>((_, reject) => setImmediate(() => reject(new OfflineAnswerError(problem)))));
+        failedStep.catch(() => undefined);
+        await withTimeout(Promise.race([run, failedStep]), options.timeoutMs, engine);
     } catch (err) {
         failures.unshift(err);
     } finally {

@@ -5,8 +5,9 @@
  * - RegisterResource: a URN chained through every ancestor's type, a default provider per package and version for
  *   a resource that names none (`default_7_48_0`), a refused duplicate URN; the provider sees its inputs as the
  *   engine hands them to a bridged provider (secrets unwrapped, resource references as ids, output values as
- *   values) and its outputs keep the secretness of the inputs they come from. In preview an output the provider
- *   computes is unknown.
+ *   values) and its outputs keep the secretness of the inputs they come from, and of `additionalSecretOutputs`. In preview an output the provider
+ *   computes is unknown; so is, in an update too, what a dynamic provider's `create` would return (user code that
+ *   acts on the world is never run offline).
  * - ReadResource: a `StackReference` reads the outputs the user gave for that stack (a failure without them); any
  *   other read the state the user gave for that type and id, else what the mock provider answers for a resource of
  *   that id (recorded as assumed, for the plan to report).
@@ -56,6 +57,8 @@ export interface RegisterRequest {
     /** Inputs in the SDK's wire form (protobuf-struct JSON with special signatures). */
     inputs: Props;
     importId?: string;
+    /** Outputs the engine marks secret whatever their inputs (a resource option, and set by providers' SDKs). */
+    additionalSecretOutputs?: string[];
 }
 
 export interface ReadRequest {
@@ -75,6 +78,21 @@ export interface Response {
     urn: string;
     id: string;
     outputs: Props;
+    /**
+     * Some outputs are unknown although this is an update (a value the plan cannot compute, a dynamic resource's
+     * whole result): the response says the registration's result is not a plain success, so that the SDK keeps them
+     * unknown (`keepUnknowns`) instead of resolving them as undefined.
+     */
+    unknowns: boolean;
+}
+
+/** The type of a resource of a dynamic provider (`pulumi.dynamic.Resource`). */
+export const DYNAMIC_TYPE = "pulumi-nodejs:dynamic:Resource";
+
+function containsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (value === null || typeof value !== "object") return false;
+    return (Array.isArray(value) ? value : Object.values(value)).some(containsUnknown);
 }
 
 /** The engine could not answer a request as a deployment would; the message says how to give it an answer. */
@@ -147,6 +165,14 @@ export class OfflineEngine {
     private readonly mocks;
     private readonly answers: OfflineAnswers;
     private rootUrn = "";
+    private stop?: (problem: EngineProblem) => void;
+    /**
+     * Settles with the first refused registration or read: a failed step, which makes the real engine end the
+     * deployment and cancel the program (a failed invoke is only the program's error, which it may handle).
+     */
+    readonly failedStep: Promise<EngineProblem> = new Promise(resolve => {
+        this.stop = resolve;
+    });
 
     constructor(readonly options: EngineOptions) {
         const region = options.config["aws:region"] ?? DEFAULT_ACCOUNT.region;
@@ -186,6 +212,7 @@ export class OfflineEngine {
 
     private refuse(problem: EngineProblem): never {
         this.problems.push(problem);
+        if (problem.kind === "register" || problem.kind === "read") this.stop?.(problem);
         throw new OfflineAnswerError(problem);
     }
 
@@ -239,16 +266,23 @@ export class OfflineEngine {
         };
         this.add(record);
         const inputs = providerView(req.inputs) as Props;
-        const result = this.mocks.newResource({
+        // A dynamic provider's create runs user code against the world (an API, a database): never offline. Its
+        // result is unknown in an update too; in preview, as for any resource, its inputs.
+        const dynamic = req.type === DYNAMIC_TYPE;
+        const result = dynamic ? { id: undefined, state: inputs } : this.mocks.newResource({
             type: req.type, name: req.name, inputs, provider: provider ?? "", custom: req.custom, id: req.importId ?? "",
         }) as { id?: string; state: Props };
         const outputs: Props = {};
+        const secretOutputs = new Set(req.additionalSecretOutputs ?? []);
         for (const [key, value] of Object.entries(result.state)) {
-            outputs[key] = containsSecret(req.inputs[key]) ? secret(value) : value;
+            outputs[key] = containsSecret(req.inputs[key]) || secretOutputs.has(key) ? secret(value) : value;
         }
+        // In preview a provider returns its computed outputs as unknowns, so a secret one is an unknown secret.
+        if (this.preview) for (const key of secretOutputs) if (!(key in outputs)) outputs[key] = secret(UNKNOWN);
         record.outputs = outputs;
         if (result.id) record.id = result.id;
-        return { urn, id: result.id ?? "", outputs };
+        // A remote component's outputs come from its plugin, which does not run offline (bar those the mock gives).
+        return { urn, id: result.id ?? "", outputs, unknowns: !this.preview && (dynamic || req.remote || containsUnknown(outputs)) };
     }
 
     /** RegisterResourceOutputs: a component's (or the stack's) outputs. */
@@ -292,7 +326,7 @@ export class OfflineEngine {
             dependencies: req.dependencies, propertyDependencies: {},
             inputs: req.properties, outputs, id: req.id,
         });
-        return { urn, id: req.id, outputs };
+        return { urn, id: req.id, outputs, unknowns: !this.preview && containsUnknown(outputs) };
     }
 
     /** Invoke: the user's answer, the plan's own, or a failure naming the invoke. */

@@ -225,7 +225,7 @@ export function createMocks(preview: boolean, account: MockAccount = DEFAULT_ACC
             const { id, outputs } = computedOutputs(args.type, args.name, inputs, account);
             const state: Props = { ...inputs, ...outputs };
             const schema = schemaOf(args.type);
-            if (schema && !schema.outputs.has("tagsAll")) delete state.tagsAll;
+            if (!args.type.startsWith("aws:") || (schema && !schema.outputs.has("tagsAll"))) delete state.tagsAll;
             return { id, state: schema ? { ...state, ...schemaOutputs(schema, args.name, inputs, state, account) } : state };
         },
         call(args: pulumi.runtime.MockCallArgs): Props {
