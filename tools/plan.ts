@@ -160,10 +160,10 @@ export async function planStack(stackConfig: StackConfig, mode: RunMode, dir = R
     });
 }
 
-async function runOnce(options: PlanOptions, stackConfig: StackConfig, mode: RunMode, answers: OfflineAnswers): Promise<ProgramResult> {
+async function runOnce(options: PlanOptions, stackConfig: StackConfig, mode: RunMode, answers: OfflineAnswers, env?: NodeJS.ProcessEnv): Promise<ProgramResult> {
     const began = performance.now();
     if (options.program) {
-        const run = await runProgram({ dir: options.dir, stackConfig, preview: mode === "preview", answers, timeoutMs: options.timeoutMs });
+        const run = await runProgram({ dir: options.dir, stackConfig, preview: mode === "preview", answers, timeoutMs: options.timeoutMs, ...(env ? { env } : {}) });
         return { capture: run.capture, logs: run.logs, output: run.output, ms: run.ms };
     }
     const result = await planStack(stackConfig, mode, options.dir, { answers, timeoutMs: options.timeoutMs });
@@ -236,14 +236,29 @@ function formatLogs(logs: readonly EngineLog[]): string {
     return ["Diagnostics:", ...logs.map(l => `  ${l.severity}: ${l.urn && !l.urn.includes("::pulumi:pulumi:Stack::") ? `${where(l.urn)}: ` : ""}${l.message.trim()}`)].join("\n");
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/** Where the plan writes (the process's stdout and stderr, or a test's buffers), and the environment programs see. */
+export interface PlanOutput {
+    out(text: string): void;
+    err(text: string): void;
+    /** The environment a program runs with (default: this process's); lets plans with different settings run side by side. */
+    env?: NodeJS.ProcessEnv;
+}
+
+const PROCESS_OUTPUT: PlanOutput = {
+    out: text => void process.stdout.write(text),
+    err: text => void process.stderr.write(text),
+};
+
+export async function main(argv: readonly string[], io: PlanOutput = PROCESS_OUTPUT): Promise<number> {
+    const print = (text: string) => io.out(`${text}\n`);
+    const report = (text: string) => io.err(`${text}\n`);
     let options: PlanOptions;
     try {
         options = parseArgs(argv);
     } catch (err) {
         if (err instanceof UsageError) {
-            if (err.message) console.error(`error: ${err.message}\n`);
-            console.error(USAGE);
+            if (err.message) report(`error: ${err.message}\n`);
+            report(USAGE);
             return 2;
         }
         throw err;
@@ -264,8 +279,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
         // The program's runs: both at once for a program in its own process, one after the other in this one.
         const runs = options.program && options.mode === "both"
-            ? await Promise.all([runOnce(options, stackConfig, "preview", answers), runOnce(options, stackConfig, "update", answers)])
-            : [await runOnce(options, stackConfig, primary, answers), ...(options.mode === "both" ? [await runOnce(options, stackConfig, "update", answers)] : [])];
+            ? await Promise.all([runOnce(options, stackConfig, "preview", answers, io.env), runOnce(options, stackConfig, "update", answers, io.env)])
+            : [await runOnce(options, stackConfig, primary, answers, io.env),
+                ...(options.mode === "both" ? [await runOnce(options, stackConfig, "update", answers, io.env)] : [])];
         const run = runs[0]!;
         const result = run.capture;
         const spots: BlindSpot[] = blindSpots(result);
@@ -277,7 +293,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             opinions = secondOpinions(packRuns.flatMap(r => r.analysis.diagnostics), updateRuns.flatMap(r => r.analysis.diagnostics));
         }
         if (options.json) {
-            process.stdout.write(JSON.stringify({
+            io.out(JSON.stringify({
                 project: result.project,
                 stack: result.stack,
                 mode: options.mode,
@@ -293,38 +309,39 @@ export async function main(argv: readonly string[]): Promise<number> {
             }, null, 2) + "\n");
         } else {
             const sections = [formatSummary(summary), formatBlindSpots(spots), formatLogs(run.logs)];
-            for (const r of packRuns) {
-                sections.push(formatPolicyReport(r.analysis, { urnOrder: result.resources.map(x => x.urn), startMs: r.startMs, programMs: run.ms }));
+            const urnOrder = result.resources.map(x => x.urn);
+            if (packRuns.length) {
+                sections.push(packRuns.map((r, i) => formatPolicyReport(r.analysis, { urnOrder, startMs: r.startMs, programMs: run.ms, heading: i === 0 })).join("\n"));
             }
             if (options.mode === "both") sections.push(formatSecondOpinions(opinions) || "Second opinion: preview decided every policy; update mode has nothing to add.");
-            console.log(sections.filter(Boolean).join("\n\n"));
+            print(sections.filter(Boolean).join("\n\n"));
         }
         const failed = packRuns.some(r => mandatory(r.analysis).length > 0) || mandatoryOpinions(opinions).length > 0;
         return failed ? 1 : 0;
     } catch (err) {
         if (err instanceof ProgramFailedError) {
-            console.error(formatFailure(err));
+            report(formatFailure(err));
             return 1;
         }
         const cause = err instanceof ProgramError ? err.cause : err;
         if (isConfigError(cause)) {
-            console.error(`error: the ${options.stack} stack's ${cause.message}`);
+            report(`error: the ${options.stack} stack's ${cause.message}`);
             return 1;
         }
         if (err instanceof ProgramError) {
-            console.error(cause instanceof ProgramTimeoutError || cause instanceof OfflineAnswerError
+            report(cause instanceof ProgramTimeoutError || cause instanceof OfflineAnswerError
                 ? `error: the program failed: ${cause.message}` : formatFailure(err));
             return 1;
         }
         if (err instanceof StackConfigError || err instanceof ProjectError) {
-            console.error(`error: ${err.message}`);
+            report(`error: ${err.message}`);
             return err instanceof StackConfigError && /is missing configuration/.test(err.message) ? 1 : 2;
         }
         if (err instanceof PolicyConfigError || err instanceof PolicyPackError || err instanceof OfflineAnswersError) {
-            console.error(`error: ${err.message}`);
+            report(`error: ${err.message}`);
             return 1;
         }
-        console.error(`error: the plan failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        report(`error: the plan failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         return 1;
     } finally {
         await closeAll(started);

@@ -7,23 +7,14 @@ const CONFIGS = path.join("tests", "fixtures", "policies", "configs");
 
 /** Runs the plan's CLI from the project root and returns its exit code and what it printed. */
 async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = console.log;
-    const error = console.error;
-    const write = process.stdout.write;
+    let stdout = "";
+    let stderr = "";
     const cwd = process.cwd();
-    console.log = (...args: unknown[]) => void out.push(args.join(" "));
-    console.error = (...args: unknown[]) => void err.push(args.join(" "));
-    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
     process.chdir(ROOT);
     try {
-        const code = await main(argv);
-        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+        const code = await main(argv, { out: text => void (stdout += text), err: text => void (stderr += text) });
+        return { code, stdout, stderr };
     } finally {
-        console.log = log;
-        console.error = error;
-        process.stdout.write = write;
         process.chdir(cwd);
     }
 }

@@ -189,8 +189,9 @@ function withTimeout<T>(work: Promise<T>, ms: number | undefined, engine: Offlin
     const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
             const last = [...engine.resources].reverse().find(r => !r.synthetic);
+            const registered = engine.resources.filter(r => !r.synthetic).length;
             reject(new ProgramTimeoutError(`the program did not finish within ${ms / 1000} s (--timeout): it had registered ` +
-                `${engine.resources.filter(r => !r.synthetic).length} resources${last ? `, the last ${last.type} "${last.name}"` : ""}; ` +
+                `${registered} resource${registered === 1 ? "" : "s"}${last ? `, the last ${last.type} "${last.name}"` : ""}; ` +
                 "it may await something that never settles"));
         }, ms);
     });

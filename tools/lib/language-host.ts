@@ -149,14 +149,17 @@ function lastRegistered(resources: CapturedResource[]): CapturedResource | undef
 function timeoutDiagnostic(monitor: MonitorServer, timeoutMs: number): ProgramDiagnostic {
     const pending = monitor.pending();
     const last = lastRegistered(monitor.engine.resources);
+    const within = `the program did not finish within ${timeoutMs / 1000} s (--timeout)`;
+    if (!last) {
+        return { message: `${within}: it registered nothing; loading and type-checking it may take longer than that (raise --timeout, ` +
+            "or set PULUMI_NODEJS_TRANSPILE_ONLY=true)" };
+    }
+    const registered = monitor.engine.resources.filter(r => !r.synthetic).length;
     const idle = ((Date.now() - monitor.lastActivity) / 1000).toFixed(1);
-    const done = last
-        ? `it had registered ${monitor.engine.resources.filter(r => !r.synthetic).length} resources, the last ${describeUrn(last.urn)}, and asked the engine nothing for the last ${idle} s`
-        : `it registered nothing (loading and type-checking it may take longer than that: raise --timeout, or set PULUMI_NODEJS_TRANSPILE_ONLY=true)`;
     return {
-        message: `the program did not finish within ${timeoutMs / 1000} s (--timeout): ${done}` +
-            `${pending.length ? `; it was waiting for ${pending.join(", ")}` : "; it may await something that never settles"}`,
-        ...(last ? { urn: last.urn } : {}),
+        message: `${within}: it had registered ${registered} resource${registered === 1 ? "" : "s"}, the last ${describeUrn(last.urn)}, and ` +
+            `asked the engine nothing for the last ${idle} s; ${pending.length ? `it was waiting for ${pending.join(", ")}` : "it may await something that never settles"}`,
+        urn: last.urn,
     };
 }
 

@@ -143,6 +143,11 @@ function computedOutputs(type: string, name: string, inputs: Props, a: MockAccou
                 arn: `arn:${a.partition}:apigateway:${a.region}::/restapis/${id}`,
                 executionArn: arnOf("execute-api", id) } };
         }
+        case "aws:sfn/stateMachine:StateMachine": {
+            const machine = physicalName(inputs, name);
+            const arn = arnOf("states", `stateMachine:${machine}`);
+            return { id: arn, outputs: { ...base, name: machine, arn } };
+        }
         case "aws:lambda/functionUrl:FunctionUrl": {
             const urlId = suffix(name, 32);
             const fnName = String(inputs.functionName ?? "fn");
@@ -168,7 +173,7 @@ const ARN_SERVICE: Record<string, string> = {
 /**
  * Update-mode outputs the schema says the provider always sets and the rules above did not give. An output that is
  * also an input is the provider's default when not given (AWS's defaults, which the policies know) and stays
- * unset. An output that is not an input is computed: `arn`, `region` and `tagsAll` are built, any
+ * unset, but for `region` (the provider's). An output that is not an input is computed: `arn`, `region` and `tagsAll` are built, any
  * other is unknown, never missing (a program that builds on it must not see undefined).
  */
 function schemaOutputs(schema: ResourceSchema, name: string, inputs: Props, state: Props, a: MockAccount): Props {
@@ -177,9 +182,13 @@ function schemaOutputs(schema: ResourceSchema, name: string, inputs: Props, stat
     const resource = /:(\w+)$/.exec(schema.token)?.[1] ?? "resource";
     for (const [key, prop] of schema.outputs) {
         if (prop.optional || key in state) continue;
+        // Every resource of provider v7 takes a region, and has the provider's when it gives none.
+        if (key === "region") {
+            out.region = a.region;
+            continue;
+        }
         if (schema.inputs.has(key)) continue;
         if (key === "tagsAll") out.tagsAll = typeof inputs.tags === "object" && inputs.tags !== null ? inputs.tags : {};
-        else if (key === "region") out.region = a.region;
         else if (key === "arn" && prop.kind === "string") {
             const kind = resource.replace(/[A-Z]/g, (c, i: number) => `${i ? "-" : ""}${c.toLowerCase()}`);
             out.arn = `arn:${a.partition}:${ARN_SERVICE[module] ?? module}:${a.region}:${a.accountId}:${kind}/${physicalName(inputs, name)}`;
