@@ -37,6 +37,14 @@ describe("a Pulumi project as the CLI reads it (tools/lib/project.ts)", () => {
         assert.throws(() => readProject(dir), { message: "typescript option must be a boolean" });
     });
 
+    it("refuses a project name the CLI's backends refuse, such as a template's placeholder", () => {
+        write("name: ${PROJECT}\nruntime: nodejs\n");
+        assert.throws(() => readProject(dir), {
+            name: "ProjectError",
+            message: `${path.join(dir, "Pulumi.yaml")}: project names may only contain alphanumerics, hyphens, underscores, and periods (the name is "\${PROJECT}")`,
+        });
+    });
+
     it("splits nodeargs as a shell does", () => {
         assert.deepEqual(splitArgs(`--max-old-space-size=4096  --require "./a b.js" --title='x y' c\\ d`), ["--max-old-space-size=4096", "--require", "./a b.js", "--title=x y", "c d"]);
         assert.deepEqual(splitArgs(""), []);

@@ -143,6 +143,12 @@ function computedOutputs(type: string, name: string, inputs: Props, a: MockAccou
                 arn: `arn:${a.partition}:apigateway:${a.region}::/restapis/${id}`,
                 executionArn: arnOf("execute-api", id) } };
         }
+        case "aws:secretsmanager/secret:Secret": {
+            // AWS ends a secret's ARN with a hyphen and six random characters; its id is the ARN.
+            const secretName = physicalName(inputs, name);
+            const arn = arnOf("secretsmanager", `secret:${secretName}-${suffix(secretName, 6)}`);
+            return { id: arn, outputs: { ...base, name: secretName, arn } };
+        }
         case "aws:sfn/stateMachine:StateMachine": {
             const machine = physicalName(inputs, name);
             const arn = arnOf("states", `stateMachine:${machine}`);

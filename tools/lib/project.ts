@@ -49,7 +49,12 @@ export function readProject(dir: string): PulumiProject {
     } catch (err) {
         throw new ProjectError(`${file} is not valid YAML: ${(err as Error).message}`);
     }
-    if (typeof doc.name !== "string" || doc.name === "") throw new ProjectError(`${file} has no project name`);
+    if (typeof doc.name !== "string" || doc.name === "") throw new ProjectError(`${file}: project is missing a 'name' attribute`);
+    // As the CLI's backends check it when they select the stack (tokens.ValidateProjectName).
+    if (doc.name.length > 100) throw new ProjectError(`${file}: project names are limited to 100 characters`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(doc.name)) {
+        throw new ProjectError(`${file}: project names may only contain alphanumerics, hyphens, underscores, and periods (the name is ${JSON.stringify(doc.name)})`);
+    }
     const runtimeValue = doc.runtime as unknown;
     const runtime = typeof runtimeValue === "string" ? runtimeValue : (runtimeValue as { name?: unknown } | undefined)?.name;
     if (typeof runtime !== "string") throw new ProjectError(`${file} names no runtime`);
