@@ -16,6 +16,7 @@ import { Capture, CapturedResource, Props, UNKNOWN } from "./captured";
 import { OfflineAnswerError, OfflineEngine } from "./engine";
 import { MockAccount } from "./mock-aws";
 import { OfflineAnswers } from "./offline-answers";
+import { readRequest, readResponse, registerRequest, registerResponse, toStruct } from "./wire";
 
 export { UNKNOWN };
 export type { Capture, CapturedResource };
@@ -114,23 +115,10 @@ function lighten(pulumiDir: string): () => void {
     };
 }
 
-function propertyDependencies(map: Message): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
-    map.forEach((v: Message, k: string) => {
-        out[k] = v.getUrnsList();
-    });
-    return out;
-}
-
 /** An error as the SDK expects a failed RPC's (it reports `details`). */
 function rpcError(err: unknown): Error {
     const message = err instanceof Error ? err.message : String(err);
     return Object.assign(new Error(message), { details: message, code: err instanceof OfflineAnswerError ? 9 : 2 });
-}
-
-/** JSON-safe (undefined dropped), as a protobuf Struct must be. */
-function jsonSafe(value: Props): Props {
-    return JSON.parse(JSON.stringify(value)) as Props;
 }
 
 /** Answers the mock monitor's requests with the offline engine (converting each request and response once). */
@@ -142,42 +130,16 @@ function answerWith(engine: OfflineEngine, monitor: MockMonitorLike, protos: Pro
             cb(rpcError(err));
         }
     };
-    monitor.registerResource = (req, cb) => reply(cb, () => {
-        const result = engine.register({
-            type: req.getType(), name: req.getName(), parent: req.getParent() || undefined,
-            custom: req.getCustom(), remote: req.getRemote(), provider: req.getProvider() || undefined,
-            version: req.getVersion() || undefined, dependencies: req.getDependenciesList(),
-            propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),
-            inputs: req.getObject()?.toJavaScript() ?? {}, importId: req.getImportid() || undefined,
-            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        });
-        const response = new protos.resource.RegisterResourceResponse();
-        response.setUrn(result.urn);
-        response.setId(result.id);
-        response.setObject(protos.struct.Struct.fromJavaScript(jsonSafe(result.outputs)));
-        // So that the SDK keeps the outputs the plan cannot compute unknown in an update (tools/lib/engine.ts).
-        if (result.unknowns) response.setResult(protos.resource.Result.SKIP);
-        return response;
-    });
+    monitor.registerResource = (req, cb) => reply(cb, () => registerResponse(protos, engine.register(registerRequest(req))));
     monitor.registerResourceOutputs = (req, cb) => reply(cb, () => {
         engine.registerOutputs(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
         return {};
     });
-    monitor.readResource = (req, cb) => reply(cb, () => {
-        const result = engine.read({
-            type: req.getType(), name: req.getName(), id: req.getId(), parent: req.getParent() || undefined,
-            provider: req.getProvider() || undefined, version: req.getVersion() || undefined,
-            dependencies: req.getDependenciesList(), properties: req.getProperties()?.toJavaScript() ?? {},
-        });
-        const response = new protos.resource.ReadResourceResponse();
-        response.setUrn(result.urn);
-        response.setProperties(protos.struct.Struct.fromJavaScript(jsonSafe(result.outputs)));
-        return response;
-    });
+    monitor.readResource = (req, cb) => reply(cb, () => readResponse(protos, engine.read(readRequest(req))));
     monitor.invoke = (req, cb) => reply(cb, () => {
         const result = engine.invoke(req.getTok(), req.getArgs()?.toJavaScript() ?? {}, req.getProvider() || undefined);
         const response = new protos.provider.InvokeResponse();
-        response.setReturn(protos.struct.Struct.fromJavaScript(jsonSafe(result)));
+        response.setReturn(toStruct(protos, result));
         return response;
     });
     monitor.call = (req, cb) => reply(cb, () => engine.call(req.getTok()));

@@ -10,8 +10,8 @@
  */
 import * as path from "path";
 import type * as grpcModule from "@grpc/grpc-js";
-import { Props } from "./captured";
 import { OfflineAnswerError, OfflineEngine } from "./engine";
+import { readRequest, readResponse, registerRequest, registerResponse, toStruct, WireModules } from "./wire";
 
 type Message = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Callback = (err: Partial<grpcModule.ServiceError> | null, response?: Message) => void;
@@ -25,6 +25,7 @@ const engineGrpc = require(path.join(PROTO_DIR, "engine_grpc_pb.js")) as Message
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [PROTO_DIR] })) as typeof grpcModule;
 const structPb = require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [PROTO_DIR] })) as Message;
 const emptyPb = require(require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [PROTO_DIR] })) as Message;
+const WIRE: WireModules = { resource: resourcePb, struct: structPb };
 
 /** What the monitor says it supports, by the SDK's feature names. */
 const FEATURES: Record<string, boolean> = {
@@ -53,19 +54,6 @@ export interface EngineLog {
     message: string;
     /** The resource it is about; the root stack when the program gave none. */
     urn?: string;
-}
-
-/** JSON-safe (undefined dropped), as a protobuf Struct must be. */
-function toStruct(value: Props): Message {
-    return structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)) as Props);
-}
-
-function propertyDependencies(map: Message): Record<string, string[]> {
-    const out: Record<string, string[]> = {};
-    map.forEach((v: Message, k: string) => {
-        out[k] = v.getUrnsList();
-    });
-    return out;
 }
 
 export class MonitorServer {
@@ -124,22 +112,7 @@ export class MonitorServer {
             }),
             registerResource: (call, cb) => {
                 const req = call.request;
-                this.handle(`the registration of ${req.getType()} "${req.getName()}"`, cb, () => {
-                    const result = engine.register({
-                        type: req.getType(), name: req.getName(), parent: req.getParent() || undefined,
-                        custom: req.getCustom(), remote: req.getRemote(), provider: req.getProvider() || undefined,
-                        version: req.getVersion() || undefined, dependencies: req.getDependenciesList(),
-                        propertyDependencies: propertyDependencies(req.getPropertydependenciesMap()),
-                        inputs: req.getObject()?.toJavaScript() ?? {}, importId: req.getImportid() || undefined,
-                        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-                    });
-                    const resp = new resourcePb.RegisterResourceResponse();
-                    resp.setUrn(result.urn);
-                    resp.setId(result.id);
-                    resp.setObject(toStruct(result.outputs));
-                    if (result.unknowns) resp.setResult(resourcePb.Result.SKIP);
-                    return resp;
-                });
+                this.handle(`the registration of ${req.getType()} "${req.getName()}"`, cb, () => registerResponse(WIRE, engine.register(registerRequest(req))));
             },
             registerResourceOutputs: (call, cb) => this.handle("RegisterResourceOutputs", cb, () => {
                 engine.registerOutputs(call.request.getUrn(), call.request.getOutputs()?.toJavaScript() ?? {});
@@ -147,24 +120,14 @@ export class MonitorServer {
             }),
             readResource: (call, cb) => {
                 const req = call.request;
-                this.handle(`the read of ${req.getType()} "${req.getName()}"`, cb, () => {
-                    const result = engine.read({
-                        type: req.getType(), name: req.getName(), id: req.getId(), parent: req.getParent() || undefined,
-                        provider: req.getProvider() || undefined, version: req.getVersion() || undefined,
-                        dependencies: req.getDependenciesList(), properties: req.getProperties()?.toJavaScript() ?? {},
-                    });
-                    const resp = new resourcePb.ReadResourceResponse();
-                    resp.setUrn(result.urn);
-                    resp.setProperties(toStruct(result.outputs));
-                    return resp;
-                });
+                this.handle(`the read of ${req.getType()} "${req.getName()}"`, cb, () => readResponse(WIRE, engine.read(readRequest(req))));
             },
             invoke: (call, cb) => {
                 const req = call.request;
                 this.handle(`the invoke ${req.getTok()}`, cb, () => {
                     const result = engine.invoke(req.getTok(), req.getArgs()?.toJavaScript() ?? {}, req.getProvider() || undefined);
                     const resp = new providerPb.InvokeResponse();
-                    resp.setReturn(toStruct(result));
+                    resp.setReturn(toStruct(WIRE, result));
                     return resp;
                 });
             },
