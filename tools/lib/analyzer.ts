@@ -21,11 +21,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { capture, Capture, CapturedResource } from "./capture";
-import { programRunner } from "./program";
+import { runProgram } from "./language-host";
 import {
     EnforcementLevel, GivenPolicyConfig, PolicyConfig, PolicyInfo, parsePolicyPackConfig, reconcilePolicyConfig,
 } from "./policy-config";
 import { convertProperties } from "./policy-props";
+import { programStackConfig } from "./stack-config";
 
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
 
@@ -405,7 +406,7 @@ export interface AnalyzeOptions {
     /** A started pack to reuse; otherwise one is started for this analysis and stopped after it. */
     pack?: PolicyPack;
     packDir?: string;
-    /** For a program (function or directory): its project, stack and config. */
+    /** For a program function: its project, stack and config (a directory has its own; `stack` picks its stack). */
     project?: string;
     stack?: string;
     stackConfig?: Record<string, string>;
@@ -414,13 +415,17 @@ export interface AnalyzeOptions {
 
 /**
  * Analyzes a program against the pack: `target` is a capture, a program (a function that registers resources,
- * like a Pulumi program's module body) or a Pulumi TypeScript program directory.
+ * like a Pulumi program's module body, run in this process) or a Pulumi program directory (run as the CLI runs it,
+ * tools/lib/language-host.ts, with its Pulumi.<stack>.yaml when it has one).
  */
 export async function analyze(target: Capture | (() => unknown) | string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
     const mode = options.mode ?? "preview";
     let result: Capture;
-    if (typeof target === "function" || typeof target === "string") {
-        result = await capture(typeof target === "string" ? programRunner(target) : target, {
+    if (typeof target === "string") {
+        const stackConfig = programStackConfig(target, options.stack ?? "dev");
+        result = (await runProgram({ dir: target, stackConfig, preview: mode === "preview" })).capture;
+    } else if (typeof target === "function") {
+        result = await capture(target, {
             project: options.project ?? "policy-test",
             stack: options.stack ?? "dev",
             preview: mode === "preview",
