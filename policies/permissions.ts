@@ -2,6 +2,10 @@
  * lambda-permission-source-arn: a Lambda permission names who may invoke the function. `*` lets anyone; a service
  * principal without `sourceArn` lets that service invoke it on behalf of any resource of any account (the confused
  * deputy). S3 may use `sourceAccount` instead (bucket ARNs carry no account).
+ *
+ * A permission for a function URL (`lambda:InvokeFunctionUrl`, or `functionUrlAuthType` set) is judged as what it is:
+ * with `NONE` and principal `*` the URL is public, and the fix is the URL's `AWS_IAM` authorization, not a sourceArn
+ * (a caller on the internet has none); with `AWS_IAM` and `*`, any AWS account's principals may call it.
  */
 import { Policies, ResourceValidationPolicy } from "@pulumi/policy";
 import { parseFunctionRef } from "./lib/arn";
@@ -47,6 +51,24 @@ export const lambdaPermissionSourceArn: ResourceValidationPolicy = {
             const target = read(props, "function");
             const ref = typeof target === "string" ? parseFunctionRef(target) : undefined;
             const fn = ref ? `function ${ref.name}` : "its function";
+            const action = read(props, "action");
+            const urlAuth = read(props, "functionUrlAuthType");
+            if (action === UNKNOWN || urlAuth === UNKNOWN) {
+                reporter.undecided(resource, "its action or functionUrlAuthType can't be known during preview");
+                return;
+            }
+            if (principal === "*" && (action === "lambda:InvokeFunctionUrl" || given(urlAuth))) {
+                if (urlAuth === "AWS_IAM") {
+                    reporter.violation(resource, `${describe(resource)} lets the principals of any AWS account call the URL of ${fn}; name ` +
+                        "the account or role that calls it as the principal");
+                } else {
+                    reporter.violation(resource, `${describe(resource)} makes the URL of ${fn} public (functionUrlAuthType ` +
+                        `${typeof urlAuth === "string" ? urlAuth : "unset"}, principal "*"): anyone on the internet can invoke it; set ` +
+                        "authorizationType to AWS_IAM on its aws.lambda.FunctionUrl and grant lambda:InvokeFunctionUrl to the callers " +
+                        "(or put it behind CloudFront with origin access control)");
+                }
+                return;
+            }
             if (principal === "*") {
                 reporter.violation(resource, `${describe(resource)} lets anyone (principal "*") invoke ${fn}; name the calling ` +
                     "service (with sourceArn) or account as the principal");

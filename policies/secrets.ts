@@ -1,10 +1,12 @@
 /**
  * no-secrets-in-environment: Lambda shows environment variables in plain text to anyone who can read the
- * function's configuration, so a credential there leaks, a Pulumi secret included (the engine hands the policy its
- * plain value, as Lambda will store it). A reference the handler resolves at run time (an SSM parameter name or
- * ARN, a Secrets Manager ARN) is fine. Messages never repeat a value.
+ * function's configuration, so a credential there leaks. A Pulumi secret is one whatever the variable's name (the
+ * engine marks it; lib/secret-paths.ts keeps the mark the SDK drops), even while its value is unknown in preview;
+ * other values count when they look like credentials or their name says they hold one. A reference the handler
+ * resolves at run time (an SSM parameter name or ARN, a Secrets Manager ARN) is fine. Messages never repeat a value.
  */
 import { Policies, ResourceValidationPolicy } from "@pulumi/policy";
+import { isSecretAt } from "./lib/secret-paths";
 import { AWS } from "./lib/types";
 import { Reporter, UNKNOWN, describe, entries, read } from "./lib/values";
 
@@ -41,6 +43,10 @@ export const noSecretsInEnvironment: ResourceValidationPolicy = {
         const fn = { urn: args.urn, type: args.type, name: args.name, props: args.props };
         reporter.guard(fn, () => {
             const variables = read(args.props, "environment", "variables");
+            if (isSecretAt(args.props, ["environment", "variables"]) === true) {
+                reporter.violation(fn, `${describe(fn)} puts a Pulumi secret in its environment variables; ${FIX}`);
+                return;
+            }
             if (variables === UNKNOWN) {
                 reporter.undecided(fn, "its environment variables can't be known during preview");
                 return;
@@ -48,6 +54,10 @@ export const noSecretsInEnvironment: ResourceValidationPolicy = {
             const vars = entries(variables);
             const withAccessKey = vars.some(([, v]) => typeof v === "string" && ACCESS_KEY_ID.test(v));
             for (const [name, value] of vars) {
+                if (isSecretAt(args.props, ["environment", "variables", name]) === true) {
+                    reporter.violation(fn, `${describe(fn)} puts a Pulumi secret in its environment variable ${name}; ${FIX}`);
+                    continue;
+                }
                 if (value === UNKNOWN) {
                     if (SECRET_NAME.test(name)) reporter.undecided(fn, `the value of its environment variable ${name} can't be known during preview`);
                     continue;

@@ -33,3 +33,8 @@ export function stringList(description: string, defaultValue: readonly string[])
 export function text(description: string, defaultValue: string): Property {
     return { type: "string", minLength: 1, default: defaultValue, description };
 }
+
+/** One of a few fixed values. */
+export function oneOf(description: string, values: readonly string[], defaultValue: string): Property {
+    return { type: "string", enum: [...values], default: defaultValue, description };
+}

@@ -63,11 +63,16 @@ export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [
     "ec2:UnassignPrivateIpAddresses",
 ];
 
-/** AWS-managed policies (the part of the ARN after `policy/`) a Lambda role may have. */
+/**
+ * AWS-managed policies (the part of the ARN after `policy/`) a Lambda role may have. The two X-Ray policies grant
+ * the same five write actions on `*` (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules,
+ * GetSamplingTargets, GetSamplingStatisticSummaries; AWS managed policy reference), which X-Ray names no resource for.
+ */
 export const ALLOWED_MANAGED_POLICIES: readonly string[] = [
     "service-role/AWSLambdaBasicExecutionRole",
     "service-role/AWSLambdaVPCAccessExecutionRole",
     "AWSXRayDaemonWriteAccess",
+    "AWSXrayWriteOnlyAccess",
 ];
 
 /** A resource that is public on purpose carries this tag, saying why (api-routes-authorized). */

@@ -137,6 +137,15 @@ describe("lambda-least-privilege", () => {
         ]);
     });
 
+    it("accepts AWSXrayWriteOnlyAccess as it accepts AWSXRayDaemonWriteAccess (the same X-Ray write actions on \"*\")", async () => {
+        // pulumi/examples programs attach the older of the two X-Ray policies.
+        const outcome = await run(() => {
+            const { role } = lambda("w", { roleArgs: { managedPolicyArns: [aws.iam.ManagedPolicy.AWSXRayDaemonWriteAccess] } });
+            new aws.iam.RolePolicyAttachment("w-xray", { role: role.name, policyArn: aws.iam.ManagedPolicy.AWSXrayWriteOnlyAccess });
+        });
+        assert.deepEqual(outcome.of(POLICY), []);
+    });
+
     for (const mode of MODES) {
         it(`rejects an AWS-managed policy attached by a separate RolePolicyAttachment or PolicyAttachment (${mode})`, async () => {
             const outcome = await run(() => {

@@ -28,4 +28,22 @@ describe("lambda-permission-source-arn", () => {
             ]);
         });
     }
+
+    it("says a public function URL needs AWS_IAM authorization, not a sourceArn", async () => {
+        // The shape of pulumi/examples aws-ts-nextjs: a URL with authorizationType NONE and the permission it needs.
+        const outcome = await run(() => {
+            const { fn } = lambda("w");
+            new aws.lambda.FunctionUrl("w-url", { functionName: fn.name, authorizationType: "NONE" });
+            new aws.lambda.Permission("public-url", { action: "lambda:InvokeFunctionUrl", function: fn.name, principal: "*", functionUrlAuthType: "NONE" });
+            new aws.lambda.Permission("iam-url", { action: "lambda:InvokeFunctionUrl", function: fn.name, principal: "*", functionUrlAuthType: "AWS_IAM" });
+            new aws.lambda.Permission("account-url", { action: "lambda:InvokeFunctionUrl", function: fn.name, principal: ACCOUNT, functionUrlAuthType: "AWS_IAM" });
+        });
+        assert.deepEqual(outcome.of(PERMISSION), [
+            `mandatory ${PERMISSION} iam-url: aws.lambda.Permission "iam-url" lets the principals of any AWS account call the URL of function w; ` +
+            "name the account or role that calls it as the principal",
+            `mandatory ${PERMISSION} public-url: aws.lambda.Permission "public-url" makes the URL of function w public (functionUrlAuthType NONE, ` +
+            "principal \"*\"): anyone on the internet can invoke it; set authorizationType to AWS_IAM on its aws.lambda.FunctionUrl and grant " +
+            "lambda:InvokeFunctionUrl to the callers (or put it behind CloudFront with origin access control)",
+        ]);
+    });
 });

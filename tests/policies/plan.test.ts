@@ -7,23 +7,14 @@ const CONFIGS = path.join("tests", "fixtures", "policies", "configs");
 
 /** Runs the plan's CLI from the project root and returns its exit code and what it printed. */
 async function plan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = console.log;
-    const error = console.error;
-    const write = process.stdout.write;
+    let stdout = "";
+    let stderr = "";
     const cwd = process.cwd();
-    console.log = (...args: unknown[]) => void out.push(args.join(" "));
-    console.error = (...args: unknown[]) => void err.push(args.join(" "));
-    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
     process.chdir(ROOT);
     try {
-        const code = await main(argv);
-        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+        const code = await main(argv, { out: text => void (stdout += text), err: text => void (stderr += text) });
+        return { code, stdout, stderr };
     } finally {
-        console.log = log;
-        console.error = error;
-        process.stdout.write = write;
         process.chdir(cwd);
     }
 }
@@ -56,9 +47,10 @@ describe("npm run plan -- --program <dir>", () => {
     it("passes with all levels advisory from a policy-pack-config file, and reports the diagnostics in --json", async () => {
         const { code, stdout } = await plan("--program", "examples/non-compliant", "--json", "--policy-pack-config", path.join(CONFIGS, "all-advisory.json"));
         assert.equal(code, 0);
-        const doc = JSON.parse(stdout) as { policies: { violations: object; diagnostics: Array<{ policyName: string; enforcementLevel: string }> } };
-        assert.deepEqual(doc.policies.violations, { mandatory: 0, advisory: 5 });
-        assert.deepEqual(doc.policies.diagnostics.map(d => `${d.enforcementLevel} ${d.policyName}`), [
+        const doc = JSON.parse(stdout) as { policies: Array<{ violations: object; diagnostics: Array<{ policyName: string; enforcementLevel: string }> }> };
+        assert.equal(doc.policies.length, 1);
+        assert.deepEqual(doc.policies[0]!.violations, { mandatory: 0, advisory: 5 });
+        assert.deepEqual(doc.policies[0]!.diagnostics.map(d => `${d.enforcementLevel} ${d.policyName}`), [
             "advisory lambda-least-privilege",
             "advisory lambda-least-privilege",
             "advisory apigateway-lambda-timeout",

@@ -47,7 +47,7 @@ describe("policy pack config (--policy-pack-config)", () => {
             name: "PolicyConfigError",
             message: [
                 "the policy pack config invalid.json is invalid:",
-                "  - cell-cost-tags: tagz is not a property of this policy (it has: cellTag, requiredTags, sharedCellValue)",
+                "  - cell-cost-tags: tagz is not a property of this policy (it has: cellTag, requireCellTag, requiredTags, sharedCellValue)",
                 `  - "lambda-timeouts" is not a policy of cellular-guardrails; its policies are: ${policies.map(p => p.name).sort().join(", ")}`,
                 "  - \"all\" takes only an enforcement level",
                 "  - apigateway-lambda-timeout: maxTimeoutSeconds: Invalid type. Expected: integer, given: string",

@@ -15,10 +15,10 @@ function withVariables(variables: Record<string, pulumi.Input<string>>): void {
 }
 
 describe("no-secrets-in-environment", () => {
-    it("rejects literal values of secret names, a Pulumi secret included, and accepts references, numbers and booleans", async () => {
+    it("rejects literal values of secret names, and accepts references, numbers and booleans", async () => {
         const outcome = await run(() => withVariables({
             DB_PASSWORD: "hunter2",
-            STRIPE_API_KEY: pulumi.secret("sk_live_51H"),
+            STRIPE_API_KEY: "sk_live_51H",
             DB_PASSWORD_PARAM: "/orders/db/password",
             SIGNING_SECRET_ARN: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:signing-AbCdEf`,
             TOKEN_TTL_SECONDS: "3600",
@@ -29,6 +29,30 @@ describe("no-secrets-in-environment", () => {
             `environment variable ${name}, whose name says it holds a secret; ${FIX}`;
         assert.deepEqual(outcome.lines(), [literal("DB_PASSWORD"), literal("STRIPE_API_KEY")]);
     });
+
+    for (const mode of ["preview", "update"] as const) {
+        it(`rejects a Pulumi secret in an environment variable whatever its name, once its value is known (${mode})`, async () => {
+            // A secret handed to the function under a plain name: a value marked secret, a provider's secret output
+            // (unknown until the key exists), a whole variables map made secret.
+            const outcome = await run(() => {
+                const key = new aws.iam.AccessKey("deployer-key", { user: "deployer" });
+                withVariables({
+                    SETTING: pulumi.secret("blue-7f3a9"),
+                    UPSTREAM: key.secret,
+                    TABLE_NAME: "orders",
+                });
+                lambda("v", { args: { environment: { variables: pulumi.secret({ MODE: "fast" }) } } });
+            }, { mode });
+            const secret = (name: string) => `mandatory ${SECRETS} w-function: aws.lambda.Function "w-function" (w) puts a Pulumi secret in ` +
+                `its environment variable ${name}; ${FIX}`;
+            // In preview the key's secret is unknown, and the SDK sends an unknown value without its secretness.
+            assert.deepEqual(outcome.of(SECRETS), [
+                `mandatory ${SECRETS} v-function: aws.lambda.Function "v-function" (v) puts a Pulumi secret in its environment variables; ${FIX}`,
+                secret("SETTING"),
+                ...(mode === "update" ? [secret("UPSTREAM")] : []),
+            ]);
+        });
+    }
 
     it("rejects values that look like credentials, whatever their names", async () => {
         const outcome = await run(() => withVariables({
@@ -45,26 +69,26 @@ describe("no-secrets-in-environment", () => {
         ]);
     });
 
-    it("counts a value computed from another resource: known through the other resource's inputs, or once it is created", async () => {
+    it("counts a value computed from another resource: a secret output at once, a credential once it is created", async () => {
         const { preview, update } = await runBoth(() => {
             const password = new aws.ssm.Parameter("db-password", { name: "db-password", type: "SecureString", value: "hunter2", tags: TAGS });
             const user = new aws.iam.User("deployer", { name: "deployer", tags: TAGS });
             const key = new aws.iam.AccessKey("deployer-key", { user: user.name });
             withVariables({ DB_PASSWORD: password.value, AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret });
         });
-        const password = `mandatory ${SECRETS} w-function: aws.lambda.Function "w-function" (w) has a literal value in its environment ` +
-            `variable DB_PASSWORD, whose name says it holds a secret; ${FIX}`;
+        // The SDK makes a parameter's value and an access key's secret Pulumi secrets: reported as such once known.
+        const secret = (name: string) => `mandatory ${SECRETS} w-function: aws.lambda.Function "w-function" (w) puts a Pulumi secret in its ` +
+            `environment variable ${name}; ${FIX}`;
         assert.deepEqual(preview.of(SECRETS), [
             `advisory ${SECRETS} w-function: can't run policy '${SECRETS}' on aws.lambda.Function "w-function" (w) during preview: the value ` +
             "of its environment variable AWS_SECRET_ACCESS_KEY can't be known during preview",
-            password,
+            secret("DB_PASSWORD"),
         ]);
         assert.deepEqual(update.of(SECRETS), [
-            password,
             `mandatory ${SECRETS} w-function: aws.lambda.Function "w-function" (w) holds an AWS access key id in its environment variable ` +
             `AWS_ACCESS_KEY_ID; ${FIX}`,
-            `mandatory ${SECRETS} w-function: aws.lambda.Function "w-function" (w) holds an AWS secret access key (next to an access key id) ` +
-            `in its environment variable AWS_SECRET_ACCESS_KEY; ${FIX}`,
+            secret("AWS_SECRET_ACCESS_KEY"),
+            secret("DB_PASSWORD"),
         ]);
     });
 });

@@ -10,6 +10,7 @@ describe("cell-cost-tags", () => {
     for (const mode of MODES) {
         it(`rejects a taggable resource with missing or empty cost tags (${mode})`, async () => {
             const outcome = await run(() => {
+                new Cell("cell-a", "cell-a");
                 new aws.sqs.Queue("jobs", { name: "jobs" });
                 new aws.dynamodb.Table("orders", {
                     name: "orders", billingMode: "PAY_PER_REQUEST", hashKey: "pk", attributes: [{ name: "pk", type: "S" }],
@@ -27,6 +28,46 @@ describe("cell-cost-tags", () => {
             ]);
         });
     }
+
+    it("requires the cost tags of every type whose args take tags, when the program sets none (CloudFront, Firehose, Glue)", async () => {
+        // The shape of pulumi/examples programs that failed to be flagged: taggable types the program leaves untagged.
+        const outcome = await run(() => {
+            const bucket = new aws.s3.Bucket("site", { bucket: "site", tags: TAGS });
+            new aws.cloudfront.Distribution("cdn", {
+                enabled: true,
+                origins: [{ domainName: bucket.bucketRegionalDomainName, originId: "s3" }],
+                defaultCacheBehavior: {
+                    targetOriginId: "s3", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"],
+                    forwardedValues: { queryString: false, cookies: { forward: "none" } },
+                },
+                restrictions: { geoRestriction: { restrictionType: "none" } },
+                viewerCertificate: { cloudfrontDefaultCertificate: true },
+            });
+            new aws.kinesis.FirehoseDeliveryStream("events", {
+                name: "events", destination: "extended_s3",
+                extendedS3Configuration: { roleArn: "arn:aws:iam::123456789012:role/firehose", bucketArn: bucket.arn },
+            });
+            new aws.glue.CatalogDatabase("analytics", { name: "analytics" });
+        });
+        const lacks = (type: string, name: string) => `mandatory ${POLICY} ${name}: ${type} "${name}" lacks the required tags cost-center and ` +
+            "environment (missing or empty); add them to its tags, or to its provider's defaultTags";
+        assert.deepEqual(outcome.of(POLICY), [
+            lacks("aws.glue.CatalogDatabase", "analytics"),
+            lacks("aws.cloudfront.Distribution", "cdn"),
+            lacks("aws.kinesis.FirehoseDeliveryStream", "events"),
+        ]);
+    });
+
+    it("requires no cell tag of a stack that has no cell, unless requireCellTag is always", async () => {
+        const { defaults, configured } = await compareConfig(() => {
+            new aws.sqs.Queue("jobs", { name: "jobs", tags: { "cost-center": "cc-orders", environment: "dev" } });
+        }, { [POLICY]: { requireCellTag: "always" } }, POLICY);
+        assert.deepEqual(defaults, []);
+        assert.deepEqual(configured, [
+            `mandatory ${POLICY} jobs: aws.sqs.Queue "jobs" lacks the required tag cell (missing or empty); add it to its tags, or to its ` +
+            "provider's defaultTags",
+        ]);
+    });
 
     it("requires no tags of the types that take none", async () => {
         const outcome = await run(() => {

@@ -2,14 +2,15 @@
  * The offline policy engine: runs a CrossGuard policy pack against a captured program the way `pulumi preview
  * --policy-pack <dir>` does, without the CLI.
  *
- * - Start: as the CLI's `pulumi-analyzer-policy` shim does, `node <pack>/node_modules/@pulumi/pulumi/cmd/run-policy-pack
- *   <engine address> .` with the pack directory as working directory and PULUMI_CONFIG, PULUMI_NODEJS_PROJECT,
+ * - Start: as the Node.js language host's RunPlugin does, `node <@pulumi/pulumi/cmd/run-policy-pack, resolved from the
+ *   pack's directory> <engine address> <pack directory>` with the pack directory as working directory and PULUMI_CONFIG, PULUMI_NODEJS_PROJECT,
  *   PULUMI_NODEJS_STACK, PULUMI_NODEJS_DRY_RUN and PULUMI_NODEJS_ORGANIZATION (and their PULUMI_* twins) in the
  *   environment; the pack prints its gRPC port on the first line of stdout.
  * - Then, over the Analyzer gRPC service: ConfigureStack, GetAnalyzerInfo, Configure with the config reconciled as
- *   the CLI does (tools/lib/policy-config.ts), `Analyze` on each resource's inputs in registration order (the root
- *   stack and the default provider included), and `AnalyzeStack` once on every resource's outputs with parent,
- *   dependencies and property dependencies.
+ *   the CLI does (tools/lib/policy-config.ts), `Analyze` on each registered resource's inputs in registration order
+ *   (the root stack and the default provider included), and `AnalyzeStack` once on every registered
+ *   resource's outputs with parent, dependencies and property dependencies. Resources the program only reads
+ *   (`Resource.get`, stack references) are in neither, as in the engine.
  *
  * A started pack serves any number of analyses (Configure is sent again only when the config changes), so tests
  * start it once. The environment is fixed at start: a policy that reads `pulumi.isDryRun()` or the stack name
@@ -20,11 +21,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { capture, Capture, CapturedResource } from "./capture";
-import { programRunner } from "./program";
+import { runProgram } from "./language-host";
 import {
     EnforcementLevel, GivenPolicyConfig, PolicyConfig, PolicyInfo, parsePolicyPackConfig, reconcilePolicyConfig,
 } from "./policy-config";
 import { convertProperties } from "./policy-props";
+import { programStackConfig } from "./stack-config";
 
 export const DEFAULT_PACK_DIR = path.resolve(__dirname, "..", "..", "policies");
 
@@ -140,13 +142,11 @@ export class PolicyPack {
     static async start(options: StartOptions): Promise<PolicyPack> {
         const dir = path.resolve(options.packDir ?? DEFAULT_PACK_DIR);
         const manifest = readPackManifest(dir);
+        // As the language host locates it (require.resolve from the pack's directory): the pack's own SDK.
         let script: string;
         try {
             script = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
         } catch {
-            script = "";
-        }
-        if (!script || !script.startsWith(dir + path.sep)) {
             throw new PolicyPackError(`it looks like the policy pack's dependencies are not installed; try running npm install in ${dir}`);
         }
         const began = Date.now();
@@ -163,7 +163,7 @@ export class PolicyPack {
             set(`${prefix}DRY_RUN`, String(options.dryRun));
         }
         // The CLI passes the address of its own engine service; the pack only logs to it, and this pack never logs.
-        const child = spawn(process.execPath, [script, "127.0.0.1:0", "."], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [script, "127.0.0.1:0", dir], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
         let stderr = "";
         child.stderr!.on("data", (chunk: Buffer) => {
             stderr = (stderr + chunk.toString()).slice(-20000);
@@ -267,6 +267,11 @@ export class PolicyPack {
             while (next < result.resources.length) {
                 const index = next++;
                 const r = result.resources[index]!;
+                // The engine analyzes what the program registers, not what it reads (pkg/resource/deploy step_executor).
+                if (r.read) {
+                    perResource[index] = [];
+                    continue;
+                }
                 let props: Record<string, unknown> = convertProperties(r.inputs);
                 if (remediate) props = await this.remediate(r, props, byUrn);
                 const req = new analyzerPb.AnalyzeRequest();
@@ -281,7 +286,8 @@ export class PolicyPack {
 
         const stackBegan = performance.now();
         const stackReq = new analyzerPb.AnalyzeStackRequest();
-        stackReq.setResourcesList(result.resources.map(r => {
+        // The engine's AnalyzeStack covers the resources the program manages (its `news`), not those it reads.
+        stackReq.setResourcesList(result.resources.filter(r => !r.read).map(r => {
             const res = new analyzerPb.AnalyzerResource();
             this.describe(res, r, convertProperties(r.outputs), byUrn);
             if (r.parent) res.setParent(r.parent);
@@ -400,7 +406,7 @@ export interface AnalyzeOptions {
     /** A started pack to reuse; otherwise one is started for this analysis and stopped after it. */
     pack?: PolicyPack;
     packDir?: string;
-    /** For a program (function or directory): its project, stack and config. */
+    /** For a program function: its project, stack and config (a directory has its own; `stack` picks its stack). */
     project?: string;
     stack?: string;
     stackConfig?: Record<string, string>;
@@ -409,13 +415,17 @@ export interface AnalyzeOptions {
 
 /**
  * Analyzes a program against the pack: `target` is a capture, a program (a function that registers resources,
- * like a Pulumi program's module body) or a Pulumi TypeScript program directory.
+ * like a Pulumi program's module body, run in this process) or a Pulumi program directory (run as the CLI runs it,
+ * tools/lib/language-host.ts, with its Pulumi.<stack>.yaml when it has one).
  */
 export async function analyze(target: Capture | (() => unknown) | string, options: AnalyzeOptions = {}): Promise<AnalysisResult> {
     const mode = options.mode ?? "preview";
     let result: Capture;
-    if (typeof target === "function" || typeof target === "string") {
-        result = await capture(typeof target === "string" ? programRunner(target) : target, {
+    if (typeof target === "string") {
+        const stackConfig = programStackConfig(target, options.stack ?? "dev");
+        result = (await runProgram({ dir: target, stackConfig, preview: mode === "preview" })).capture;
+    } else if (typeof target === "function") {
+        result = await capture(target, {
             project: options.project ?? "policy-test",
             stack: options.stack ?? "dev",
             preview: mode === "preview",

@@ -1,66 +1,27 @@
 /**
- * Runs a Pulumi program under the mock runtime and records every resource it registers, with what the engine
- * would know of it: type, name, URN (chained through every ancestor, as the engine builds it), parent, provider,
- * dependencies, property dependencies, inputs as registered (unknowns as Pulumi's sentinel) and outputs.
+ * Runs a Pulumi program in this process under Pulumi's mock runtime and records every resource it registers, with
+ * what the engine would know of it (tools/lib/engine.ts answers the program's requests, as it does for a program run
+ * as the CLI runs it in tools/lib/language-host.ts): type, name, URN (chained through every ancestor), parent,
+ * provider, dependencies, property dependencies, inputs as registered (unknowns as Pulumi's sentinel) and outputs.
  *
  * Like the engine it includes the root `pulumi:pulumi:Stack` (registered by running the program inside
  * `runInPulumiStack`) and adds a default provider for each package the program uses without an explicit one.
  *
- * Used by the plan (tools/plan.ts), the policy analysis (tools/lib/analyzer.ts), the benchmarks and the tests.
+ * Used by the plan of this project's stacks (tools/plan.ts), the benchmarks and the tests: it is fast (no process, no
+ * ts-node), and the program is this project's own, which needs none of what only the CLI's language host does.
  */
 import * as path from "path";
 import * as pulumiModule from "@pulumi/pulumi";
-import { partitionOf } from "../../components/arns";
-import { createMocks, DEFAULT_ACCOUNT, MockAccount } from "./mock-aws";
+import { Capture, CapturedResource, Props, UNKNOWN } from "./captured";
+import { OfflineAnswerError, OfflineEngine } from "./engine";
+import { MockAccount } from "./mock-aws";
+import { OfflineAnswers } from "./offline-answers";
+import { readRequest, readResponse, registerRequest, registerResponse, toStruct } from "./wire";
 
-/** The string the engine sends for a value that is not known yet. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN };
+export type { Capture, CapturedResource };
 
 type Pulumi = typeof pulumiModule;
-type Props = Record<string, unknown>;
-
-export interface CapturedResource {
-    urn: string;
-    type: string;
-    name: string;
-    /** A custom resource (provider-managed) rather than a component. */
-    custom: boolean;
-    /** A multi-language component (e.g. awsx.ec2.Vpc) whose children are built by its plugin. */
-    remote: boolean;
-    parent?: string;
-    /** Provider reference `<urn>::<id>`; default providers are filled in as the engine does. */
-    provider?: string;
-    dependencies: string[];
-    propertyDependencies: Record<string, string[]>;
-    /** Inputs as registered with the engine: unknown values are {@link UNKNOWN}. */
-    inputs: Props;
-    /** Outputs: what the (mock) provider returned, or a component's registered outputs. */
-    outputs: Props;
-    id?: string;
-    /** Added by the capture to stand for a resource the engine adds itself (default providers). */
-    synthetic?: boolean;
-    /** The options that decide what an update or a destroy does to it (only those the program set). */
-    options: LifecycleOptions;
-}
-
-/** Resource options that change what `pulumi up` and `pulumi destroy` do to a resource, as the engine receives them. */
-export interface LifecycleOptions {
-    protect?: boolean;
-    retainOnDelete?: boolean;
-    deleteBeforeReplace?: boolean;
-    ignoreChanges?: string[];
-    replaceOnChanges?: string[];
-}
-
-export interface Capture {
-    project: string;
-    stack: string;
-    preview: boolean;
-    /** In registration order. */
-    resources: CapturedResource[];
-    /** The program's exports (the stack outputs), with unknowns as {@link UNKNOWN}. */
-    stackOutputs: Props;
-}
 
 export interface CaptureOptions {
     project: string;
@@ -71,6 +32,7 @@ export interface CaptureOptions {
     config: Record<string, string>;
     secretKeys?: string[];
     account?: Partial<MockAccount>;
+    answers?: OfflineAnswers;
     /** The `@pulumi/pulumi` module the program uses (a program with its own node_modules has its own copy). */
     pulumi?: Pulumi;
     /** Versions for default provider names; read from the installed packages when not given. */
@@ -82,6 +44,8 @@ export interface CaptureOptions {
      * environment variable CELLULAR_DEBUG is set.
      */
     lean?: boolean;
+    /** Fail when the program has not finished after this long (a program awaiting something that never settles). */
+    timeoutMs?: number;
 }
 
 /** The program failed; `resources` holds what it had registered until then. */
@@ -92,36 +56,20 @@ export class ProgramError extends Error {
     }
 }
 
-interface RawRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getCustom(): boolean;
-    getRemote(): boolean;
-    getProvider(): string;
-    getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (v: { getUrnsList(): string[] }, k: string) => void): void };
-    getObject(): { toJavaScript(): Props } | undefined;
-    getImportid(): string;
-    getProtect(): boolean;
-    getRetainondelete(): boolean;
-    getDeletebeforereplace(): boolean;
-    getIgnorechangesList(): string[];
-    getReplaceonchangesList(): string[];
+/** The program did not finish in time. */
+export class ProgramTimeoutError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ProgramTimeoutError";
+    }
 }
 
-function lifecycleOf(req: RawRequest): LifecycleOptions {
-    const options: LifecycleOptions = {};
-    if (req.getProtect()) options.protect = true;
-    if (req.getRetainondelete()) options.retainOnDelete = true;
-    if (req.getDeletebeforereplace()) options.deleteBeforeReplace = true;
-    if (req.getIgnorechangesList().length > 0) options.ignoreChanges = req.getIgnorechangesList();
-    if (req.getReplaceonchangesList().length > 0) options.replaceOnChanges = req.getReplaceonchangesList();
-    return options;
-}
+type Message = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Callback = (err: unknown, resp?: unknown) => void;
 
 interface ProtoModules {
-    resource: { RegisterResourceResponse: new () => { setUrn(u: string): void; setId(i: string): void; setObject(o: unknown): void } };
+    resource: Message;
+    provider: Message;
     struct: { Struct: { fromJavaScript(v: Props): unknown } };
 }
 
@@ -133,17 +81,18 @@ function pulumiDirOf(pulumi: Pulumi): string {
 
 function protoModules(pulumiDir: string): ProtoModules {
     return {
-        resource: require(path.join(pulumiDir, "proto", "resource_pb.js")) as ProtoModules["resource"],
+        resource: require(path.join(pulumiDir, "proto", "resource_pb.js")) as Message,
+        provider: require(path.join(pulumiDir, "proto", "provider_pb.js")) as Message,
         struct: require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] })) as ProtoModules["struct"],
     };
 }
 
 interface MockMonitorLike {
-    resources: Map<string, { urn: string; id: string | null; state: Props }>;
-    mocks: pulumiModule.runtime.Mocks;
-    newUrn(parent: string, type: string, name: string): string;
-    registerResource(req: RawRequest, cb: (err: unknown, resp?: unknown) => void): Promise<void>;
-    registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Props } | undefined }, cb: (err: unknown, resp?: unknown) => void): void;
+    registerResource(req: Message, cb: Callback): void;
+    registerResourceOutputs(req: Message, cb: Callback): void;
+    readResource(req: Message, cb: Callback): void;
+    invoke(req: Message, cb: Callback): void;
+    call(req: Message, cb: Callback): void;
 }
 
 /**
@@ -166,125 +115,76 @@ function lighten(pulumiDir: string): () => void {
     };
 }
 
-function packageVersion(pkg: string, from: string): string {
-    try {
-        const file = require.resolve(`@pulumi/${pkg}/package.json`, { paths: [from] });
-        return (require(file) as { version: string }).version;
-    } catch {
-        return "0.0.0";
-    }
+/** An error as the SDK expects a failed RPC's (it reports `details`). */
+function rpcError(err: unknown): Error {
+    const message = err instanceof Error ? err.message : String(err);
+    return Object.assign(new Error(message), { details: message, code: err instanceof OfflineAnswerError ? 9 : 2 });
+}
+
+/** Answers the mock monitor's requests with the offline engine (converting each request and response once). */
+function answerWith(engine: OfflineEngine, monitor: MockMonitorLike, protos: ProtoModules): void {
+    const reply = (cb: Callback, answer: () => unknown) => {
+        try {
+            cb(null, answer());
+        } catch (err) {
+            cb(rpcError(err));
+        }
+    };
+    monitor.registerResource = (req, cb) => reply(cb, () => registerResponse(protos, engine.register(registerRequest(req))));
+    monitor.registerResourceOutputs = (req, cb) => reply(cb, () => {
+        engine.registerOutputs(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+        return {};
+    });
+    monitor.readResource = (req, cb) => reply(cb, () => readResponse(protos, engine.read(readRequest(req))));
+    monitor.invoke = (req, cb) => reply(cb, () => {
+        const result = engine.invoke(req.getTok(), req.getArgs()?.toJavaScript() ?? {}, req.getProvider() || undefined);
+        const response = new protos.provider.InvokeResponse();
+        response.setReturn(toStruct(protos, result));
+        return response;
+    });
+    monitor.call = (req, cb) => reply(cb, () => engine.call(req.getTok()));
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number | undefined, engine: OfflineEngine): Promise<T> {
+    if (ms === undefined) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+            const last = [...engine.resources].reverse().find(r => !r.synthetic);
+            const registered = engine.resources.filter(r => !r.synthetic).length;
+            reject(new ProgramTimeoutError(`the program did not finish within ${ms / 1000} s (--timeout): it had registered ` +
+                `${registered} resource${registered === 1 ? "" : "s"}${last ? `, the last ${last.type} "${last.name}"` : ""}; ` +
+                "it may await something that never settles"));
+        }, ms);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
  * Runs `program` (a function that registers resources and returns the stack outputs, like a Pulumi program's
  * module body) and returns everything it registered.
  *
- * @throws ProgramError when the program throws or a registration fails.
+ * @throws ProgramError when the program throws, a registration fails, a request has no offline answer, or it does
+ * not finish within `timeoutMs`.
  */
 export async function capture(program: () => unknown, options: CaptureOptions): Promise<Capture> {
     const pulumi = options.pulumi ?? pulumiModule;
-    const region = options.config["aws:region"] ?? DEFAULT_ACCOUNT.region;
-    // As the provider answers getPartition: from the region.
-    const account: MockAccount = { ...DEFAULT_ACCOUNT, region, partition: partitionOf(region), ...options.account };
-
+    const engine = new OfflineEngine({
+        project: options.project, stack: options.stack, preview: options.preview, config: options.config,
+        ...(options.account ? { account: options.account } : {}),
+        ...(options.answers ? { answers: options.answers } : {}),
+        ...(options.providerVersions ? { providerVersions: options.providerVersions } : {}),
+    });
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
-    await pulumi.runtime.setMocks(createMocks(options.preview, account), options.project, options.stack, options.preview);
-    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
-
-    const resources: CapturedResource[] = [];
-    const byUrn = new Map<string, CapturedResource>();
-    const defaultProviders = new Map<string, CapturedResource>();
-
-    // The engine chains every ancestor's type into a URN (except the root stack's); the mock monitor chains only
-    // the parent's, and the stack's too.
-    monitor.newUrn = (parent: string, type: string, name: string): string => {
-        let qualified = type;
-        const parentType = parent ? parent.split("::")[2]! : undefined;
-        if (parentType && parentType !== "pulumi:pulumi:Stack") qualified = `${parentType}$${type}`;
-        return `urn:pulumi:${options.stack}::${options.project}::${qualified}::${name}`;
+    // The monitor's requests are answered by the engine below; the mocks themselves are never asked.
+    const unused = () => {
+        throw new Error("the offline engine answers the mock monitor's requests");
     };
-
-    const defaultProviderFor = (pkg: string): string => {
-        let provider = defaultProviders.get(pkg);
-        if (!provider) {
-            const version = options.providerVersions?.[pkg] ?? packageVersion(pkg, process.cwd());
-            const name = `default_${version.replace(/[.-]/g, "_")}`;
-            const type = `pulumi:providers:${pkg}`;
-            const inputs: Props = { version };
-            for (const [key, value] of Object.entries(options.config)) {
-                if (key.startsWith(`${pkg}:`)) inputs[key.slice(pkg.length + 1)] = value;
-            }
-            provider = {
-                urn: `urn:pulumi:${options.stack}::${options.project}::${type}::${name}`,
-                type, name, custom: true, remote: false, dependencies: [], propertyDependencies: {},
-                inputs, outputs: inputs, id: options.preview ? UNKNOWN : `${name}-id`, synthetic: true, options: {},
-            };
-            defaultProviders.set(pkg, provider);
-            resources.push(provider);
-            byUrn.set(provider.urn, provider);
-        }
-        return `${provider.urn}::${provider.id}`;
-    };
-
+    await pulumi.runtime.setMocks({ newResource: unused, call: unused }, options.project, options.stack, options.preview);
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike & { newUrn(parent: string, type: string, name: string): string };
+    monitor.newUrn = (parent, type, name) => engine.urnOf(parent || undefined, type, name);
     const pulumiDir = pulumiDirOf(pulumi);
-    const protos = protoModules(pulumiDir);
-    monitor.registerResource = async (req: RawRequest, cb: (err: unknown, resp?: unknown) => void): Promise<void> => {
-        const type = req.getType();
-        const custom = req.getCustom();
-        const remote = req.getRemote();
-        const pkg = type.split(":")[0]!;
-        let provider = req.getProvider() || undefined;
-        if (!provider && (custom || remote) && pkg !== "pulumi") provider = defaultProviderFor(pkg);
-        const propertyDependencies: Record<string, string[]> = {};
-        req.getPropertydependenciesMap().forEach((v, k) => {
-            propertyDependencies[k] = v.getUrnsList();
-        });
-        const parent = req.getParent() || undefined;
-        const record: CapturedResource = {
-            urn: monitor.newUrn(req.getParent(), type, req.getName()),
-            type,
-            name: req.getName(),
-            custom,
-            remote,
-            ...(parent ? { parent } : {}),
-            ...(provider ? { provider } : {}),
-            dependencies: req.getDependenciesList(),
-            propertyDependencies,
-            inputs: req.getObject()?.toJavaScript() ?? {},
-            outputs: {},
-            options: lifecycleOf(req),
-        };
-        resources.push(record);
-        byUrn.set(record.urn, record);
-        // What MockMonitor.registerResource does, converting the request and the response once rather than twice
-        // (the capture keeps the raw forms): at hundreds of cells these conversions are most of the garbage.
-        try {
-            const result = await monitor.mocks.newResource({
-                type, name: record.name,
-                inputs: pulumi.runtime.deserializeProperties({ toJavaScript: () => record.inputs } as never),
-                provider: req.getProvider(), custom, id: req.getImportid(),
-            });
-            const state = await pulumi.runtime.serializeProperties("", result.state) as Props;
-            record.outputs = state;
-            if (result.id) record.id = result.id;
-            // Components need their entry for registerResourceOutputs; nothing reads those of custom resources.
-            if (!custom) monitor.resources.set(record.urn, { urn: record.urn, id: result.id ?? null, state });
-            const response = new protos.resource.RegisterResourceResponse();
-            response.setUrn(record.urn);
-            response.setId(result.id || "");
-            response.setObject(protos.struct.Struct.fromJavaScript(state));
-            cb(null, response);
-        } catch (err) {
-            cb(err);
-        }
-    };
-
-    const originalOutputs = monitor.registerResourceOutputs.bind(monitor);
-    monitor.registerResourceOutputs = (req, cb) => {
-        const record = byUrn.get(req.getUrn());
-        if (record) record.outputs = req.getOutputs()?.toJavaScript() ?? {};
-        originalOutputs(req, cb);
-    };
+    answerWith(engine, monitor, protoModules(pulumiDir));
 
     // Registration failures surface as rejected promises nobody awaits; collect them for the duration of the run.
     const failures: unknown[] = [];
@@ -292,24 +192,31 @@ export async function capture(program: () => unknown, options: CaptureOptions): 
     process.on("unhandledRejection", onRejection);
     const lean = options.lean ?? !process.env.CELLULAR_DEBUG;
     const restore = lean ? lighten(pulumiDir) : () => undefined;
-    let stackOutputs: Props = {};
     try {
-        try {
-            await pulumi.runtime.runInPulumiStack(async () => program());
-        } catch (err) {
-            failures.unshift(err);
-        }
-        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-        // Let rejections of the last registrations reach the handler.
-        await new Promise(resolve => setImmediate(resolve));
+        const run = (async () => {
+            try {
+                await pulumi.runtime.runInPulumiStack(async () => program());
+            } catch (err) {
+                failures.unshift(err);
+            }
+            await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+            // Let rejections of the last registrations reach the handler.
+            await new Promise(resolve => setImmediate(resolve));
+        })();
+        // A failed step ends the run, as the engine ends the deployment (the program may wait forever on its result).
+        const failedStep = engine.failedStep.then(problem => new Promise<never>((_, reject) => setImmediate(() => reject(new OfflineAnswerError(problem)))));
+        failedStep.catch(() => undefined);
+        await withTimeout(Promise.race([run, failedStep]), options.timeoutMs, engine);
+    } catch (err) {
+        failures.unshift(err);
     } finally {
         process.off("unhandledRejection", onRejection);
         restore();
     }
-    if (failures.length > 0) throw new ProgramError(failures[0], resources);
-    const root = resources.find(r => r.type === "pulumi:pulumi:Stack");
-    stackOutputs = root?.outputs ?? {};
-    return { project: options.project, stack: options.stack, preview: options.preview, resources, stackOutputs };
+    // A request the engine could not answer fails the run even when the program caught the error.
+    const refused = engine.problems.map(p => new OfflineAnswerError(p));
+    if (failures.length > 0 || refused.length > 0) throw new ProgramError(failures[0] ?? refused[0], engine.resources);
+    return engine.capture();
 }
 
 /** The component (by URN) that `resource` belongs to, walking `parent` until `match` accepts an ancestor. */

@@ -4,34 +4,23 @@
  * - preview (`pulumi preview`): a new resource's outputs are its inputs; everything the provider computes (ids,
  *   ARNs, URLs) is unknown, as the engine reports it for resources not yet created;
  * - update (`pulumi up`): the outputs AWS would return: ids, ARNs and URLs built from the physical name, the
- *   account and the region, and `tagsAll`.
+ *   account and the region, and `tagsAll`. For a type it has no rule for, the schema of the installed @pulumi/aws
+ *   (tools/lib/aws-types.ts) says which outputs the provider always sets: `arn` and `name` are built the same way,
+ *   `region` is the provider's, and any other is unknown (as a value the plan cannot compute), never missing.
  *
- * Invokes the program makes (`getCallerIdentity`, `getRegion`, `getPartition`) are answered in both modes, as the
- * engine does during preview. Any other invoke throws, so a program that starts depending on one is noticed.
+ * Invokes are answered by tools/lib/invokes.ts (those that follow from the configuration or the arguments) in both
+ * modes, as the engine does during preview; any other invoke throws, so a program that starts depending on one is
+ * noticed.
  */
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_ACCOUNT, MockAccount } from "./account";
+import { UNKNOWN } from "./captured";
+import type { ResourceSchema } from "./aws-types";
+import { answerBuiltInInvoke } from "./invokes";
 
-export interface MockAccount {
-    accountId: string;
-    region: string;
-    partition: string;
-    /** SSM parameters the account already holds, by name (what an earlier deployment wrote); none by default. */
-    parameters?: Record<string, string>;
-    /** Service Quotas values by `<serviceCode>/<quotaCode>`; {@link ASSUMED_SERVICE_QUOTAS} otherwise. */
-    serviceQuotas?: Record<string, number>;
-}
-
-/**
- * What the offline account is assumed to have of the quotas a program reads, when a test does not say: room for any
- * plan (a real account's are AWS's defaults at best — 1,000 concurrent Lambda executions — and often less in a new
- * account; only AWS answers for a given account). Tests give small values to see a program refuse.
- */
-export const ASSUMED_SERVICE_QUOTAS: Readonly<Record<string, number>> = {
-    "lambda/L-B99A9384": 1_000_000,
-};
-
-export const DEFAULT_ACCOUNT: MockAccount = { accountId: "123456789012", region: "us-east-1", partition: "aws" };
+export { DEFAULT_ACCOUNT };
+export type { MockAccount };
 
 type Props = Record<string, unknown>;
 
@@ -154,6 +143,23 @@ function computedOutputs(type: string, name: string, inputs: Props, a: MockAccou
                 arn: `arn:${a.partition}:apigateway:${a.region}::/restapis/${id}`,
                 executionArn: arnOf("execute-api", id) } };
         }
+        case "aws:secretsmanager/secret:Secret": {
+            // AWS ends a secret's ARN with a hyphen and six random characters; its id is the ARN.
+            const secretName = physicalName(inputs, name);
+            const arn = arnOf("secretsmanager", `secret:${secretName}-${suffix(secretName, 6)}`);
+            return { id: arn, outputs: { ...base, name: secretName, arn } };
+        }
+        case "aws:sfn/stateMachine:StateMachine": {
+            const machine = physicalName(inputs, name);
+            const arn = arnOf("states", `stateMachine:${machine}`);
+            return { id: arn, outputs: { ...base, name: machine, arn } };
+        }
+        case "aws:lambda/functionUrl:FunctionUrl": {
+            const urlId = suffix(name, 32);
+            const fnName = String(inputs.functionName ?? "fn");
+            const fnArn = fnName.startsWith("arn:") ? fnName : arnOf("lambda", `function:${fnName}`);
+            return { id: fnName, outputs: { urlId, functionArn: fnArn, functionUrl: `https://${urlId}.lambda-url.${a.region}.on.aws/` } };
+        }
         case "aws:apigateway/stage:Stage": {
             const stage = String(inputs.stageName ?? name);
             return { id: `ags-${String(inputs.restApi)}-${stage}`, outputs: { ...base,
@@ -178,6 +184,38 @@ function computedOutputs(type: string, name: string, inputs: Props, a: MockAccou
     }
 }
 
+/** What the ARN of a type names, where the module is not the ARN's service. */
+const ARN_SERVICE: Record<string, string> = {
+    apigatewayv2: "apigateway", sfn: "states", cognito: "cognito-idp", lb: "elasticloadbalancing", alb: "elasticloadbalancing",
+};
+
+/**
+ * Update-mode outputs the schema says the provider always sets and the rules above did not give. An output that is
+ * also an input is the provider's default when not given (AWS's defaults, which the policies know) and stays
+ * unset, but for `region` (the provider's). An output that is not an input is computed: `arn`, `region` and `tagsAll` are built, any
+ * other is unknown, never missing (a program that builds on it must not see undefined).
+ */
+function schemaOutputs(schema: ResourceSchema, name: string, inputs: Props, state: Props, a: MockAccount): Props {
+    const out: Props = {};
+    const module = /^aws:([^/]+)\//.exec(schema.token)?.[1] ?? "aws";
+    const resource = /:(\w+)$/.exec(schema.token)?.[1] ?? "resource";
+    for (const [key, prop] of schema.outputs) {
+        if (prop.optional || key in state) continue;
+        // Every resource of provider v7 takes a region, and has the provider's when it gives none.
+        if (key === "region") {
+            out.region = a.region;
+            continue;
+        }
+        if (schema.inputs.has(key)) continue;
+        if (key === "tagsAll") out.tagsAll = typeof inputs.tags === "object" && inputs.tags !== null ? inputs.tags : {};
+        else if (key === "arn" && prop.kind === "string") {
+            const kind = resource.replace(/[A-Z]/g, (c, i: number) => `${i ? "-" : ""}${c.toLowerCase()}`);
+            out.arn = `arn:${a.partition}:${ARN_SERVICE[module] ?? module}:${a.region}:${a.accountId}:${kind}/${physicalName(inputs, name)}`;
+        } else out[key] = UNKNOWN;
+    }
+    return out;
+}
+
 /** Outputs a multi-language component returns (under mocks the component's own children are not built). */
 function remoteComponentOutputs(type: string, name: string, inputs: Props, preview: boolean): Props {
     if (type === "awsx:ec2:Vpc") {
@@ -196,7 +234,12 @@ function remoteComponentOutputs(type: string, name: string, inputs: Props, previ
     return {};
 }
 
-export function createMocks(preview: boolean, account: MockAccount = DEFAULT_ACCOUNT): pulumi.runtime.Mocks {
+/**
+ * The mock provider. `schemaOf` gives the schema of a type in update mode (outputs the provider always sets); without
+ * it only the rules above apply.
+ */
+export function createMocks(preview: boolean, account: MockAccount = DEFAULT_ACCOUNT,
+    schemaOf: (type: string) => ResourceSchema | undefined = () => undefined): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Props } {
             const inputs = args.inputs as Props;
@@ -208,45 +251,15 @@ export function createMocks(preview: boolean, account: MockAccount = DEFAULT_ACC
                 return { id: undefined, state: inputs };
             }
             const { id, outputs } = computedOutputs(args.type, args.name, inputs, account);
-            return { id, state: { ...inputs, ...outputs } };
+            const state: Props = { ...inputs, ...outputs };
+            const schema = schemaOf(args.type);
+            if (!args.type.startsWith("aws:") || (schema && !schema.outputs.has("tagsAll"))) delete state.tagsAll;
+            return { id, state: schema ? { ...state, ...schemaOutputs(schema, args.name, inputs, state, account) } : state };
         },
         call(args: pulumi.runtime.MockCallArgs): Props {
-            switch (args.token) {
-                case "aws:index/getCallerIdentity:getCallerIdentity":
-                    return { accountId: account.accountId, id: account.accountId, userId: "AIDACELLULAROFFLINE",
-                        arn: `arn:${account.partition}:iam::${account.accountId}:user/offline` };
-                case "aws:index/getRegion:getRegion":
-                    return { name: account.region, region: account.region, id: account.region,
-                        description: account.region, endpoint: `ec2.${account.region}.amazonaws.com` };
-                case "aws:index/getAvailabilityZones:getAvailabilityZones":
-                    return { id: account.region, names: ["a", "b", "c"].map(z => `${account.region}${z}`),
-                        zoneIds: [1, 2, 3].map(n => `${account.region.replace(/-/g, "").slice(0, 4)}-az${n}`), state: "available" };
-                case "aws:ssm/getParametersByPath:getParametersByPath": {
-                    const path = String(args.inputs.path).replace(/\/$/, "");
-                    const found = Object.entries(account.parameters ?? {})
-                        .filter(([name]) => args.inputs.recursive ? name.startsWith(`${path}/`) : name.slice(0, name.lastIndexOf("/")) === path)
-                        .sort(([a], [b]) => a.localeCompare(b));
-                    return { id: path, path, region: account.region, recursive: args.inputs.recursive ?? false, withDecryption: args.inputs.withDecryption ?? true,
-                        names: found.map(([n]) => n), values: found.map(([, v]) => v), types: found.map(() => "String"),
-                        arns: found.map(([n]) => `arn:${account.partition}:ssm:${account.region}:${account.accountId}:parameter${n}`) };
-                }
-                case "aws:servicequotas/getServiceQuota:getServiceQuota": {
-                    const key = `${String(args.inputs.serviceCode)}/${String(args.inputs.quotaCode)}`;
-                    const value = account.serviceQuotas?.[key] ?? ASSUMED_SERVICE_QUOTAS[key];
-                    if (value === undefined) {
-                        throw new Error(`the offline account has no value for the service quota ${key}; give it in the account's serviceQuotas`);
-                    }
-                    return { id: key, serviceCode: args.inputs.serviceCode, quotaCode: args.inputs.quotaCode, value, defaultValue: value,
-                        adjustable: true, globalQuota: false, region: account.region, quotaName: key, serviceName: String(args.inputs.serviceCode),
-                        arn: `arn:${account.partition}:servicequotas:${account.region}:${account.accountId}:${key}`, usageMetrics: [] };
-                }
-                case "aws:index/getPartition:getPartition":
-                    return { partition: account.partition, id: account.partition, dnsSuffix: "amazonaws.com",
-                        reverseDnsPrefix: "com.amazonaws" };
-                default:
-                    throw new Error(`the offline mocks do not answer the invoke ${args.token}; ` +
-                        "add it to tools/lib/mock-aws.ts or build the value from config");
-            }
+            const answer = answerBuiltInInvoke(args.token, args.inputs as Props, { account, provider: {} });
+            if (answer) return answer;
+            throw new Error(`the offline mocks do not answer the invoke ${args.token}; answer it in an answers file (tools/lib/offline-answers.ts)`);
         },
     };
 }

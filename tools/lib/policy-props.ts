@@ -12,7 +12,7 @@
  * - assets and archives keep their signature and their `path`/`text`/`uri`/`assets`;
  * - keys starting with `__` (the SDK's and providers' internal keys) are dropped, at every level.
  */
-import { UNKNOWN } from "./capture";
+import { UNKNOWN } from "./captured";
 
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

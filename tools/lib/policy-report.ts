@@ -37,13 +37,15 @@ export interface ReportOptions {
     programMs?: number;
     /** How long the pack took to start (when it was started for this run). */
     startMs?: number;
+    /** Print the `Policies:` heading (the first of several packs only, as the CLI prints them). @default true */
+    heading?: boolean;
 }
 
 export function formatPolicyReport(result: AnalysisResult, options: ReportOptions = {}): string {
     const { mandatory, advisory } = countByLevel(result.diagnostics);
     const icon = mandatory > 0 ? "❌" : advisory > 0 ? "⚠️ " : "✅";
     const where = path.relative(process.cwd(), result.pack.dir) || ".";
-    const lines = ["Policies:", `    ${icon} ${result.pack.name}@v${result.pack.version} (local: ${where})`];
+    const lines = [...(options.heading ?? true ? ["Policies:"] : []), `    ${icon} ${result.pack.name}@v${result.pack.version} (local: ${where})`];
     for (const d of sortDiagnostics(result.diagnostics, options.urnOrder)) {
         lines.push(`        - [${d.enforcementLevel}]  ${d.policyName}  (${d.resourceType}: ${d.resourceName})`);
         for (const line of d.message.split("\n")) lines.push(`${INDENT}${line}`);

@@ -1,7 +1,11 @@
 /**
- * Loads a Pulumi TypeScript program directory the way the Node.js language host does: its `main` (from
- * Pulumi.yaml, else package.json, else index.ts), required fresh so it can run more than once in a process.
- * A module that exports a function is called, as Pulumi does, and its result becomes the stack outputs.
+ * Loads a Pulumi TypeScript program directory in this process, for the in-process capture (tools/lib/capture.ts):
+ * its `main` (from Pulumi.yaml, else package.json, else index.ts), required fresh so it can run more than once in
+ * a process. A module that exports a function is called, as Pulumi does, and its result becomes the stack outputs.
+ *
+ * Meant for this project's program and test programs, which need nothing of what only the CLI's language host does;
+ * any other program runs as the CLI runs it (tools/lib/language-host.ts): in its own directory, under ts-node, as
+ * an ES module when it is one.
  */
 import * as fs from "fs";
 import * as path from "path";
