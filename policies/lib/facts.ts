@@ -37,6 +37,8 @@ export const MIN_MAX_RECEIVE_COUNT = 5;
 export const VISIBILITY_MULTIPLIER = 6;
 /** Lambda's default concurrency per account and region, and the part AWS keeps unreserved. */
 export const ACCOUNT_CONCURRENCY_LIMIT = 1000;
+/** The stack's config key that states the account's concurrency limit (the program validates against it too). */
+export const ACCOUNT_CONCURRENCY_KEY = "cellular:accountConcurrencyLimit";
 export const UNRESERVED_MINIMUM = 100;
 
 /** What AWS uses when a setting is not given. */

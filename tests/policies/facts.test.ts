@@ -6,6 +6,7 @@ import { CELL_ID_OUTPUT, CELL_TYPE as PROGRAM_CELL_TYPE } from "../../components
 import { DATA_ACCESS_TAG, SYSTEM_DATA_ACCESS } from "../../components/cell";
 import { CELL_DIMENSION } from "../../handlers/lib/router-metrics";
 import * as facts from "../../policies/lib/facts";
+import { STACK_SETTINGS } from "../../components/config/stack-settings";
 import { stackConfig } from "../fixtures/stack";
 
 /** The pack repeats the program's facts on purpose (it imports nothing from the program): both sides agree. */
@@ -45,5 +46,11 @@ describe("facts the policy pack shares with the program", () => {
         assert.equal(facts.ACCOUNT_CONCURRENCY_LIMIT, DEFAULTS.accountConcurrencyLimit);
         assert.equal(facts.VISIBILITY_MULTIPLIER, PROGRAM_VISIBILITY_MULTIPLIER);
         assert.equal(facts.AWS_DEFAULTS.streamMaxRetryAttempts, LIMITS.streamRetryAttempts.max);
+    });
+
+    it("reads the account's concurrency limit from the stack setting the program reads", () => {
+        assert.equal(facts.ACCOUNT_CONCURRENCY_KEY, "cellular:accountConcurrencyLimit");
+        assert.ok("accountConcurrencyLimit" in STACK_SETTINGS.fields);
+        assert.equal(facts.ACCOUNT_CONCURRENCY_KEY, `cellular:${"accountConcurrencyLimit" satisfies keyof typeof STACK_SETTINGS.fields}`);
     });
 });
