@@ -5,7 +5,8 @@
  * model), plan (scaling with policies, peak memory, program overhead against bare registration,
  * the capture's levers against the naive mock runtime), deploy-check (its cost on the 100-cell plan against the plan
  * alone), shared-fate (hung cells against the healthy ones through the router, without and with its bulkheads), cost
- * (the estimator on the 100-cell plan, against the plan), tests (npm test and the type check). Each figure comes
+ * (the estimator on the 100-cell plan, against the plan), pack-start (the policy pack's start-up compiled, against its
+ * TypeScript sources), tests (npm test and the type check). Each figure comes
  * with a baseline measured in the same run; times are medians of several runs. `--write` records the run in
  * BENCHMARKS.md with the machine and the date.
  */
@@ -203,6 +204,7 @@ async function main(): Promise<void> {
     if (wanted("deploy-check")) rows.push(...await (require("./deploy-check") as typeof import("./deploy-check")).run(options.quick ? { samples: 1 } : {}));
     if (wanted("shared-fate")) rows.push(...await (require("./shared-fate") as typeof import("./shared-fate")).run(options.quick ? { durationMs: 20_000 } : {}));
     if (wanted("cost")) rows.push(...await (require("./cost") as typeof import("./cost")).run(options));
+    if (wanted("pack-start")) rows.push(...await (require("./pack-start") as typeof import("./pack-start")).run(options.quick ? { samples: 3 } : {}));
     if (wanted("tests")) rows.push(...await testRows());
     const table = format(rows);
     console.log(table);

@@ -34,6 +34,9 @@ import { formatSecondOpinions, mandatoryOpinions, SecondOpinion, secondOpinions 
 import { programStackConfig, readStackConfig, StackConfig, StackConfigError } from "./lib/stack-config";
 import { formatSummary, summarise } from "./lib/summary";
 
+/** Whether this project's pack will start from its compiled bin/ (policies/start.js decides the same way). */
+const packCompiled = (): boolean => (require("../policies/build/sources") as { compiledIsCurrent(): boolean }).compiledIsCurrent();
+
 const ROOT = path.resolve(__dirname, "..");
 
 export type PlanMode = "preview" | "update" | "both";
@@ -318,6 +321,10 @@ export async function main(argv: readonly string[], io: PlanOutput = PROCESS_OUT
             const urnOrder = result.resources.map(x => x.urn);
             if (packRuns.length) {
                 sections.push(packRuns.map((r, i) => formatPolicyReport(r.analysis, { urnOrder, startMs: r.startMs, programMs: run.ms, heading: i === 0 })).join("\n"));
+                if (packRuns.some(r => r.analysis.pack.dir === DEFAULT_PACK_DIR) && !packCompiled()) {
+                    sections.push("note: policies/bin is missing or older than the pack's sources, so the pack ran from its TypeScript sources " +
+                        "(type-checked by ts-node: seconds); npm run build --prefix policies compiles it again");
+                }
             }
             if (options.mode === "both") sections.push(formatSecondOpinions(opinions) || "Second opinion: preview decided every policy; update mode has nothing to add.");
             print(sections.filter(Boolean).join("\n\n"));
