@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { TAGS, lambda } from "../fixtures/policies/builders";
-import { run } from "../fixtures/policies/harness";
+import { line, policyPack, run } from "../fixtures/policies/harness";
+import { edit, runStack, shippedStack, stackConfig } from "../fixtures/stack";
 import { parseMemoryEvidence } from "../../policies/lib/memory-evidence";
 
 const MEMORY = "lambda-memory-right-sized";
@@ -189,5 +190,20 @@ describe("lambda-memory-evidence-current (advisory)", () => {
         dirs.push(dir);
         const { memory, age } = await verdict(() => { measured(512); }, dir);
         assert.deepEqual([memory, age], [[], []]);
+    });
+});
+
+describe("the shipped evidence (memory-evidence/prod.json) judges the shipped prod stack", () => {
+    it("agrees with the shipped memory, and refuses every cell's API at 1024 MB (100% above the measured 512 MB)", async () => {
+        const pack = await policyPack();
+        const shipped = await pack.analyze((await shippedStack("prod")).capture, pack.reconcile({}));
+        assert.deepEqual(shipped.diagnostics.map(line).filter(l => l.includes(MEMORY) || l.includes(AGE)), []);
+        const doubled = await runStack("prod", { config: edit(stackConfig("prod"), "defaults", d => { d.memoryMb = 1024; }) });
+        const lines = (await pack.analyze(doubled.capture, pack.reconcile({}))).diagnostics.map(line).filter(l => l.includes(MEMORY)).sort();
+        const cells = Array.from({ length: 12 }, (_, i) => `cell-${String(i + 1).padStart(2, "0")}`);
+        assert.deepEqual(lines, cells.map(cell => `mandatory ${MEMORY} ${cell}-api-function: aws.lambda.Function "${cell}-api-function" ` +
+            `(cellular-prod-${cell}-api) has 1024 MB of memory; its Power Tuning evidence (memory-evidence/prod.json "cellular-prod-cell-*-api", measured ` +
+            "2026-12-01 at commit c9734b131aaa) finds 512 MB the optimum for the cost strategy, 100% away, more than tolerancePercent (20%); set memorySize to 512, " +
+            "or measure again and commit the new evidence"));
     });
 });
