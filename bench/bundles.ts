@@ -66,7 +66,9 @@ export async function run(options: { samples?: number } = {}): Promise<BenchRow[
         const ms = median(times.get(handler)!);
         rows.push({
             group: "bundles", name: `${handler}: size`, value: Number(kb.toFixed(1)), unit: "KB",
-            ...(handler === "router" ? { target: "small: it sits in front of every cell", pass: kb < 100 } : {}),
+            // Most of it is the X-Ray SDK the tracer needs (~180 KB with semver); what that costs a cold start is the
+            // tracer group's ratio (bench/tracer.ts).
+            ...(handler === "router" ? { target: "< 300 KB: it sits in front of every cell", pass: kb < 300 } : {}),
         });
         rows.push({
             group: "bundles", name: `${handler}: load in a fresh process`, value: Number(ms.toFixed(1)), unit: "ms",

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --write] [-- --only <group>[,<group>]]`: every benchmark, one table.
  *
- * Groups: routing, bundles, writes (the queue worker's write throughput against the write path before the item
+ * Groups: routing, bundles, tracer (each bundle's load with Powertools Tracer against the same bundle without it), writes (the queue worker's write throughput against the write path before the item
  * model), plan (scaling with policies, peak memory, program overhead against bare registration,
  * the capture's levers against the naive mock runtime), deploy-check (its cost on the 100-cell plan against the plan
  * alone), shared-fate (hung cells against the healthy ones through the router, without and with its bulkheads), cost
@@ -199,6 +199,7 @@ async function main(): Promise<void> {
     // Loaded on demand: the bundle benchmark loads Pulumi, the routing one does not need to.
     if (wanted("routing")) rows.push(...await (require("./routing") as typeof import("./routing")).run(options.quick ? { keys: 200_000, runs: 3 } : {}));
     if (wanted("bundles")) rows.push(...await (require("./bundles") as typeof import("./bundles")).run(options.quick ? { samples: 3 } : {}));
+    if (wanted("tracer")) rows.push(...await (require("./tracer") as typeof import("./tracer")).run(options.quick ? { samples: 3 } : {}));
     if (wanted("writes")) rows.push(...await (require("./queue-writes") as typeof import("./queue-writes")).run(options.quick ? { messages: 300, runs: 3 } : {}));
     if (wanted("plan")) rows.push(...await planRows(options));
     if (wanted("deploy-check")) rows.push(...await (require("./deploy-check") as typeof import("./deploy-check")).run(options.quick ? { samples: 1 } : {}));

@@ -16,6 +16,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { requireEnv } from "./lib/events-env";
 import { isValidCustomerId } from "./lib/identifiers";
 import { AUTHORIZER_ENV } from "./lib/tenant";
+import { traceTenant, tracedHandler } from "./clients/tracing";
 
 /** What API Gateway answers 401 for: the only error message a REQUEST authorizer may throw to say so. */
 export const UNAUTHORIZED = "Unauthorized";
@@ -89,6 +90,7 @@ export function createAuthorizer(o: AuthorizerOptions): (event: APIGatewayReques
             o.logger.warn("token denied", { reason: "tenant claim" });
             return policy(event, "Deny", principal);
         }
+        traceTenant(tenant);
         return policy(event, "Allow", principal, { [o.tenantClaim]: tenant });
     };
 }
@@ -102,7 +104,7 @@ export function issuerVerifier(issuer: string, jwksUri: string): (token: string)
 const logger = new Logger({ serviceName: "authorizer" });
 let deployed: ReturnType<typeof createAuthorizer> | undefined;
 
-export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+export const handler = tracedHandler(async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     deployed ??= createAuthorizer({
         verify: issuerVerifier(requireEnv(AUTHORIZER_ENV.issuer), requireEnv(AUTHORIZER_ENV.jwksUri)),
         audiences: JSON.parse(requireEnv(AUTHORIZER_ENV.audience)) as string[],
@@ -111,4 +113,4 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
         logger,
     });
     return deployed(event);
-};
+});

@@ -25,6 +25,7 @@ import type { Context } from "aws-lambda";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
 import { TenantTables, deployedTenantTables } from "./clients/tenant-tables";
 import { ItemStore } from "./clients/item-store";
+import { traceTenant, tracedHandler } from "./clients/tracing";
 import { CUSTOMER_ID_RULE, ITEM_ID_RULE, isValidCustomerId, isValidItemId } from "./lib/identifiers";
 import { ItemRecord, Preconditions, etagOf, failedPrecondition, hasPreconditions, itemJson, parsePreconditions } from "./lib/items";
 import { JSON_PROBLEMS, normaliseJsonObject } from "./lib/json-text";
@@ -197,6 +198,7 @@ export function createCellApi({ cellId, tableName, tenantClaim, ownership, table
         const parsed = parsePreconditions(request.headers);
         if (!parsed.ok) return errorResponse(400, parsed.message);
         logger.appendKeys({ customerId, ...(itemId === undefined ? {} : { itemId }) });
+        traceTenant(tenant);
         if (!ownership.owns(tenant)) {
             logger.warn("misdirected request: the customer is another cell's", { owner: ownership.ownerOf(tenant) });
             return misdirected();
@@ -228,7 +230,7 @@ if (cellId === undefined || tableName === undefined || dataRoleArn === undefined
 const owned = cellId === undefined ? { error: `${ENV.cellId} is not set` } : loadOwnership(cellId, __dirname);
 if ("error" in owned) logger.error("cannot load the ownership table: the cell serves no one", { error: owned.error });
 
-export const handler: CellApiHandler = createCellApi({
+export const handler: CellApiHandler = tracedHandler(createCellApi({
     cellId,
     tableName,
     // Unset, no claim matches: every request is refused (401).
@@ -238,4 +240,4 @@ export const handler: CellApiHandler = createCellApi({
         ? { clientFor: () => Promise.reject(new Error(`${ENV.dataRoleArn} is not set`)) }
         : deployedTenantTables(dataRoleArn, TENANT_TAG),
     logger,
-});
+}));

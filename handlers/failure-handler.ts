@@ -46,6 +46,7 @@ import { expiresAt, isConditionalCheckFailed } from "./lib/idempotency";
 import { errorFields } from "./lib/log-safe";
 import { ENV, TTL_ATTRIBUTE, keys } from "./lib/table";
 import { failureKey } from "./lib/bucket-layout";
+import { traced, tracedHandler } from "./clients/tracing";
 
 const SERVICE = "failure-handler";
 /** DynamoDB items are at most 400 KB; this leaves room for the parsed fields. */
@@ -59,8 +60,8 @@ const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId
 // FailedEvents is what alarms watch: its dimensions are exactly { cell, source }, without Powertools' `service`.
 const failureMetric = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, singleMetric: true });
 failureMetric.clearDefaultDimensions();
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const s3 = new S3Client({ forcePathStyle: hasS3EndpointOverride() });
+const ddb = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})));
+const s3 = traced(new S3Client({ forcePathStyle: hasS3EndpointOverride() }));
 const processor = new BatchProcessor(EventType.SQS);
 
 function retentionDays(value: string): number {
@@ -188,7 +189,7 @@ function isSqsEvent(event: unknown): event is SQSEvent {
     return typeof event === "object" && event !== null && Array.isArray((event as { Records?: unknown }).Records);
 }
 
-export const handler = async (event: SQSEvent | Record<string, unknown>, context: Context): Promise<SQSBatchResponse | undefined> => {
+export const handler = tracedHandler(async (event: SQSEvent | Record<string, unknown>, context: Context): Promise<SQSBatchResponse | undefined> => {
     logger.addContext(context);
     if (!isSqsEvent(event)) {
         await processDestinationRecord(event, context);
@@ -202,4 +203,4 @@ export const handler = async (event: SQSEvent | Record<string, unknown>, context
         }
         throw err;
     }
-};
+});

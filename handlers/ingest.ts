@@ -49,6 +49,7 @@ import { OWN_PREFIXES, errorReportKey } from "./lib/bucket-layout";
 import { deployedOwnership } from "./lib/ownership";
 import { ItemStore } from "./clients/item-store";
 import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
+import { traceTenant, traced, tracedHandler } from "./clients/tracing";
 
 const SERVICE = "ingest";
 const CHUNK_ROWS = 25;
@@ -63,9 +64,9 @@ const cellId = requireEnv(ENV.cellId);
 const tableName = requireEnv(ENV.tableName);
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const ddb = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})));
 const items = new ItemStore(ddb, tableName);
-const s3 = new S3Client({ forcePathStyle: hasS3EndpointOverride() });
+const s3 = traced(new S3Client({ forcePathStyle: hasS3EndpointOverride() }));
 const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every row goes to the failure queue", { error }));
 const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
 
@@ -155,6 +156,7 @@ async function writeChunk(chunk: IngestRow[], location: string, writer: string):
     const outcome: ChunkOutcome = { written: 0, notOwned: 0, unwritable: [] };
     const settled = await Promise.allSettled([...byItem.values()].map(async rows => {
         for (const { line, item } of rows) {
+            traceTenant(item.customerId);
             // Another cell's customer: never written here; the row goes to the failure path for its owner.
             if (!(await ownedOrRejected(ownership, rejecter, SERVICE, item.customerId, { object: location, line, row: itemRowJson(item) }))) {
                 outcome.notOwned++;
@@ -346,7 +348,7 @@ function report(location: string, etag: string, format: IngestFormat,
     };
 }
 
-export const handler = async (event: S3Event, context: Context): Promise<IngestResult[]> => {
+export const handler = tracedHandler(async (event: S3Event, context: Context): Promise<IngestResult[]> => {
     logger.addContext(context);
     const budget = TimeBudget.forInvocation(context);
     try {
@@ -358,4 +360,4 @@ export const handler = async (event: S3Event, context: Context): Promise<IngestR
         // Without the guard Powertools warns on every invocation that stored nothing.
         if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
-};
+});

@@ -25,6 +25,7 @@ import { ENV, keys } from "./lib/table";
 import { CUSTOMER_ID } from "./lib/identifiers";
 import { deployedOwnership } from "./lib/ownership";
 import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
+import { traceTenant, traced, tracedHandler } from "./clients/tracing";
 
 const SERVICE = "notifier";
 const TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -33,7 +34,7 @@ const cellId = requireEnv(ENV.cellId);
 const tableName = requireEnv(ENV.tableName);
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const ddb = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})));
 const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every notification goes to the failure queue", { error }));
 const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
 
@@ -66,6 +67,7 @@ function parseNotification(text: string): Notification {
 async function store(record: SNSEventRecord): Promise<"stored" | "duplicate" | "rejected"> {
     const sns = record.Sns;
     const notification = parseNotification(sns.Message);
+    traceTenant(notification.customerId);
     if (!(await ownedOrRejected(ownership, rejecter, SERVICE, notification.customerId, sns.Message))) return "rejected";
     try {
         await ddb.send(new PutCommand({
@@ -88,7 +90,7 @@ async function store(record: SNSEventRecord): Promise<"stored" | "duplicate" | "
     }
 }
 
-export const handler = async (event: SNSEvent, context: Context): Promise<void> => {
+export const handler = tracedHandler(async (event: SNSEvent, context: Context): Promise<void> => {
     logger.addContext(context);
     const failures: Array<{ messageId: string; reason: string }> = [];
     try {
@@ -113,4 +115,4 @@ export const handler = async (event: SNSEvent, context: Context): Promise<void> 
         if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
     if (failures.length > 0) throw new NotificationFailedError(failures);
-};
+});

@@ -44,6 +44,7 @@ import { ENV } from "./lib/table";
 import { deployedOwnership } from "./lib/ownership";
 import { ItemStore } from "./clients/item-store";
 import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
+import { traceTenant, traced, tracedHandler } from "./clients/tracing";
 
 const SERVICE = "queue-worker";
 const MARKER_TTL_SECONDS = 15 * 24 * 3600;
@@ -53,7 +54,7 @@ const cellId = requireEnv(ENV.cellId);
 const tableName = requireEnv(ENV.tableName);
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
-const items = new ItemStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName);
+const items = new ItemStore(DynamoDBDocumentClient.from(traced(new DynamoDBClient({}))), tableName);
 const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every message goes to the failure queue", { error }));
 const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
 const standardProcessor = new BatchProcessor(EventType.SQS);
@@ -86,6 +87,7 @@ type Outcome = "applied" | "duplicate" | "rejected";
 
 async function applyMessage(record: SQSRecord): Promise<Outcome> {
     const message = parseMessage(record.body);
+    traceTenant(message.customerId);
     // Another cell's customer: never written here; kept, with the reason, on the cell's failure path.
     if (!(await ownedOrRejected(ownership, rejecter, SERVICE, message.customerId, record.body))) {
         metrics.addMetric("MessagesRejected", MetricUnit.Count, 1);
@@ -121,7 +123,7 @@ async function processMessage(record: SQSRecord): Promise<Outcome> {
     }
 }
 
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+export const handler = tracedHandler(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
     const fifo = event.Records[0]?.eventSourceARN.endsWith(".fifo") ?? false;
     const records = event.Records.length;
@@ -146,4 +148,4 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         // Without the guard Powertools warns on every invocation that stored nothing.
         if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
-};
+});

@@ -29,6 +29,7 @@ import { CompiledRoutingTable, isCompiledRoutingTable, RoutingTableError, routeC
 import { CELL_DIMENSION, ROUTER_METRICS, RouterMetrics } from "./lib/router-metrics";
 import type { RoutedCell, RoutingTable } from "./lib/routing-table";
 import { ROUTING_TABLE_FILE } from "./lib/routing-table";
+import { TRACE_ANNOTATIONS, inSubsegment, traceCell, traceTenant, traced, tracedHandler } from "./clients/tracing";
 
 export { RESPONSE_MARGIN_MS };
 
@@ -127,12 +128,14 @@ export function createRouter(options: RouterOptions): RouterHandler {
         // The tenant is the routing key: the path may only name the caller's own customer.
         if (customerId !== tenant) return forbidden();
         logger.appendKeys({ customerId });
+        traceTenant(tenant);
         if (!isCompiledRoutingTable(table)) {
             logger.error("no routing table", { reason: table.error });
             return errorResponse(500, MESSAGES.internal);
         }
         const decision = routeCustomer(table, customerId);
         logger.appendKeys({ cellId: decision.cell.id, routedBy: decision.reason });
+        traceCell(decision.cell.id);
         metrics.count(decision.cell.id, ROUTER_METRICS.routed);
         if (decision.cell.state === "disabled") {
             logger.info("cell disabled");
@@ -169,11 +172,12 @@ export function createRouter(options: RouterOptions): RouterHandler {
         const abort = new AbortController();
         const timer = waitMs === undefined ? undefined : clock.setTimeout(() => abort.abort(), waitMs);
         try {
-            const out = await lambda.send(new InvokeCommand({
+            // Its own subsegment, annotated with the target cell; the SDK's call (and the trace header) goes under it.
+            const out = await inSubsegment(`### invoke ${cell.id}`, { [TRACE_ANNOTATIONS.cell]: cell.id }, () => lambda.send(new InvokeCommand({
                 FunctionName: cell.functionName,
                 InvocationType: "RequestResponse",
                 Payload: payload,
-            }), { abortSignal: abort.signal });
+            }), { abortSignal: abort.signal }));
             const text = out.Payload === undefined ? "" : Buffer.from(out.Payload).toString("utf8");
             if (out.FunctionError !== undefined) return functionErrorResponse(cell, out.FunctionError, text);
             const relayed = parseCellResponse(text);
@@ -299,7 +303,7 @@ export function parseCellResponse(text: string): HttpResponse | undefined {
  * A throttled cell becomes a 429 with Retry-After.
  */
 export function createLambdaClient(): LambdaClient {
-    return new LambdaClient({ maxAttempts: 1 });
+    return traced(new LambdaClient({ maxAttempts: 1 }));
 }
 
 /**
@@ -347,7 +351,7 @@ function deployedBreakerSettings(): BreakerSettings {
     return settings;
 }
 
-export const handler: RouterHandler = createRouter({
+export const handler: RouterHandler = tracedHandler(createRouter({
     table: loadDeployedTable(),
     lambda,
     logger,
@@ -355,4 +359,4 @@ export const handler: RouterHandler = createRouter({
     tenantClaim: process.env[TENANT_CLAIM_ENV] ?? "",
     breaker: deployedBreakerSettings(),
     metrics: powertoolsRouterMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: "router" })),
-});
+}));

@@ -24,6 +24,7 @@ import { METRICS_NAMESPACE, hasS3EndpointOverride, optionalEnv, requireEnv } fro
 import { ENV } from "./lib/table";
 import { TimeBudget } from "./lib/time-budget";
 import { summaryKey } from "./lib/bucket-layout";
+import { traced, tracedHandler } from "./clients/tracing";
 
 const SERVICE = "scheduled";
 
@@ -32,8 +33,8 @@ const tableName = requireEnv(ENV.tableName);
 const bucketName = optionalEnv(ENV.bucketName);
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const s3 = new S3Client({ forcePathStyle: hasS3EndpointOverride() });
+const ddb = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})));
+const s3 = traced(new S3Client({ forcePathStyle: hasS3EndpointOverride() }));
 
 class SummaryIncompleteError extends Error {
     constructor(pages: number, remainingMs: number) {
@@ -89,7 +90,7 @@ async function summarise(budget: TimeBudget, date: string): Promise<CellSummary>
     return { ...summary, complete: true, generatedAt: new Date().toISOString() };
 }
 
-export const handler = async (event: ScheduledEvent, context: Context): Promise<CellSummary> => {
+export const handler = tracedHandler(async (event: ScheduledEvent, context: Context): Promise<CellSummary> => {
     logger.addContext(context);
     const budget = TimeBudget.forInvocation(context);
     try {
@@ -116,4 +117,4 @@ export const handler = async (event: ScheduledEvent, context: Context): Promise<
         // Without the guard Powertools warns on every invocation that stored nothing.
         if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
-};
+});

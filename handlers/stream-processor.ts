@@ -31,6 +31,7 @@ import { errorFields } from "./lib/log-safe";
 import { ENV, keys } from "./lib/table";
 import { deployedOwnership } from "./lib/ownership";
 import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
+import { traceTenant, traced, tracedHandler } from "./clients/tracing";
 
 const SERVICE = "stream-processor";
 
@@ -38,7 +39,7 @@ const cellId = requireEnv(ENV.cellId);
 const tableName = requireEnv(ENV.tableName);
 const logger = new Logger({ serviceName: SERVICE, persistentKeys: { cell: cellId } });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE, defaultDimensions: { cell: cellId } });
-const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const ddb = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})));
 const ownership = deployedOwnership(cellId, __dirname, error => logger.error("cannot load the ownership table: every record goes to the failure queue", { error }));
 const rejecter = failureQueueRejecter(requireEnv(ENV.failureQueueUrl));
 /** The function kind that refuses a record, by the stream it came from (as the cell names its two functions). */
@@ -140,6 +141,7 @@ async function processRecord(record: DynamoDBRecord | KinesisStreamRecord): Prom
             logger.warn("not a customer item row; skipped (is the mapping's filter missing?)", { sequenceNumber });
             return "skipped";
         }
+        traceTenant(change.customerId);
         if (!(await ownedOrRejected(ownership, rejecter, SERVICE_OF[change.source], change.customerId, record))) return "rejected";
         return await applyChange(change);
     } catch (err) {
@@ -152,7 +154,7 @@ async function processRecord(record: DynamoDBRecord | KinesisStreamRecord): Prom
     }
 }
 
-export const handler = async (event: DynamoDBStreamEvent | KinesisStreamEvent, context: Context): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> => {
+export const handler = tracedHandler(async (event: DynamoDBStreamEvent | KinesisStreamEvent, context: Context): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> => {
     logger.addContext(context);
     const records: Array<{ eventSource?: string }> = event.Records;
     if (records.length === 0) return { batchItemFailures: [] };
@@ -178,4 +180,4 @@ export const handler = async (event: DynamoDBStreamEvent | KinesisStreamEvent, c
         // Without the guard Powertools warns on every invocation that stored nothing.
         if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
-};
+});

@@ -8,16 +8,19 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { PreTokenGenerationV2TriggerEvent } from "aws-lambda";
 import { requireEnv } from "./lib/events-env";
 import { TOKEN_CLAIMS_ENV, tokenOverrides } from "./lib/tenant";
+import { traceTenant, tracedHandler } from "./clients/tracing";
 
 const logger = new Logger({ serviceName: "token-claims" });
 const tenantClaim = requireEnv(TOKEN_CLAIMS_ENV.tenantClaim);
 const scopes = JSON.parse(requireEnv(TOKEN_CLAIMS_ENV.scopes)) as string[];
 
-export const handler = async (event: PreTokenGenerationV2TriggerEvent): Promise<PreTokenGenerationV2TriggerEvent> => {
+export const handler = tracedHandler(async (event: PreTokenGenerationV2TriggerEvent): Promise<PreTokenGenerationV2TriggerEvent> => {
     const overrides = tokenOverrides(event.request.userAttributes, tenantClaim, scopes);
     if (overrides.accessTokenGeneration?.scopesToAdd === undefined) {
         logger.warn("user without a valid tenant: the token grants no API access", { triggerSource: event.triggerSource });
+    } else {
+        traceTenant(String(overrides.accessTokenGeneration.claimsToAddOrOverride?.[tenantClaim]));
     }
     event.response = { claimsAndScopeOverrideDetails: overrides };
     return event;
-};
+});

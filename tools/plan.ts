@@ -26,13 +26,20 @@ import { DEFAULT_TIMEOUT_MS, describeUrn, ProgramFailedError, runProgram } from 
 import { EngineLog } from "./lib/monitor-server";
 import { OfflineAnswerError } from "./lib/engine";
 import { NO_ANSWERS, OfflineAnswers, OfflineAnswersError, readOfflineAnswers } from "./lib/offline-answers";
-import { PolicyConfigError, readPolicyPackConfigFile } from "./lib/policy-config";
+import { GivenPolicyConfig, PolicyConfigError, parsePolicyPackConfig, readPolicyPackConfigFile } from "./lib/policy-config";
 import { countByLevel, formatPolicyReport, sortDiagnostics } from "./lib/policy-report";
 import { programRunner } from "./lib/program";
 import { ProjectError } from "./lib/project";
 import { formatSecondOpinions, mandatoryOpinions, SecondOpinion, secondOpinions } from "./lib/second-opinion";
 import { programStackConfig, readStackConfig, StackConfig, StackConfigError } from "./lib/stack-config";
 import { formatSummary, summarise } from "./lib/summary";
+import * as fs from "fs";
+import { readMemoryEvidence, shown } from "../policies/lib/memory-evidence";
+import { DEFAULT_BALANCED_WEIGHT, DEFAULT_STRATEGY, STRATEGIES, Strategy } from "../policies/lib/power-tuning";
+import { FUNCTION_KINDS, estimatePlan } from "./cost";
+import { loadPriceBook } from "./lib/cost/prices";
+import { readUsageFile } from "./lib/cost/usage";
+import { EvidenceCost, evidenceCost, formatEvidenceCost } from "./lib/memory-evidence-cost";
 
 /** Whether this project's pack will start from its compiled bin/ (policies/start.js decides the same way). */
 const packCompiled = (): boolean => (require("../policies/build/sources") as { compiledIsCurrent(): boolean }).compiledIsCurrent();
@@ -146,6 +153,55 @@ export function parseArgs(argv: readonly string[]): PlanOptions {
 }
 
 type RunMode = "preview" | "update";
+
+/** The memory policy's name, whose config (strategy, balancedWeight) the plan's cost difference follows. */
+const MEMORY_POLICY = "lambda-memory-right-sized";
+
+/** The plan's memory-evidence section: the file, and what its optimum implies for the month (JSON: `memoryEvidence`). */
+export type MemoryEvidenceSection =
+    | { file: string; found: false }
+    | { file: string; found: true; problems: string[] }
+    | ({ file: string; found: true; usageFile: string | null } & EvidenceCost);
+
+/**
+ * The cost difference the stack's memory evidence implies: invocations from the cost estimate over the stack's usage
+ * file (usage/<stack>.json) when there is one, the region's on-demand price per GB-second, and the memory policy's
+ * strategy (its config in the pack's policy-pack-config file, else its default).
+ */
+export function memoryEvidenceSection(plan: Capture, dir: string, policyConfig: Record<string, GivenPolicyConfig> = {}): MemoryEvidenceSection {
+    const read = readMemoryEvidence(path.join(dir, "memory-evidence"), plan.stack);
+    const file = shown(read);
+    if (!read.found) return { file, found: false };
+    if ("problems" in read) return { file, found: true, problems: read.problems };
+    const given = policyConfig[MEMORY_POLICY]?.properties ?? {};
+    const strategy = STRATEGIES.includes(given.strategy as Strategy) ? given.strategy as Strategy : DEFAULT_STRATEGY;
+    const balancedWeight = typeof given.balancedWeight === "number" ? given.balancedWeight : DEFAULT_BALANCED_WEIGHT;
+    const usagePath = path.join(dir, "usage", `${plan.stack}.json`);
+    const estimate = fs.existsSync(usagePath) ? estimatePlan(plan, readUsageFile(usagePath, FUNCTION_KINDS)) : undefined;
+    const invocationsOf = (name: string): number | undefined => {
+        const fn = estimate?.model.functions.find(f => f.name === name);
+        if (!estimate || !fn) return undefined;
+        const figures = estimate.document.derived.filter(d => d.figure === `${fn.kind}: invocations` && d.scope.includes(fn.owner));
+        return figures.reduce((sum, d) => sum + d.value, 0);
+    };
+    const book = loadPriceBook(estimate?.document.region ?? String(plan.resources.find(r => r.type === "pulumi:providers:aws")?.inputs.region ?? "us-east-1"));
+    const perGbSecond = (arch: "x86_64" | "arm64") => book.prices[arch === "arm64" ? "lambda.durationArm64" : "lambda.durationX86"].tiers[0]!.usd;
+    const functions = plan.resources.filter(r => r.type === "aws:lambda/function:Function" && typeof r.inputs.name === "string").map(r => ({
+        name: r.inputs.name as string,
+        memoryMb: typeof r.inputs.memorySize === "number" ? r.inputs.memorySize : 128,
+        architecture: (Array.isArray(r.inputs.architectures) && r.inputs.architectures[0] === "arm64" ? "arm64" : "x86_64") as "arm64" | "x86_64",
+    }));
+    return {
+        file, found: true, usageFile: estimate ? path.relative(dir, usagePath) : null,
+        ...evidenceCost(functions, read.evidence, { strategy, balancedWeight }, invocationsOf, perGbSecond),
+    };
+}
+
+function formatMemoryEvidence(section: MemoryEvidenceSection): string {
+    if (!section.found) return "";
+    if ("problems" in section) return `Memory evidence (${section.file}): not valid (lambda-memory-right-sized lists why); no cost difference.`;
+    return formatEvidenceCost(section, section.file);
+}
 
 /** What one run of the program gave. */
 interface ProgramResult {
@@ -294,6 +350,8 @@ export async function main(argv: readonly string[], io: PlanOutput = PROCESS_OUT
         const spots: BlindSpot[] = blindSpots(result);
         const summary = summarise(result);
         const check = deployCheck(result.resources, { quotas: settings?.quotas ?? {} });
+        const memoryEvidence = options.program ? undefined : memoryEvidenceSection(result, options.dir,
+            configs[0] === undefined ? {} : parsePolicyPackConfig(configs[0], options.policyPackConfigs[0]));
         const packRuns = packDirs.length ? await analyzeAll(primaryPacks, result, configs, options.policyPackConfigs) : [];
         let opinions: SecondOpinion[] = [];
         if (options.mode === "both" && packDirs.length) {
@@ -311,13 +369,14 @@ export async function main(argv: readonly string[], io: PlanOutput = PROCESS_OUT
                 totals: summary.totals,
                 outputs: result.stackOutputs,
                 deployCheck: deployCheckJson(check),
+                ...(memoryEvidence ? { memoryEvidence } : {}),
                 notJudged: spots,
                 logs: run.logs,
                 policies: packRuns.map(r => packJson(r, result, run.ms)),
                 ...(options.mode === "both" ? { secondOpinion: opinions } : {}),
             }, null, 2) + "\n");
         } else {
-            const sections = [formatSummary(summary), formatDeployCheck(check), formatBlindSpots(spots), formatLogs(run.logs)];
+            const sections = [formatSummary(summary), formatDeployCheck(check), memoryEvidence ? formatMemoryEvidence(memoryEvidence) : "", formatBlindSpots(spots), formatLogs(run.logs)];
             const urnOrder = result.resources.map(x => x.urn);
             if (packRuns.length) {
                 sections.push(packRuns.map((r, i) => formatPolicyReport(r.analysis, { urnOrder, startMs: r.startMs, programMs: run.ms, heading: i === 0 })).join("\n"));

@@ -7,6 +7,7 @@
 import { SQSClient, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { REJECTION_MARKER, RejectionReason } from "../lib/failure-record";
 import type { Ownership } from "../lib/ownership";
+import { traced } from "./tracing";
 
 export interface Rejection {
     reason: RejectionReason;
@@ -49,5 +50,5 @@ export async function ownedOrRejected(ownership: Ownership, rejecter: Rejecter, 
 export function failureQueueRejecter(queueUrl: string): FailureQueueRejecter {
     // The endpoint comes from the SDK's configuration (the function's region, or an endpoint override), not from
     // the queue URL: the queue is in the function's own region and account anyway.
-    return new FailureQueueRejecter(new SQSClient({ useQueueUrlAsEndpoint: false }), queueUrl);
+    return new FailureQueueRejecter(traced(new SQSClient({ useQueueUrlAsEndpoint: false })), queueUrl);
 }

@@ -8,6 +8,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { traced } from "./tracing";
 
 export type DocumentClient = Pick<DynamoDBDocumentClient, "send">;
 
@@ -95,7 +96,7 @@ export function deployedTenantTables(roleArn: string, tagKey: string): StsTenant
     return new StsTenantTables({
         roleArn,
         tagKey,
-        sts: new STSClient({}),
-        clientWith: credentials => DynamoDBDocumentClient.from(new DynamoDBClient({ credentials })),
+        sts: traced(new STSClient({})),
+        clientWith: credentials => DynamoDBDocumentClient.from(traced(new DynamoDBClient({ credentials }))),
     });
 }

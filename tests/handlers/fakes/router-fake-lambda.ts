@@ -24,6 +24,8 @@ export interface Invocation {
     functionName: string;
     invocationType: string | undefined;
     event: unknown;
+    /** The `X-Amzn-Trace-Id` header the caller sent (a traced client sends its trace, so the callee joins it). */
+    traceHeader: string | undefined;
 }
 
 export interface FakeLambda {
@@ -83,7 +85,7 @@ export async function startFakeLambda(functions: Record<string, FakeFunction>): 
                     } catch {
                         // recorded as text
                     }
-                    invocations.push({ functionName, invocationType: req.headers["x-amz-invocation-type"] as string | undefined, event });
+                    invocations.push({ functionName, invocationType: req.headers["x-amz-invocation-type"] as string | undefined, event, traceHeader: req.headers["x-amzn-trace-id"] as string | undefined });
                     const fn = functions[functionName];
                     answer = fn === undefined
                         ? reply.serviceError(404, "ResourceNotFoundException", `Function not found: arn:aws:lambda:us-east-1:123456789012:function:${functionName}`)
