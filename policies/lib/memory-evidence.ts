@@ -32,8 +32,6 @@ import {
 
 export const EVIDENCE_VERSION = 1;
 
-/** Where the files are by default: `memory-evidence/` of the project (the pack's directory is `policies/`). */
-export const DEFAULT_EVIDENCE_DIR = path.resolve(__dirname, "..", "..", "memory-evidence");
 
 /** Lambda's memory range, MB. */
 export const LAMBDA_MEMORY = { min: 128, max: 10_240 } as const;
