@@ -25,6 +25,7 @@ import { cellHolders, encodeHeld } from "./data-shape";
 import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
 import { DestinationKind, usesDestination, usesSuccessQueue } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
+import { corsPolicy } from "./config/cors-settings";
 import type { StackSettings } from "./config/stack-settings";
 import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets, successDestinationArn } from "./destinations";
 import { CellScope, EventSourceKind, FailureQueueSender } from "./event-sources/kind";
@@ -367,6 +368,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             functionName: this.api.fn.name,
             alias: this.apiAlias,
             throttle: this.stack.router.throttle,
+            ...(corsOf(this.stack) ? { cors: corsOf(this.stack)! } : {}),
             verification: this.verification,
             logRetentionDays: this.settings.logRetentionDays,
             tags: this.tags,
@@ -540,6 +542,11 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
  * A per-cell dashboard: one row per function, then the table and the failure queues, then what the router counted
  * for the cell (routed, shed, breaker-open, timeouts). Linear in the functions.
  */
+/** The stack's CORS policy, which the cells' own APIs (redirect mode) share with the router's. */
+function corsOf(stack: StackSettings) {
+    return corsPolicy(stack.router.cors);
+}
+
 /** The tag that says a role works on records of many tenants on purpose (policies: tenant-scoped-data-access). */
 export const DATA_ACCESS_TAG = "data-access";
 export const SYSTEM_DATA_ACCESS = "system";
