@@ -77,6 +77,17 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
     return out;
 }
 
+/** What each enabled source's own check finds only with the stack's region and isolation. */
+export function checkSources(problems: Problems, shape: StackShape): void {
+    for (const cell of shape.cells) {
+        for (const kind of enabledSources(cell)) {
+            const check = moduleOf(kind).stackProblems;
+            if (check === undefined) continue;
+            for (const p of check(cell.eventSources[kind], { region: shape.region, isolation: shape.isolation }, `cellular:cells[${cell.index}].eventSources.${kind}`)) problems.note(p);
+        }
+    }
+}
+
 /** Every physical name of the stack is within AWS's limit for its kind. */
 export function checkNames(problems: Problems, shape: StackShape): void {
     const owned = [

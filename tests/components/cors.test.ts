@@ -150,7 +150,7 @@ describe("CORS on every API variant (cellular:router.cors)", function () {
             const lines = (await pack.analyze(stack.capture, pack.reconcile({}))).diagnostics.map(line);
             assert.deepEqual(lines.filter(l => l.startsWith("mandatory ") || l.includes("during preview")), [], `${mode} ${api}`);
             const settings = loadSettings(raw, { project: "cellular", stack: "dev" });
-            assert.deepEqual(deployCheck(stack.resources, { quotas: settings.quotas }).findings.map(f => `${f.rule} ${f.resource}`), [], `${mode} ${api}`);
+            assert.deepEqual(deployCheck(stack.resources, { quotas: settings.quotas }).findings.map(f => `${f.rule} ${f.name}: ${f.message}`), [], `${mode} ${api}`);
         }
     });
 });

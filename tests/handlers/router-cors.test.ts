@@ -79,7 +79,7 @@ describe("the router's answers behind a REST API with CORS (handlers/lib/cors.ts
 
     it("gives an origin that is not allowed (or a request without one) no CORS headers but Vary: origin, so a cache keeps them apart", async () => {
         const { router } = setUp(() => cellAnswer(200, {}, "{}"));
-        for (const headers of [{ Origin: "https://evil.example.com" }, { Origin: "https://app.example.com.evil.example" }, { Origin: "null" }, {}]) {
+        for (const headers of [{ Origin: "https://evil.example.com" }, { Origin: "https://app.example.com.evil.example" }, { Origin: "null" }, {}] as Array<Record<string, string>>) {
             const result = await router(v1Event({ method: "GET", path: "/customers/acme/items", headers }), fakeContext()) as APIGatewayProxyResult;
             assert.deepEqual(result.headers, { vary: "origin" }, JSON.stringify(headers));
         }
