@@ -6,7 +6,7 @@
  */
 import { cellFunctions, cellNames, CELL_ALARMS, enabledSources } from "../cell-inventory";
 import { GATEWAY_ENDPOINTS } from "../cell-network-layout";
-import { moduleOf } from "../event-sources/registry";
+import { EVENT_SOURCE_KINDS, moduleOf } from "../event-sources/registry";
 import { IDENTITY_OWNER, Names, PhysicalName, nameProblems } from "../names";
 import { invokeGrantShards } from "../router-grants";
 import { usesDestination } from "./async-settings";
@@ -85,6 +85,13 @@ export function checkSources(problems: Problems, shape: StackShape): void {
             if (check === undefined) continue;
             for (const p of check(cell.eventSources[kind], { region: shape.region, isolation: shape.isolation }, `cellular:cells[${cell.index}].eventSources.${kind}`)) problems.note(p);
         }
+    }
+    for (const kind of EVENT_SOURCE_KINDS) {
+        const across = moduleOf(kind).acrossCells;
+        if (across === undefined) continue;
+        const cells = shape.cells.filter(c => c.eventSources[kind].enabled)
+            .map(c => ({ path: `cellular:cells[${c.index}].eventSources.${kind}`, settings: c.eventSources[kind] }));
+        for (const p of across(cells)) problems.note(p);
     }
 }
 

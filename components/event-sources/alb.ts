@@ -118,6 +118,19 @@ export const alb = eventSource({
         }
         return problems;
     },
+    acrossCells(cells) {
+        // Elastic Load Balancing refuses a second rule of one priority on a listener (PriorityInUse).
+        const problems: string[] = [];
+        const first = new Map<string, string>();
+        for (const { path, settings: s } of cells) {
+            if (s.listenerArn === undefined) continue;
+            const slot = `${s.listenerArn} ${s.priority}`;
+            const other = first.get(slot);
+            if (other === undefined) first.set(slot, path);
+            else problems.push(`${path}.priority is ${s.priority}; ${other} has it on the same listener, and a listener holds one rule per priority: give each cell its own`);
+        }
+        return problems;
+    },
     wire(cell, fn, s) {
         const id = cell.cellId;
         const n = names(cell.names, id, s);

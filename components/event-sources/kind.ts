@@ -113,6 +113,8 @@ export interface EventSourceModule<F extends Spec = Spec> {
     failureQueueSenders?(names: Names, cellId: string, settings: ValuesOf<F>): FailureQueueSender[];
     /** Problems of these settings that only the stack's region or isolation reveal, each naming `path.<key>`. */
     stackProblems?(settings: ValuesOf<F>, stack: StackScope, path: string): string[];
+    /** Problems among the cells that have this source on (each with its settings' path), e.g. two claiming one slot. */
+    acrossCells?(cells: ReadonlyArray<{ path: string; settings: ValuesOf<F> }>): string[];
     /** What the cell's table must offer this source. */
     readonly table?: { streamViewType: "KEYS_ONLY" };
     /** Creates the source's resources and connects them to `fn`, the function the cell built for it. */

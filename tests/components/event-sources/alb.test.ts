@@ -166,6 +166,14 @@ describe("event source alb (components/event-sources/alb.ts)", function () {
             ]);
         });
 
+        it("refuses two cells with one priority on one listener", () => {
+            const raw = edit(edit(stackConfig("dev"), "defaults", d => { d.eventSources.alb = { enabled: true, listenerArn: LISTENER }; }),
+                "cells", cells => { cells[2].eventSources = { ...cells[2].eventSources, alb: { priority: 7 } }; });
+            assert.deepEqual(problemsOf(raw), [
+                "cellular:cells[1].eventSources.alb.priority is 100; cellular:cells[0].eventSources.alb has it on the same listener, and a listener holds one rule per priority: give each cell its own",
+            ]);
+        });
+
         it("refuses a rule priority outside 1–50000 and a function that outlives the load balancer's idle timeout", () => {
             assert.deepEqual(one({ listenerArn: LISTENER, priority: 0 }), [`${at}.priority is 0; expected an integer from 1 to 50000`]);
             assert.deepEqual(one({ listenerArn: LISTENER, priority: 50001 }), [`${at}.priority is 50001; expected an integer from 1 to 50000`]);

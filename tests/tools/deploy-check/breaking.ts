@@ -351,6 +351,16 @@ export const BREAKING: Record<string, BreakingCase> = {
     "elb-listener-rule-priority": { plan: one(resource(T.listenerRule, "rule", { listenerArn: ARN("elasticloadbalancing", "listener/app/a/1/2"), priority: 50001 })), messages: [
             "aws:lb/listenerRule:ListenerRule rule: priority is 50001; an integer from 1 to 50000 (terraform-provider-aws internal/service/elbv2/listener_rule.go priority: validation.IntBetween(listenerRulePriorityMin = 1, listenerRulePriorityMax = 50_000))",
         ] },
+    "elb-listener-rule-priority-unique": {
+        plan: () => {
+            const listener = ARN("elasticloadbalancing", "listener/app/shared/1/2");
+            return [resource(T.listenerRule, "cell-a-rule", { listenerArn: listener, priority: 100 }), resource(T.listenerRule, "cell-b-rule", { listenerArn: listener, priority: 100 }),
+                resource(T.listenerRule, "other-listener", { listenerArn: ARN("elasticloadbalancing", "listener/app/other/1/2"), priority: 100 })];
+        },
+        messages: [
+            "aws:lb/listenerRule:ListenerRule cell-b-rule: priority is 100; a priority no other rule of its listener has (aws:lb/listenerRule:ListenerRule cell-a-rule has 100) (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html (PriorityInUse: \"The specified priority is in use\"))",
+        ],
+    },
     "elb-idle-timeout": { plan: one(resource(T.loadBalancer, "lb", { name: "cell-a-alb", idleTimeout: 4001 })), messages: [
             "aws:lb/loadBalancer:LoadBalancer lb: idleTimeout is 4001; an integer from 1 to 4000 seconds (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html (idle_timeout.timeout_seconds: \"The valid range is 1-4000 seconds\"))",
         ] },

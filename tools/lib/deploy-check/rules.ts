@@ -1069,6 +1069,26 @@ export const RULES: readonly Rule[] = [
         id: "elb-listener-rule-priority", what: "Listener rule priorities: 1 to 50000", inputs: { [T.listenerRule]: "priority" },
         min: 1, max: 50000, source: `${PROVIDER}/elbv2/listener_rule.go priority: validation.IntBetween(listenerRulePriorityMin = 1, listenerRulePriorityMax = 50_000)`,
     }),
+    {
+        id: "elb-listener-rule-priority-unique", types: [T.listenerRule], what: "One listener rule per priority on a listener",
+        source: `${AWS_DOCS}/elasticloadbalancing/latest/APIReference/API_CreateRule.html (PriorityInUse: "The specified priority is in use")`,
+        check(resource, plan) {
+            const priority = at(resource.inputs, "priority");
+            const listener = listenerOf(resource, plan);
+            if (typeof priority !== "number" || listener === undefined) return [];
+            const first = plan.cached("elb-rule-priorities", () => {
+                const seen = new Map<string, PlannedResource>();
+                for (const r of plan.ofType(T.listenerRule)) {
+                    const p = at(r.inputs, "priority");
+                    const l = listenerOf(r, plan);
+                    if (typeof p === "number" && l !== undefined && !seen.has(`${l} ${p}`)) seen.set(`${l} ${p}`, r);
+                }
+                return seen;
+            }).get(`${listener} ${priority}`);
+            return first === undefined || first === resource ? []
+                : [{ input: "priority", value: priority, allowed: `a priority no other rule of its listener has (${first.type} ${first.name} has ${priority})` }];
+        },
+    },
     rangeRule({
         id: "elb-idle-timeout", what: "Load balancer idle timeouts: 1 to 4000 s", inputs: { [T.loadBalancer]: "idleTimeout" },
         min: 1, max: 4000, allowed: "an integer from 1 to 4000 seconds",
@@ -1434,6 +1454,14 @@ function s3Permissions(plan: Plan): ReadonlyMap<PlannedResource, PlannedResource
         }
         return byFunction;
     });
+}
+
+/** The listener a rule is on: the listener resource it refers to, or its known ARN. */
+function listenerOf(rule: PlannedResource, plan: Plan): string | undefined {
+    const referenced = plan.referenced(rule, "listenerArn", T.listener)[0];
+    if (referenced) return referenced.urn;
+    const arn = at(rule.inputs, "listenerArn");
+    return isString(arn) && known(arn) ? arn : undefined;
 }
 
 /** The permission that lets Elastic Load Balancing invoke each function. */
