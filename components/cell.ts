@@ -19,18 +19,19 @@ import { TENANT_CLAIM_ENV, TENANT_TAG } from "../handlers/lib/tenant";
 import { Arns, AwsContext } from "./arns";
 import { CELL_ALARMS, CellFunction, cellFunctions, enabledSources } from "./cell-inventory";
 import type { AlarmActions } from "./alarm-topic";
-import { createCellNetwork } from "./cell-network";
+import { CellNetwork, createCellNetwork } from "./cell-network";
 import { dataResourceOptions } from "./data-protection";
 import { cellHolders, encodeHeld } from "./data-shape";
 import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
 import { DestinationKind, usesDestination, usesSuccessQueue } from "./config/async-settings";
 import type { CellSettings } from "./config/cell-settings";
+import { corsPolicy } from "./config/cors-settings";
 import type { StackSettings } from "./config/stack-settings";
 import { asyncDestinationStatements, createFailureRule, createFailureTopic, createInvokeConfig, destinationArn, DestinationTargets, successDestinationArn } from "./destinations";
 import { CellScope, EventSourceKind, FailureQueueSender } from "./event-sources/kind";
 import { moduleOf } from "./event-sources/registry";
 import { codeArchive } from "./bundle";
-import { createLambda, LambdaResources, VpcPlacement } from "./function";
+import { createLambda, LambdaResources } from "./function";
 import { createApi } from "./http-api";
 import { allow, document, Statement } from "./iam";
 import type { TokenVerification } from "./identity";
@@ -67,7 +68,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     readonly tags: Tags;
     private readonly stack: StackSettings;
     private readonly after: pulumi.Resource[];
-    private readonly verification: TokenVerification;
+    readonly verification: TokenVerification;
     private readonly ownership: string;
     private readonly alarmActions: AlarmActions;
 
@@ -80,7 +81,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     /** Where on-success records go, when `async.onSuccess` is `queue`: never the failure path. */
     readonly successQueue?: aws.sqs.Queue;
     readonly failureRetentionDays: number;
-    readonly vpc?: VpcPlacement;
+    readonly vpc?: CellNetwork;
     /** Every function of the cell, by kind, in the order they were created. */
     readonly functions = new Map<string, LambdaResources>();
     readonly api: LambdaResources;
@@ -151,6 +152,14 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             invokeName: this.invokeName,
             ...(this.endpoint ? { endpoint: this.endpoint } : {}),
         });
+    }
+
+    get network(): CellScope["network"] {
+        return this.vpc ? { vpcId: this.vpc.vpc.id, subnetIds: this.vpc.subnetIds, securityGroupIds: this.vpc.securityGroupIds } : undefined;
+    }
+
+    get dataRoleName(): string {
+        return this.names.cellDataRole(this.cellId);
     }
 
     enabled(kind: EventSourceKind): boolean {
@@ -307,8 +316,9 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             statements: arns => [...statements(arns), ...(delivers ? asyncDestinationStatements(this.settings.async, targets, arns) : [])],
             ctx: this.context,
             tags: this.tags,
-            // Every function but the API works on records of many tenants: the guardrails see that it is meant.
-            ...(fn.kind === API_FUNCTION.kind ? {} : { roleTags: { [DATA_ACCESS_TAG]: SYSTEM_DATA_ACCESS } }),
+            // Every function but the API (and a source's that serves tenants like it) works on records of many
+            // tenants: the guardrails see that it is meant.
+            ...(fn.kind === API_FUNCTION.kind || servesTenants(fn) ? {} : { roleTags: { [DATA_ACCESS_TAG]: SYSTEM_DATA_ACCESS } }),
             logRetentionDays: this.settings.logRetentionDays,
             publish: fn.kind === API_FUNCTION.kind,
             ...(this.vpc ? { vpc: this.vpc } : {}),
@@ -325,13 +335,15 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
      */
     private createDataRole(): aws.iam.Role {
         const name = this.names.cellDataRole(this.cellId);
+        const tenantFunctions = cellFunctions(this.settings).filter(servesTenants).map(f => this.functions.get(f.kind)!);
         const role = new aws.iam.Role(`${this.cellId}-tenant-role`, {
             name,
             description: `Tenant-scoped data access of cell ${this.cellId}, assumed by its API with the tenant as a session tag`,
-            assumeRolePolicy: this.context.apply(ctx => JSON.stringify(tenantDataTrustPolicy(new Arns(ctx).role(this.api.roleName)))),
+            assumeRolePolicy: this.context.apply(ctx => JSON.stringify(tenantDataTrustPolicy(new Arns(ctx).role(this.api.roleName),
+                ...tenantFunctions.map(f => new Arns(ctx).role(f.roleName))))),
             maxSessionDuration: 3600,
             tags: this.tags,
-        }, this.opts({ dependsOn: [this.api.role] }));
+        }, this.opts({ dependsOn: [this.api.role, ...tenantFunctions.map(f => f.role)] }));
         new aws.iam.RolePolicy(`${this.cellId}-tenant-policy`, {
             role: role.name,
             name: "tenant-items",
@@ -367,6 +379,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             functionName: this.api.fn.name,
             alias: this.apiAlias,
             throttle: this.stack.router.throttle,
+            ...(corsOf(this.stack) ? { cors: corsOf(this.stack)! } : {}),
             verification: this.verification,
             logRetentionDays: this.settings.logRetentionDays,
             tags: this.tags,
@@ -540,6 +553,11 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
  * A per-cell dashboard: one row per function, then the table and the failure queues, then what the router counted
  * for the cell (routed, shed, breaker-open, timeouts). Linear in the functions.
  */
+/** The stack's CORS policy, which the cells' own APIs (redirect mode) share with the router's. */
+function corsOf(stack: StackSettings) {
+    return corsPolicy(stack.router.cors);
+}
+
 /** The tag that says a role works on records of many tenants on purpose (policies: tenant-scoped-data-access). */
 export const DATA_ACCESS_TAG = "data-access";
 export const SYSTEM_DATA_ACCESS = "system";
@@ -547,14 +565,23 @@ export const SYSTEM_DATA_ACCESS = "system";
 /** The item actions the cell API uses, each limited to the tenant's partition. */
 export const TENANT_ITEM_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
 
-/** Who may assume a cell's tenant data role: the cell's API role, and only with a non-empty `tenant` session tag. */
-export function tenantDataTrustPolicy(apiRoleArn: string): object {
+/** Whether a cell function serves one tenant per request with the tenant's credentials (beside the API). */
+function servesTenants(fn: CellFunction): boolean {
+    return fn.source !== undefined && moduleOf(fn.source).function.servesTenants === true;
+}
+
+/**
+ * Who may assume a cell's tenant data role: the cell's API role (and the roles of the other functions that serve
+ * tenants like it), and only with a non-empty `tenant` session tag.
+ */
+export function tenantDataTrustPolicy(apiRoleArn: string, ...otherRoleArns: string[]): object {
+    const principal = otherRoleArns.length === 0 ? { AWS: apiRoleArn } : { AWS: [apiRoleArn, ...otherRoleArns] };
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "AssumeForOneTenant", Effect: "Allow", Principal: { AWS: apiRoleArn }, Action: "sts:AssumeRole",
+            { Sid: "AssumeForOneTenant", Effect: "Allow", Principal: principal, Action: "sts:AssumeRole",
                 Condition: { StringLike: { [`aws:RequestTag/${TENANT_TAG}`]: "?*" } } },
-            { Sid: "TagTheTenant", Effect: "Allow", Principal: { AWS: apiRoleArn }, Action: "sts:TagSession",
+            { Sid: "TagTheTenant", Effect: "Allow", Principal: principal, Action: "sts:TagSession",
                 Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [TENANT_TAG] } } },
         ],
     };

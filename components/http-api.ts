@@ -10,6 +10,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CorsPolicy, SERVED_METHODS } from "../handlers/lib/cors";
 import { AUTH_MESSAGES } from "../handlers/lib/tenant";
 import type { LambdaResources } from "./function";
 import type { TokenVerification } from "./identity";
@@ -59,6 +60,8 @@ export interface ApiArgs {
     functionName: pulumi.Input<string>;
     alias: aws.lambda.Alias;
     throttle: { rateLimit: number; burstLimit: number };
+    /** Browser clients (`cellular:router.cors`); absent: no CORS. */
+    cors?: CorsPolicy;
     /** How the API verifies the tokens every route requires. */
     verification: TokenVerification;
     /** A REST API without a Cognito pool: the Lambda authorizer that verifies the external issuer's tokens. */
@@ -111,6 +114,7 @@ function createHttpApi(args: ApiArgs): ApiResources {
         name: args.name,
         protocolType: "HTTP",
         description: `${args.name}: customer requests`,
+        ...(args.cors ? { corsConfiguration: httpCorsConfiguration(args.cors) } : {}),
         tags: args.tags,
     }, opts);
     const integration = new aws.apigatewayv2.Integration(`${args.logicalName}-integration`, {
@@ -128,14 +132,15 @@ function createHttpApi(args: ApiArgs): ApiResources {
         identitySources: ["$request.header.Authorization"],
         jwtConfiguration: { issuer: args.verification.issuer, audiences: args.verification.audiences },
     }, opts);
-    const routes = CUSTOMER_ROUTES.map((route, i) => new aws.apigatewayv2.Route(`${args.logicalName}-route-${i === 0 ? "customer" : "customer-proxy"}`, {
-        apiId: api.id,
-        routeKey: `ANY ${route}`,
-        target: pulumi.interpolate`integrations/${integration.id}`,
-        authorizationType: "JWT",
-        authorizerId: authorizer.id,
-        authorizationScopes: args.verification.scopes,
-    }, opts));
+    const routes = CUSTOMER_ROUTES.flatMap((route, i) => httpRouteMethods(args.cors).map(method => new aws.apigatewayv2.Route(
+        `${args.logicalName}-route-${i === 0 ? "customer" : "customer-proxy"}${method === "ANY" ? "" : `-${method.toLowerCase()}`}`, {
+            apiId: api.id,
+            routeKey: `${method} ${route}`,
+            target: pulumi.interpolate`integrations/${integration.id}`,
+            authorizationType: "JWT",
+            authorizerId: authorizer.id,
+            authorizationScopes: args.verification.scopes,
+        }, opts)));
     const logs = accessLogs(args);
     const stage = new aws.apigatewayv2.Stage(`${args.logicalName}-stage`, {
         apiId: api.id,
@@ -171,6 +176,7 @@ function createRestApi(args: ApiArgs): ApiResources {
     }, opts);
     const { authorizer, authorization, scopes } = restAuthorizer(args, api, opts);
     const responses = restErrorResponses(args, api, opts);
+    const preflight = args.cors ? restPreflight(args, args.cors, api, [["customer", customer], ["customer-proxy", proxy]], opts) : [];
     const methodsAndIntegrations = ([["customer", customer], ["customer-proxy", proxy]] as const).flatMap(([key, resource]) => {
         const method = new aws.apigateway.Method(`${args.logicalName}-${key}-any`, {
             restApi: api.id, resourceId: resource.id, httpMethod: "ANY",
@@ -194,8 +200,9 @@ function createRestApi(args: ApiArgs): ApiResources {
             routes: JSON.stringify(CUSTOMER_ROUTES),
             authorization: JSON.stringify({ authorization, scopes: scopes ?? [] }),
             responses: JSON.stringify(REST_ERROR_RESPONSES),
+            ...(args.cors ? { cors: JSON.stringify(args.cors) } : {}),
         },
-    }, { ...opts, dependsOn: [...(args.dependsOn as pulumi.Resource[] ?? []), ...methodsAndIntegrations, ...responses] });
+    }, { ...opts, dependsOn: [...(args.dependsOn as pulumi.Resource[] ?? []), ...methodsAndIntegrations, ...responses, ...preflight] });
     const logs = accessLogs(args);
     const stage = new aws.apigateway.Stage(`${args.logicalName}-stage`, {
         restApi: api.id,
@@ -218,7 +225,7 @@ function createRestApi(args: ApiArgs): ApiResources {
     const permission = invokePermission(args, api.executionArn, opts);
     return {
         url: stage.invokeUrl,
-        resources: [api, customers, customer, proxy, authorizer, ...responses, ...methodsAndIntegrations, deployment, logs, stage, settings, permission],
+        resources: [api, customers, customer, proxy, authorizer, ...responses, ...methodsAndIntegrations, ...preflight, deployment, logs, stage, settings, permission],
     };
 }
 
@@ -265,8 +272,19 @@ export const REST_ERROR_RESPONSES = [
     { responseType: "ACCESS_DENIED", statusCode: "403", error: AUTH_MESSAGES.forbidden, wwwAuthenticate: false },
 ] as const;
 
+/**
+ * With CORS, every other answer API Gateway gives itself (throttling, a missing route, an integration failure...) in
+ * the same contract, its own message as the error, with the CORS headers: `DEFAULT_4XX` and `DEFAULT_5XX` cover every
+ * response type without a response of its own.
+ */
+export const REST_CORS_DEFAULT_RESPONSES = [
+    { responseType: "DEFAULT_4XX", key: "4xx" },
+    { responseType: "DEFAULT_5XX", key: "5xx" },
+] as const;
+
 function restErrorResponses(args: ApiArgs, api: aws.apigateway.RestApi, opts: pulumi.CustomResourceOptions): aws.apigateway.Response[] {
-    return REST_ERROR_RESPONSES.map(r => new aws.apigateway.Response(`${args.logicalName}-${r.statusCode}-response`, {
+    const cors = args.cors ? restCorsResponseParameters(args.cors, "gatewayresponse") : {};
+    const own = REST_ERROR_RESPONSES.map(r => new aws.apigateway.Response(`${args.logicalName}-${r.statusCode}-response`, {
         restApiId: api.id,
         responseType: r.responseType,
         statusCode: r.statusCode,
@@ -274,6 +292,115 @@ function restErrorResponses(args: ApiArgs, api: aws.apigateway.RestApi, opts: pu
         responseParameters: {
             "gatewayresponse.header.Content-Type": "'application/json'",
             ...(r.wwwAuthenticate ? { "gatewayresponse.header.WWW-Authenticate": "'Bearer'" } : {}),
+            ...cors,
         },
     }, opts));
+    if (!args.cors) return own;
+    return [...own, ...REST_CORS_DEFAULT_RESPONSES.map(r => new aws.apigateway.Response(`${args.logicalName}-${r.key}-response`, {
+        restApiId: api.id,
+        responseType: r.responseType,
+        // `messageString` is the message as a quoted JSON string.
+        responseTemplates: { "application/json": "{\"error\":$context.error.messageString}" },
+        responseParameters: { "gatewayresponse.header.Content-Type": "'application/json'", ...cors },
+    }, opts))];
+}
+
+/** An HTTP API's CORS: API Gateway answers preflight itself and adds the headers to every answer of the integration. */
+export function httpCorsConfiguration(cors: CorsPolicy): aws.types.input.apigatewayv2.ApiCorsConfiguration {
+    return {
+        allowOrigins: cors.allowOrigins,
+        allowMethods: cors.allowMethods,
+        allowHeaders: cors.allowHeaders,
+        exposeHeaders: cors.exposeHeaders,
+        maxAge: cors.maxAgeSeconds,
+        allowCredentials: cors.allowCredentials,
+    };
+}
+
+/**
+ * The methods an HTTP API routes to the function. Without CORS one `ANY` route per path. With CORS, one route per
+ * served method: an `ANY` route with an authorizer would also catch the browser's `OPTIONS` preflight, which carries
+ * no token, and answer it 401; with no route for `OPTIONS`, API Gateway answers the preflight itself from the API's
+ * `corsConfiguration`, before any authorizer, and the function never sees it. Other methods get API Gateway's 404.
+ */
+export function httpRouteMethods(cors: CorsPolicy | undefined): string[] {
+    return cors ? [...SERVED_METHODS] : ["ANY"];
+}
+
+const quoted = (value: string) => `'${value}'`;
+
+/**
+ * The CORS headers of a REST API's own answers (`gatewayresponse`) or of its preflight answer (`method.response`):
+ * static values, but for `Access-Control-Allow-Origin` with several origins. A gateway response cannot choose among
+ * them, so it repeats the request's `Origin`: its bodies are API Gateway's fixed texts, never data. The preflight
+ * chooses in its mapping template ({@link restPreflightTemplate}).
+ */
+export function restCorsResponseParameters(cors: CorsPolicy, prefix: "gatewayresponse" | "method.response", what: "answer" | "preflight" = "answer"): Record<string, string> {
+    const h = (name: string) => `${prefix}.header.${name}`;
+    const single = cors.allowOrigins.length === 1 ? cors.allowOrigins[0]! : undefined;
+    const origin = single !== undefined ? quoted(single) : prefix === "gatewayresponse" ? "method.request.header.Origin" : undefined;
+    return {
+        ...(origin === undefined ? {} : { [h("Access-Control-Allow-Origin")]: origin }),
+        ...(single === "*" ? {} : { [h("Vary")]: quoted("Origin") }),
+        ...(cors.allowCredentials ? { [h("Access-Control-Allow-Credentials")]: quoted("true") } : {}),
+        ...(what === "answer"
+            ? (cors.exposeHeaders.length > 0 ? { [h("Access-Control-Expose-Headers")]: quoted(cors.exposeHeaders.join(",")) } : {})
+            : {
+                [h("Access-Control-Allow-Methods")]: quoted(cors.allowMethods.join(",")),
+                [h("Access-Control-Allow-Headers")]: quoted(cors.allowHeaders.join(",")),
+                [h("Access-Control-Max-Age")]: quoted(String(cors.maxAgeSeconds)),
+            }),
+    };
+}
+
+/**
+ * The preflight answer's mapping template: empty for one origin (or `*`, a static header); for several, it sets
+ * `Access-Control-Allow-Origin` to the request's `Origin` only when that is one of them, so any other origin gets
+ * an answer without it, which the browser refuses.
+ */
+export function restPreflightTemplate(cors: CorsPolicy): string {
+    if (cors.allowOrigins.length === 1) return "";
+    const test = cors.allowOrigins.map(o => `$origin == "${o}"`).join(" || ");
+    return [
+        "#set($origin = $input.params().header.get(\"Origin\"))",
+        "#if(\"$!origin\" == \"\")#set($origin = $input.params().header.get(\"origin\"))#end",
+        `#if(${test})`,
+        "#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)",
+        "#end",
+    ].join("\n");
+}
+
+/** The preflight's status: no body. */
+export const PREFLIGHT_STATUS = "204";
+
+/**
+ * A REST API answers the browser's preflight itself: an `OPTIONS` method per resource without an authorizer (the
+ * preflight carries no token) and a MOCK integration, so no function runs and no cell is reached. The explicit
+ * method wins over `ANY` for `OPTIONS` only.
+ */
+function restPreflight(args: ApiArgs, cors: CorsPolicy, api: aws.apigateway.RestApi,
+    resources: ReadonlyArray<readonly [string, aws.apigateway.Resource]>, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+    const parameters = restCorsResponseParameters(cors, "method.response", "preflight");
+    const declared = Object.fromEntries([...Object.keys(parameters), "method.response.header.Access-Control-Allow-Origin"].map(k => [k, true]));
+    return resources.flatMap(([key, resource]) => {
+        const name = `${args.logicalName}-${key}-options`;
+        const method = new aws.apigateway.Method(name, {
+            restApi: api.id, resourceId: resource.id, httpMethod: "OPTIONS", authorization: "NONE",
+        }, opts);
+        const integration = new aws.apigateway.Integration(`${name}-integration`, {
+            restApi: api.id, resourceId: resource.id, httpMethod: method.httpMethod,
+            type: "MOCK",
+            requestTemplates: { "application/json": JSON.stringify({ statusCode: Number(PREFLIGHT_STATUS) }) },
+        }, opts);
+        const methodResponse = new aws.apigateway.MethodResponse(`${name}-response`, {
+            restApi: api.id, resourceId: resource.id, httpMethod: method.httpMethod, statusCode: PREFLIGHT_STATUS,
+            responseParameters: declared,
+        }, opts);
+        const integrationResponse = new aws.apigateway.IntegrationResponse(`${name}-integration-response`, {
+            restApi: api.id, resourceId: resource.id, httpMethod: method.httpMethod, statusCode: methodResponse.statusCode,
+            responseParameters: parameters,
+            responseTemplates: { "application/json": restPreflightTemplate(cors) },
+        }, { ...opts, dependsOn: [...(opts.dependsOn as pulumi.Resource[]), integration] });
+        return [method, integration, methodResponse, integrationResponse];
+    });
 }

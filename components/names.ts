@@ -50,6 +50,8 @@ export const NAME_LIMITS = {
     api: { max: 128, what: "API Gateway API names" },
     userPool: { max: 128, what: "Cognito user pool names" },
     parameter: { max: 1011, what: "SSM parameter names" },
+    targetGroup: { max: 32, what: "ELB target group names" },
+    loadBalancer: { max: 32, what: "Elastic Load Balancing load balancer names" },
 } as const;
 
 export type NameKind = keyof typeof NAME_LIMITS;

@@ -13,6 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BREAKER_ENV } from "../handlers/lib/breaker";
 import { METRICS_NAMESPACE } from "../handlers/lib/events-env";
 import { LIVE_ALIAS } from "../handlers/lib/identifiers";
+import { CORS_ENV } from "../handlers/lib/cors";
 import { AUTHORIZER_ENV, TENANT_CLAIM_ENV } from "../handlers/lib/tenant";
 import { buildRoutingTable } from "../handlers/lib/routing";
 import { CELL_DIMENSION, ROUTER_METRICS } from "../handlers/lib/router-metrics";
@@ -20,6 +21,7 @@ import { ROUTING_TABLE_FILE, RoutingTable } from "../handlers/lib/routing-table"
 import { Arns, AwsContext } from "./arns";
 import { codeArchive } from "./bundle";
 import { Cell } from "./cell";
+import { corsPolicy } from "./config/cors-settings";
 import type { StackSettings } from "./config/stack-settings";
 import type { AlarmActions } from "./alarm-topic";
 import { createApi } from "./http-api";
@@ -63,6 +65,7 @@ export class CellRouter extends pulumi.ComponentResource {
         this.tags = sharedTags(settings);
         const router = settings.router;
         const functionName = settings.names.routerFunction();
+        const cors = corsPolicy(router.cors);
 
         this.fn = createLambda({
             logicalName: `${name}`,
@@ -77,6 +80,8 @@ export class CellRouter extends pulumi.ComponentResource {
                 [BREAKER_ENV.failureThreshold]: String(router.breaker.failureThreshold),
                 [BREAKER_ENV.coolDownSeconds]: String(router.breaker.coolDownSeconds),
                 [TENANT_CLAIM_ENV]: args.verification.tenantClaim,
+                // Behind a REST API the router adds the CORS headers itself; an HTTP API adds them to its answers.
+                ...(cors && router.api === "rest" ? { [CORS_ENV]: JSON.stringify(cors) } : {}),
             },
             // Its only grants beyond logs and tracing: invoking the cells, attached below as managed policies.
             statements: () => [],
@@ -112,6 +117,7 @@ export class CellRouter extends pulumi.ComponentResource {
             functionName: this.fn.fn.name,
             alias: this.alias,
             throttle: router.throttle,
+            ...(cors ? { cors } : {}),
             verification: args.verification,
             ...(authorizer ? { authorizer } : {}),
             ...(loggingAccount ? { loggingAccount } : {}),

@@ -230,7 +230,8 @@ if (cellId === undefined || tableName === undefined || dataRoleArn === undefined
 const owned = cellId === undefined ? { error: `${ENV.cellId} is not set` } : loadOwnership(cellId, __dirname);
 if ("error" in owned) logger.error("cannot load the ownership table: the cell serves no one", { error: owned.error });
 
-export const handler: CellApiHandler = tracedHandler(createCellApi({
+/** The cell's API as deployed, not traced on its own: alb-api.ts traces its invocations and calls this. */
+export const cellApi: CellApiHandler = createCellApi({
     cellId,
     tableName,
     // Unset, no claim matches: every request is refused (401).
@@ -240,4 +241,6 @@ export const handler: CellApiHandler = tracedHandler(createCellApi({
         ? { clientFor: () => Promise.reject(new Error(`${ENV.dataRoleArn} is not set`)) }
         : deployedTenantTables(dataRoleArn, TENANT_TAG),
     logger,
-}));
+});
+
+export const handler: CellApiHandler = tracedHandler(cellApi);

@@ -21,6 +21,7 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
 import { Admission, BreakerSettings, BREAKER_DEFAULTS, breakerSettingsFromEnv, CellBreakers, outcomeOfStatus } from "./lib/breaker";
 import { cellWaitMs, RESPONSE_MARGIN_MS } from "./lib/cell-wait";
+import { CORS_ENV, CorsPolicy, corsPolicyFromEnv, withCorsHeaders } from "./lib/cors";
 import { METRICS_NAMESPACE } from "./lib/events-env";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
 import { CUSTOMER_ID_RULE, isValidCustomerId } from "./lib/identifiers";
@@ -101,6 +102,8 @@ export interface RouterOptions {
     metrics?: RouterMetrics;
     /** @default SYSTEM_CLOCK */
     clock?: RouterClock;
+    /** Behind a REST API with CORS: the headers every answer carries (lib/cors.ts). @default none */
+    cors?: CorsPolicy;
 }
 
 export type RouterHandler = (event: ApiEvent, context?: Context) => Promise<ApiResult>;
@@ -241,7 +244,7 @@ export function createRouter(options: RouterOptions): RouterHandler {
         return errorResponse(502, MESSAGES.badGateway);
     }
 
-    const handle = apiHandler(logger, route);
+    const handle = withCorsHeaders(options.cors, apiHandler(logger, route));
     return async (event, context) => {
         try {
             return await handle(event, context);
@@ -351,6 +354,12 @@ function deployedBreakerSettings(): BreakerSettings {
     return settings;
 }
 
+function deployedCors(): { cors?: CorsPolicy } {
+    const cors = corsPolicyFromEnv(process.env[CORS_ENV]);
+    if (cors === undefined && process.env[CORS_ENV]) logger.error(`${CORS_ENV} is not a CORS policy: answers carry no CORS headers`);
+    return cors ? { cors } : {};
+}
+
 export const handler: RouterHandler = tracedHandler(createRouter({
     table: loadDeployedTable(),
     lambda,
@@ -358,5 +367,6 @@ export const handler: RouterHandler = tracedHandler(createRouter({
     // Unset, no claim matches: every request is refused (401) rather than routed on a guess.
     tenantClaim: process.env[TENANT_CLAIM_ENV] ?? "",
     breaker: deployedBreakerSettings(),
+    ...deployedCors(),
     metrics: powertoolsRouterMetrics(new Metrics({ namespace: METRICS_NAMESPACE, serviceName: "router" })),
 }));

@@ -4,8 +4,9 @@
  * api-routes-authorized: every API route needs an authorizer — an `aws.apigatewayv2.Route` with `authorizationType`
  * JWT, CUSTOM or AWS_IAM, an `aws.apigateway.Method` with `authorization` other than NONE — and a function URL is not
  * public (`authorizationType: NONE`). A route that is meant to be public says so: its API (or, for a function URL,
- * its function) carries the tag `public-route` with the reason. Everything it reads is a plain input, known at
- * preview.
+ * its function) carries the tag `public-route` with the reason. A CORS preflight method is public by nature (the
+ * browser sends no token with it): an `OPTIONS` method with authorization NONE passes when its integration is MOCK,
+ * so no code runs and nothing is reached. Everything it reads is a plain input, known at preview.
  *
  * tenant-scoped-data-access: inside a cell, a role that grants DynamoDB item actions on a table lets its caller
  * reach one tenant's items only: every such statement has a `dynamodb:LeadingKeys` condition (and grants no Scan,
@@ -64,14 +65,21 @@ export const apiRoutesAuthorized: StackValidationPolicy = {
                     `authorizationType ${type}: anyone can call it; set authorizationType to JWT (with an authorizer), CUSTOM or AWS_IAM${exempt}`);
             });
         }
+        const integrationsOf = new Map<string, PolicyResource[]>();
+        for (const integration of graph.ofType(AWS.restIntegration)) {
+            for (const m of graph.deps(integration, "httpMethod")) integrationsOf.set(m.urn, [...(integrationsOf.get(m.urn) ?? []), integration]);
+        }
         for (const method of graph.ofType(TYPES.method)) {
             reporter.guard(subject(method), () => {
                 const authorization = str(read(method.props, "authorization")) ?? "NONE";
                 if (authorization === UNKNOWN || authorization.toUpperCase() !== "NONE") return;
+                const integrations = integrationsOf.get(method.urn) ?? [];
+                if (str(read(method.props, "httpMethod")) === "OPTIONS" && integrations.length > 0
+                    && integrations.every(i => str(read(i.props, "type")) === "MOCK")) return;
                 const api = graph.deps(method, "restApi").find(d => d.type === AWS.restApi);
                 if (publicReason(api) !== undefined) return;
                 reporter.violation(method, `${describe(subject(method))} (${String(str(read(method.props, "httpMethod")) ?? "a method")}) has ` +
-                    `authorization NONE: anyone can call it; use COGNITO_USER_POOLS, CUSTOM or AWS_IAM with an authorizer${exempt}`);
+                    `authorization NONE: anyone can call it; use COGNITO_USER_POOLS, CUSTOM or AWS_IAM with an authorizer (a CORS preflight: OPTIONS with a MOCK integration)${exempt}`);
             });
         }
         for (const url of graph.ofType(TYPES.functionUrl)) {

@@ -6,7 +6,7 @@
  */
 import { cellFunctions, cellNames, CELL_ALARMS, enabledSources } from "../cell-inventory";
 import { GATEWAY_ENDPOINTS } from "../cell-network-layout";
-import { moduleOf } from "../event-sources/registry";
+import { EVENT_SOURCE_KINDS, moduleOf } from "../event-sources/registry";
 import { IDENTITY_OWNER, Names, PhysicalName, nameProblems } from "../names";
 import { invokeGrantShards } from "../router-grants";
 import { usesDestination } from "./async-settings";
@@ -75,6 +75,24 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
     const waves = new Set(shape.cells.map(c => c.wave));
     for (const wave of waves) if (wave > 0) out.push({ kind: "parameter", name: names.waveParameter(wave) });
     return out;
+}
+
+/** What each enabled source's own check finds only with the stack's region and isolation. */
+export function checkSources(problems: Problems, shape: StackShape): void {
+    for (const cell of shape.cells) {
+        for (const kind of enabledSources(cell)) {
+            const check = moduleOf(kind).stackProblems;
+            if (check === undefined) continue;
+            for (const p of check(cell.eventSources[kind], { region: shape.region, isolation: shape.isolation }, `cellular:cells[${cell.index}].eventSources.${kind}`)) problems.note(p);
+        }
+    }
+    for (const kind of EVENT_SOURCE_KINDS) {
+        const across = moduleOf(kind).acrossCells;
+        if (across === undefined) continue;
+        const cells = shape.cells.filter(c => c.eventSources[kind].enabled)
+            .map(c => ({ path: `cellular:cells[${c.index}].eventSources.${kind}`, settings: c.eventSources[kind] }));
+        for (const p of across(cells)) problems.note(p);
+    }
 }
 
 /** Every physical name of the stack is within AWS's limit for its kind. */

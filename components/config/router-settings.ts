@@ -1,6 +1,7 @@
 /** The router's settings (`cellular:router`): its function, its API, its throttling, the pinned customers and its breakers. Pure. */
 import { BREAKER_DEFAULTS } from "../../handlers/lib/breaker";
 import { CUSTOMER_ID_RULE, isValidCustomerId } from "../../handlers/lib/identifiers";
+import { CORS_SETTINGS } from "./cors-settings";
 import { ValuesOf, custom, integer, oneOf, section } from "./fields";
 import { checkSynchronousFunction, logRetentionField, synchronousFunctionFields } from "./function-settings";
 import { LIMITS } from "./limits";
@@ -43,6 +44,7 @@ export const ROUTER_SETTINGS = section("The router and the API in front of it", 
             return pinned;
         },
     }),
+    cors: CORS_SETTINGS,
     logRetentionDays: logRetentionField(30, "Retention of the router's and its API's log groups, in days"),
     breaker: section("Per-cell circuit breakers, in each router instance (invoke mode)", {
         failureThreshold: integer({ min: 1, max: 1000, default: BREAKER_DEFAULTS.failureThreshold,

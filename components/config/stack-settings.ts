@@ -10,7 +10,7 @@ import { Names, REGION_PATTERN } from "../names";
 import { ALARM_SETTINGS, AlarmSettings, NO_RECIPIENT, SNS_TOPIC_ARN, namesNoRecipient } from "./alarm-settings";
 import { AUTH_SETTINGS, AuthSettings, NO_ISSUER, namesNoIssuer } from "./auth-settings";
 import { CELL_ENTRY, CELL_SETTINGS, CellSettings, toCellSettings } from "./cell-settings";
-import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRouter } from "./checks";
+import { checkCells, checkConcurrencyBudget, checkNames, checkQuotas, checkRouter, checkSources } from "./checks";
 import { ValuesOf, boolean, checkKeys, custom, defaultsOf, integer, oneOf, optionalCustom, readField, readSection, section } from "./fields";
 import { LIMITS } from "./limits";
 import { Plain, Problems, deepMerge, isPlainObject } from "./problems";
@@ -165,6 +165,7 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
 
     const shape = { names, region: region || "us-east-1", cells, router, auth, alarms, isolation };
     checkCells(problems, cells);
+    checkSources(problems, shape);
     if (cells.length > 0) checkNames(problems, shape);
     checkRouter(problems, router, cells);
     const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, auth, accountConcurrencyLimit);

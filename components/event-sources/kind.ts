@@ -12,13 +12,13 @@ import type { Arns, AwsContext } from "../arns";
 import type { Section, Spec, ValuesOf } from "../config/fields";
 import type { FunctionSettings } from "../config/function-settings";
 import type { Quotas } from "../config/quotas";
-import type { LambdaResources } from "../function";
+import type { LambdaResources, VpcPlacement } from "../function";
 import type { Statement } from "../iam";
 import type { Names, PhysicalName } from "../names";
 import type { Tags } from "../tags";
 
 /** The kinds of event source a cell can have; registry.ts has one module for each (a missing one does not compile). */
-export type EventSourceKind = "queue" | "topic" | "bucket" | "schedule" | "tableStream" | "kinesis";
+export type EventSourceKind = "queue" | "topic" | "bucket" | "schedule" | "tableStream" | "kinesis" | "alb";
 
 /** The settings every source has: on or off, and its function's. */
 export type SourceSettings = FunctionSettings & { enabled: boolean };
@@ -46,6 +46,29 @@ export interface CellScope {
     dataOpts(extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions;
     /** Whether the stack protects the resources that hold data (`cellular:protectData`). */
     readonly protectData: boolean;
+    /** The cell's own network (`cellular:isolation: vpc`): its VPC and its two subnets in two zones. */
+    readonly network?: VpcPlacement & { vpcId: pulumi.Input<string> };
+    /** How callers' tokens are verified, for a source that receives requests without an API Gateway authorizer. */
+    readonly verification: SourceVerification;
+    /** The role the cell's tenant-scoped functions assume, with the tenant as a session tag, to reach its items. */
+    readonly dataRoleName: string;
+}
+
+/** How tokens are verified (components/identity.ts TokenVerification has this shape). */
+export interface SourceVerification {
+    readonly issuer: pulumi.Input<string>;
+    readonly audiences: pulumi.Input<pulumi.Input<string>[]>;
+    readonly scopes: string[];
+    readonly tenantClaim: string;
+    /** Where the issuer's keys are; absent: `<issuer>/.well-known/jwks.json` (Cognito's). */
+    readonly jwksUri?: string;
+}
+
+/** What a source's stack-wide check knows of the stack. */
+export interface StackScope {
+    readonly region: string;
+    /** `cellular:isolation`. */
+    readonly isolation: "none" | "vpc";
 }
 
 /** A service that delivers what it cannot deliver into the cell's failure queue, and from which resource. */
@@ -61,9 +84,15 @@ export interface SourceFunction {
     handler: string;
     /**
      * `async`: invoked asynchronously (S3, SNS, EventBridge), so it gets retries and destinations; `poll`: invoked
-     * by an event source mapping, whose failures stay with the source.
+     * by an event source mapping, whose failures stay with the source; `sync`: a caller waits for its answer (a load
+     * balancer), so failures go back to that caller.
      */
-    invocation: "async" | "poll";
+    invocation: "async" | "poll" | "sync";
+    /**
+     * It serves one tenant per request, with the tenant's own credentials (the cell's data role, which trusts its
+     * role), like the cell's API: its role is not tagged as working on many tenants' records.
+     */
+    servesTenants?: true;
 }
 
 export interface EventSourceModule<F extends Spec = Spec> {
@@ -82,6 +111,10 @@ export interface EventSourceModule<F extends Spec = Spec> {
     failedEventQueues?(names: Names, cellId: string, settings: ValuesOf<F>): string[];
     /** Services that put what they could not deliver into the cell's failure queue. */
     failureQueueSenders?(names: Names, cellId: string, settings: ValuesOf<F>): FailureQueueSender[];
+    /** Problems of these settings that only the stack's region or isolation reveal, each naming `path.<key>`. */
+    stackProblems?(settings: ValuesOf<F>, stack: StackScope, path: string): string[];
+    /** Problems among the cells that have this source on (each with its settings' path), e.g. two claiming one slot. */
+    acrossCells?(cells: ReadonlyArray<{ path: string; settings: ValuesOf<F> }>): string[];
     /** What the cell's table must offer this source. */
     readonly table?: { streamViewType: "KEYS_ONLY" };
     /** Creates the source's resources and connects them to `fn`, the function the cell built for it. */

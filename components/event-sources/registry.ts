@@ -3,6 +3,7 @@
  * Everything that needs "all the sources" iterates over this: the config reader, the cell, the quota and name
  * checks, the plan and the README's configuration reference.
  */
+import { alb } from "./alb";
 import { bucket } from "./bucket";
 import { EventSourceKind, EventSourceModule } from "./kind";
 import { kinesis } from "./kinesis";
@@ -18,6 +19,7 @@ export const EVENT_SOURCES = {
     schedule,
     tableStream,
     kinesis,
+    alb,
 } as const satisfies Record<EventSourceKind, EventSourceModule<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export type EventSourceModules = typeof EVENT_SOURCES;

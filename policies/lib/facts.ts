@@ -31,6 +31,8 @@ export const JUSTIFICATION_TAG = "memory-justification";
 export const SINGLE_VCPU_MEMORY_MB = 1769;
 /** API Gateway gives up after 29 s (REST; HTTP: 30 s): a function behind it must finish first. */
 export const MAX_SYNC_TIMEOUT_SECONDS = 28;
+/** An Application Load Balancer's idle timeout when unset (elbv2 `idle_timeout.timeout_seconds`, 1–4000). */
+export const ALB_DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
 /** Receives of a message before it moves to the dead-letter queue (AWS's guidance). */
 export const MIN_MAX_RECEIVE_COUNT = 5;
 /** A queue's visibility timeout should be at least six times its consumer's timeout (AWS's guidance). */

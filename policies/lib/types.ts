@@ -37,6 +37,12 @@ export const AWS = {
     restIntegration: "aws:apigateway/integration:Integration",
     httpApi: "aws:apigatewayv2/api:Api",
     httpIntegration: "aws:apigatewayv2/integration:Integration",
+
+    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    targetGroup: "aws:lb/targetGroup:TargetGroup",
+    targetGroupAttachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
 } as const;
 
 /** `aws:lambda/function:Function` as the TypeScript class reads: `aws.lambda.Function`. */

@@ -32,7 +32,7 @@ const DATA_ROLE_ARN = "arn:aws:iam::123456789012:role/cellular-test-cell-a-tenan
 const BUCKET = "cell-a-ingest";
 /** Every Lambda entry in handlers/ (one file each), and the ones this file runs: a new handler must be added here. */
 const HANDLER_NAMES = fs.readdirSync(HANDLERS_DIR).filter(f => f.endsWith(".ts")).map(f => f.slice(0, -3)).sort();
-const TRACED_HERE = ["authorizer", "cell-api", "failure-handler", "ingest", "notifier", "queue-worker", "router", "scheduled", "stream-processor", "token-claims"];
+const TRACED_HERE = ["alb-api", "authorizer", "cell-api", "failure-handler", "ingest", "notifier", "queue-worker", "router", "scheduled", "stream-processor", "token-claims"];
 
 type Json = Record<string, unknown>;
 
@@ -255,6 +255,23 @@ describe("traces carry the cell: each handler's bundle in a Lambda-like process,
         assert.deepEqual(awsCalls(notifier, 0), ["DynamoDB.PutItem"]);
         assertLogsCarryCell(notifier, "cell");
         assert.deepEqual([...stream.documents, ...notifier.documents].filter(d => JSON.stringify(d).includes(CANARY)), []);
+    });
+
+    it("ALB entry of the cell API: one handler subsegment with the cell, and no tenant for a caller without a verified token", async () => {
+        const run = await runTraced("alb-api", lambdaEnv("alb-api", {
+            DATA_ROLE_ARN, TENANT_CLAIM, REQUIRED_SCOPES: "[\"cellular/items\"]", AUDIENCE: "[\"client-1\"]",
+            ISSUER: "https://issuer.example.com", JWKS_URI: "https://issuer.example.com/.well-known/jwks.json",
+        }), [{
+            event: {
+                requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/cell-a-api/0123456789abcdef" } },
+                httpMethod: "GET", path: "/customers/moved-in/items/i-1", queryStringParameters: {},
+                headers: { authorization: `Bearer ${CANARY}.${CANARY}.${CANARY}` }, body: "", isBase64Encoded: false,
+            },
+        }]);
+        assert.equal((run.invocations[0]!.outcome.result as { statusCode: number }).statusCode, 401);
+        assert.deepEqual(annotations(run, 0), { ColdStart: true, Service: "alb-api", cell_id: "cell-a" });
+        assertLogsCarryCell(run, "cellId");
+        assert.deepEqual(run.documents.filter(d => JSON.stringify(d).includes(CANARY)), []);
     });
 
     it("ingest, scheduled, failure handler: the cell on every trace, S3 and DynamoDB calls inside it", async () => {

@@ -8,6 +8,7 @@ import { CELL_DIMENSION } from "../../handlers/lib/router-metrics";
 import * as facts from "../../policies/lib/facts";
 import { STACK_SETTINGS } from "../../components/config/stack-settings";
 import { stackConfig } from "../fixtures/stack";
+import { ALB_LIMITS } from "../../components/event-sources/alb";
 
 /** The pack repeats the program's facts on purpose (it imports nothing from the program): both sides agree. */
 describe("facts the policy pack shares with the program", () => {
@@ -46,6 +47,7 @@ describe("facts the policy pack shares with the program", () => {
         assert.equal(facts.ACCOUNT_CONCURRENCY_LIMIT, DEFAULTS.accountConcurrencyLimit);
         assert.equal(facts.VISIBILITY_MULTIPLIER, PROGRAM_VISIBILITY_MULTIPLIER);
         assert.equal(facts.AWS_DEFAULTS.streamMaxRetryAttempts, LIMITS.streamRetryAttempts.max);
+        assert.equal(facts.ALB_DEFAULT_IDLE_TIMEOUT_SECONDS, ALB_LIMITS.idleTimeoutSeconds.default);
     });
 
     it("reads the account's concurrency limit from the stack setting the program reads", () => {

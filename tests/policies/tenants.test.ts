@@ -50,9 +50,30 @@ describe("api-routes-authorized", () => {
         });
         assert.deepEqual(outcome.of(ROUTES), [
             `mandatory ${ROUTES} rest-open: aws.apigateway.Method "rest-open" (GET) has authorization NONE: anyone can call it; use COGNITO_USER_POOLS, ` +
-            "CUSTOM or AWS_IAM with an authorizer, or tag its API public-route=<why it is public> if it is meant to be",
+            "CUSTOM or AWS_IAM with an authorizer (a CORS preflight: OPTIONS with a MOCK integration), or tag its API public-route=<why it is public> if it is meant to be",
         ]);
     });
+
+    for (const mode of MODES) {
+        it(`accepts a CORS preflight (OPTIONS, authorization NONE, MOCK integration), not an OPTIONS method that reaches a function or has no integration (${mode})`, async () => {
+            const outcome = await run(() => {
+                const api = new aws.apigateway.RestApi("cors", { name: "cors", tags: TAGS });
+                const resource = (part: string) => new aws.apigateway.Resource(`cors-${part}`, { restApi: api.id, parentId: api.rootResourceId, pathPart: part });
+                const options = (name: string, part: string, type?: string) => {
+                    const r = resource(part);
+                    const method = new aws.apigateway.Method(name, { restApi: api.id, resourceId: r.id, httpMethod: "OPTIONS", authorization: "NONE" });
+                    if (type) new aws.apigateway.Integration(`${name}-integration`, { restApi: api.id, resourceId: r.id, httpMethod: method.httpMethod, type,
+                        ...(type === "AWS_PROXY" ? { integrationHttpMethod: "POST", uri: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations" } : {}) });
+                };
+                options("cors-preflight", "items", "MOCK");
+                options("cors-to-function", "orders", "AWS_PROXY");
+                options("cors-bare", "users");
+            }, { mode });
+            const open = (name: string) => `mandatory ${ROUTES} ${name}: aws.apigateway.Method "${name}" (OPTIONS) has authorization NONE: anyone can call it; use ` +
+                "COGNITO_USER_POOLS, CUSTOM or AWS_IAM with an authorizer (a CORS preflight: OPTIONS with a MOCK integration), or tag its API public-route=<why it is public> if it is meant to be";
+            assert.deepEqual(outcome.of(ROUTES), [open("cors-bare"), open("cors-to-function")]);
+        });
+    }
 
     it("rejects a public function URL (the fix is AWS_IAM auth), unless its function says why it is public", async () => {
         const outcome = await run(() => {

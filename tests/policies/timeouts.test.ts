@@ -188,3 +188,57 @@ describe("apigateway-lambda-timeout", () => {
         ]);
     });
 });
+
+const ALB_POLICY = "alb-lambda-timeout";
+const LISTENER_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2";
+
+/** A Lambda target group for `fn`, attached, and forwarded to by a rule on `listenerArn` (a created listener or an ARN). */
+function albTarget(name: string, fn: aws.lambda.Function, listenerArn: pulumi.Input<string>) {
+    const tg = new aws.lb.TargetGroup(`${name}-tg`, { name, targetType: "lambda", tags: TAGS });
+    new aws.lb.TargetGroupAttachment(`${name}-attachment`, { targetGroupArn: tg.arn, targetId: fn.arn });
+    new aws.lb.ListenerRule(`${name}-rule`, { listenerArn, priority: 10, actions: [{ type: "forward", targetGroupArn: tg.arn }],
+        conditions: [{ pathPattern: { values: ["/customers/*"] } }], tags: TAGS });
+}
+
+/** An ALB with `idleTimeout` (AWS's default when undefined) and its HTTPS listener. */
+function alb(name: string, idleTimeout?: number): aws.lb.Listener {
+    const lb = new aws.lb.LoadBalancer(`${name}-lb`, { name, loadBalancerType: "application", internal: true, subnets: ["subnet-1", "subnet-2"],
+        ...(idleTimeout === undefined ? {} : { idleTimeout }), tags: TAGS });
+    return new aws.lb.Listener(`${name}-listener`, { loadBalancerArn: lb.arn, port: 443, protocol: "HTTPS", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x",
+        defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }], tags: TAGS });
+}
+
+describe(ALB_POLICY, () => {
+    for (const mode of MODES) {
+        it(`rejects a function that outlives its ALB's idle timeout, found through the rule, listener and LB dependencies (${mode})`, async () => {
+            const outcome = await run(() => {
+                albTarget("slow", lambda("slow", { args: { timeout: 30 } }).fn, alb("short", 30).arn);
+                albTarget("fast", lambda("fast", { args: { timeout: 29 } }).fn, alb("also-short", 30).arn);
+            }, { mode });
+            assert.deepEqual(outcome.of(ALB_POLICY), [
+                `mandatory ${ALB_POLICY} slow-function: aws.lambda.Function "slow-function" (slow) has a timeout of 30 s, not below the 30 s idle timeout of ` +
+                "aws.lb.LoadBalancer \"short-lb\" (short), which invokes it through aws.lb.TargetGroupAttachment \"slow-attachment\"; the client gets a 504 " +
+                "while the function keeps running: set its timeout below 30 s",
+            ]);
+        });
+    }
+
+    it("takes AWS's default 60 s for an ALB without idleTimeout, and the configured one for a listener taken by ARN", async () => {
+        const outcome = await run(() => {
+            albTarget("default-ok", lambda("default-ok", { args: { timeout: 59 } }).fn, alb("default").arn);
+            albTarget("default-slow", lambda("default-slow", { args: { timeout: 60 } }).fn, alb("default-2").arn);
+            albTarget("by-arn", lambda("by-arn", { args: { timeout: 60 } }).fn, LISTENER_ARN);
+        });
+        assert.deepEqual(outcome.of(ALB_POLICY).map(l => l.split(":")[0]), [`mandatory ${ALB_POLICY} by-arn-function`, `mandatory ${ALB_POLICY} default-slow-function`]);
+        assert.match(outcome.of(ALB_POLICY)[0]!, /not below the idle timeout of the load balancer whose listener it is attached to \(60 s, this policy's idleTimeoutSeconds\)/);
+        const { defaults, configured } = await compareConfig(() => albTarget("by-arn", lambda("by-arn", { args: { timeout: 45 } }).fn, LISTENER_ARN),
+            { [ALB_POLICY]: { idleTimeoutSeconds: 30 } }, ALB_POLICY);
+        assert.deepEqual(defaults, []);
+        assert.equal(configured.length, 1);
+    });
+
+    it("ignores functions no target group holds", async () => {
+        const outcome = await run(() => { lambda("alone", { args: { timeout: 900 } }); });
+        assert.deepEqual(outcome.of(ALB_POLICY), []);
+    });
+});

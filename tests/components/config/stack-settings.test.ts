@@ -27,7 +27,8 @@ describe("stack config", () => {
             const config = loadSettings(dev.config, dev);
             assert.deepEqual(config.cells.map(c => c.id), ["cell-a", "cell-b", "cell-c"]);
             for (const cell of config.cells) {
-                for (const [kind, source] of Object.entries(cell.eventSources)) assert.equal(source.enabled, true, `${cell.id} ${kind}`);
+                // Every source but the ALB, which needs a listener (or the cell VPC) dev does not have.
+                for (const [kind, source] of Object.entries(cell.eventSources)) assert.equal(source.enabled, kind !== "alb", `${cell.id} ${kind}`);
                 assert.equal(cell.api.reservedConcurrency, 5);
             }
             assert.equal(config.cells[2]!.eventSources.queue.fifo, true);
@@ -69,6 +70,10 @@ describe("stack config", () => {
                 mode: "invoke", api: "http", memoryMb: 256, timeoutSeconds: 15, reservedConcurrency: 50,
                 provisionedConcurrency: 0, throttle: { rateLimit: 50, burstLimit: 100 }, pinned: {}, logRetentionDays: 30,
                 breaker: { failureThreshold: 5, coolDownSeconds: 10, alarmMinutes: 3 },
+                cors: {
+                    allowOrigins: [], allowMethods: ["DELETE", "GET", "HEAD", "PUT"], allowHeaders: ["authorization", "content-type", "if-match", "if-none-match"],
+                    exposeHeaders: ["etag", "location", "retry-after"], maxAgeSeconds: 600, allowCredentials: false,
+                },
             });
             assert.deepEqual(DEFAULTS.cell.router, { cellTimeoutMs: 1000 });
             assert.equal(DEFAULTS.accountConcurrencyLimit, 1000);

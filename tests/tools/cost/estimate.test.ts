@@ -78,7 +78,7 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
             assert.deepEqual(Object.keys(d), ["stack", "region", "pricesDate", "cells", "shared", "totalMonthlyUsd", "perMillionRequestsUsd", "marginalCellMonthlyUsd", "derived"]);
             assert.deepEqual(Object.keys(d.cells[0]!), ["id", "fixedMonthlyUsd", "variableMonthlyUsd", "byService"]);
             assert.deepEqual(Object.keys(d.shared), ["fixedMonthlyUsd", "variableMonthlyUsd", "byService"]);
-            assert.deepEqual(Object.keys(d.cells[0]!.byService), ["apiGateway", "lambda", "dynamodb", "sqs", "sns", "eventBridge", "s3", "cloudWatch", "xray", "kinesis", "kms", "cognito", "vpc"]);
+            assert.deepEqual(Object.keys(d.cells[0]!.byService), ["apiGateway", "lambda", "dynamodb", "sqs", "sns", "eventBridge", "s3", "cloudWatch", "xray", "kinesis", "kms", "cognito", "vpc", "elb"]);
             assert.deepEqual(Object.keys(d.derived[0]!), ["scope", "figure", "value", "unit", "how"]);
             assert.deepEqual([d.stack, d.region, d.pricesDate], ["dev", "us-east-1", "2026-12-01"]);
             assert.deepEqual(d.cells.map(c => c.id), ["cell-a", "cell-b", "cell-c"]);
@@ -189,6 +189,22 @@ describe("the estimate of a plan (tools/lib/cost/estimate.ts, derive.ts)", funct
             const short = estimatePlan({ ...dev.capture, resources }, signIns);
             assert.equal(short.document.derived.find(d => d.figure === "token-claims: invocations")!.value, 6000 * 10 * 6);
             assert.equal(quantity(short, SHARED, "cognito.essentialsMau"), 6000);
+        });
+
+        it("an ALB source: the ALB a cell creates bills 730 ALB-hours (its LCUs noted, not priced); a listener taken by ARN adds no fixed cost", async () => {
+            const alb = (settings: object, extra: Record<string, string> = {}) => ({
+                ...edit(stackConfig("dev"), "cells", cells => { cells[0].eventSources = { alb: { enabled: true, ...settings } }; }), ...extra });
+            const created = await runStack("dev", { config: alb({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" }, { "cellular:isolation": "vpc" }) });
+            const e = estimatePlan(created.capture, usage({}));
+            const lb = created.get("aws:lb/loadBalancer:LoadBalancer", "cell-a-alb");
+            assert.deepEqual(e.charges.filter(c => c.resource === lb.urn).map(c => [c.owner, c.basis, c.key]), [["cell-a", "resource", "elb.albHour"]]);
+            close(quantity(e, "cell-a", "elb.albHour"), 730);
+            close(cost(e, c => c.key === "elb.albHour"), 730 * 0.0225);
+            assert.ok(e.notes.some(n => n.startsWith("cell-a-alb: its hours are priced, not its LCU-hours")), e.notes.join("\n"));
+            const byArn = await runStack("dev", { config: alb({ listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2" }) });
+            const shared = estimatePlan(byArn.capture, usage({}));
+            assert.equal(quantity(shared, "cell-a", "elb.albHour"), 0);
+            assert.deepEqual(shared.notes.filter(n => /aws:lb\//.test(n)), [], "every ELB type is classified");
         });
 
         it("isolation vpc: each cell's STS and SQS interface endpoints bill 2 zones × 730 h, its gateway endpoints nothing, the API's STS calls per GB", async () => {

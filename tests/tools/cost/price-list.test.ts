@@ -28,6 +28,7 @@ const UNITS: Record<string, Record<string, string>> = {
     kms: { default: "Requests", "kms.customerManagedKey": "Keys" },
     cognito: { default: "MAU" },
     vpc: { default: "Hrs", "vpc.interfaceEndpointGb": "GB" },
+    elb: { default: "Hrs" },
 };
 
 type Offer = { formatVersion: string; offerCode: string; version: string; publicationDate: string; products: Record<string, unknown>; terms: { OnDemand: Record<string, unknown> } };

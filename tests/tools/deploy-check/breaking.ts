@@ -341,6 +341,43 @@ export const BREAKING: Record<string, BreakingCase> = {
             "aws:lambda/eventSourceMapping:EventSourceMapping mapping: dependsOn is missing aws:iam/rolePolicy:RolePolicy policy (directly and through every dependency); waiting for aws:iam/rolePolicy:RolePolicy policy, a policy of the role of aws:lambda/function:Function fn (terraform-provider-aws internal/service/lambda/event_source_mapping.go retryEventSourceMapping (retries \"execution role does not have permissions\" for the propagation timeout only))",
         ],
     },
+    "elb-target-group-name": { plan: one(resource(T.targetGroup, "tg", { name: "cellular-staging-cell-001-alb-tg-x", targetType: "lambda" })), messages: [
+            "aws:lb/targetGroup:TargetGroup tg: name is \"cellular-staging-cell-001-alb-tg-x\" (34 characters); 1 to 32 characters: letters, digits and hyphens, not starting or ending with a hyphen (terraform-provider-aws internal/service/elbv2/validate.go validTargetGroupName)",
+        ] },
+    "elb-load-balancer-name": { plan: () => [resource(T.loadBalancer, "lb", { name: "internal-cell-a" }), resource(T.loadBalancer, "lb2", { name: "cell-a-" })], messages: [
+            "aws:lb/loadBalancer:LoadBalancer lb: name is \"internal-cell-a\" (15 characters); not starting with \"internal-\" (AWS prefixes internal load balancers' DNS names with it) (terraform-provider-aws internal/service/elbv2/validate.go validName)",
+            "aws:lb/loadBalancer:LoadBalancer lb2: name is \"cell-a-\" (7 characters); 1 to 32 characters: letters, digits and hyphens, not starting or ending with a hyphen (terraform-provider-aws internal/service/elbv2/validate.go validName)",
+        ] },
+    "elb-listener-rule-priority": { plan: one(resource(T.listenerRule, "rule", { listenerArn: ARN("elasticloadbalancing", "listener/app/a/1/2"), priority: 50001 })), messages: [
+            "aws:lb/listenerRule:ListenerRule rule: priority is 50001; an integer from 1 to 50000 (terraform-provider-aws internal/service/elbv2/listener_rule.go priority: validation.IntBetween(listenerRulePriorityMin = 1, listenerRulePriorityMax = 50_000))",
+        ] },
+    "elb-listener-rule-priority-unique": {
+        plan: () => {
+            const listener = ARN("elasticloadbalancing", "listener/app/shared/1/2");
+            return [resource(T.listenerRule, "cell-a-rule", { listenerArn: listener, priority: 100 }), resource(T.listenerRule, "cell-b-rule", { listenerArn: listener, priority: 100 }),
+                resource(T.listenerRule, "other-listener", { listenerArn: ARN("elasticloadbalancing", "listener/app/other/1/2"), priority: 100 })];
+        },
+        messages: [
+            "aws:lb/listenerRule:ListenerRule cell-b-rule: priority is 100; a priority no other rule of its listener has (aws:lb/listenerRule:ListenerRule cell-a-rule has 100) (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateRule.html (PriorityInUse: \"The specified priority is in use\"))",
+        ],
+    },
+    "elb-idle-timeout": { plan: one(resource(T.loadBalancer, "lb", { name: "cell-a-alb", idleTimeout: 4001 })), messages: [
+            "aws:lb/loadBalancer:LoadBalancer lb: idleTimeout is 4001; an integer from 1 to 4000 seconds (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html (idle_timeout.timeout_seconds: \"The valid range is 1-4000 seconds\"))",
+        ] },
+    "elb-lambda-target-permission-order": {
+        plan: () => {
+            const fn = resource(T.function, "fn", { name: "alb-api" });
+            const other = resource(T.function, "other", { name: "other" });
+            const permission = resource(T.permission, "permission", { action: "lambda:InvokeFunction", function: "alb-api", principal: "elasticloadbalancing.amazonaws.com" }, { from: { function: [fn] } });
+            return [fn, other, permission,
+                resource(T.targetGroupAttachment, "attachment", { targetGroupArn: "tg", targetId: ARN("lambda", "function:alb-api") }),
+                resource(T.targetGroupAttachment, "unpermitted", { targetGroupArn: "tg", targetId: ARN("lambda", "function:other") })];
+        },
+        messages: [
+            "aws:lb/targetGroupAttachment:TargetGroupAttachment attachment: dependsOn is missing aws:lambda/permission:Permission permission (directly and through every dependency); waiting for aws:lambda/permission:Permission permission, which lets Elastic Load Balancing invoke aws:lambda/function:Function fn (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html (\"you must grant Elastic Load Balancing permission to invoke your Lambda function\" before registering it))",
+            "aws:lb/targetGroupAttachment:TargetGroupAttachment unpermitted: targetId is aws:lambda/function:Function other; a function an aws.lambda.Permission lets elasticloadbalancing.amazonaws.com invoke (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html (\"you must grant Elastic Load Balancing permission to invoke your Lambda function\" before registering it))",
+        ],
+    },
     "s3-notification-permission-order": {
         plan: () => {
             const fn = resource(T.function, "fn", { name: "ingest" });

@@ -21,6 +21,7 @@ const VARIANTS: Record<string, () => Raw> = {
     }),
     "every event source, FIFO queues": () => edit(stackConfig("dev"), "defaults", d => {
         for (const source of Object.values(d.eventSources as Record<string, { enabled: boolean }>)) source.enabled = true;
+        d.eventSources.alb = { enabled: true, listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2" };
         d.eventSources.queue.fifo = true;
         d.eventSources.queue.batchSize = 10;
     }),

@@ -85,6 +85,8 @@ export const BEHAVIOURS: Record<string, (ctx: WorkContext) => Work> = {
         s3Puts: 0,
         stsAssumeRoles: 1 - usage.api.credentialsCacheHitFraction,
     }),
+    /** alb-api.ts: the cell API's own handler behind an ALB (it verifies the token in memory, as the authorizer does). */
+    "alb-api": ctx => BEHAVIOURS.api!(ctx),
     /** queue-worker.ts: one TransactWriteItems per message: a processed-message marker and the item. */
     "queue-worker": ({ usage }) => ({
         unit: "message",

@@ -179,6 +179,11 @@ class Deriver {
         }
         for (const d of this.model.dashboards) this.charge(d.owner, "resource", { "cloudWatch.dashboard": 1 }, d.r.urn);
         for (const k of this.model.kmsKeys) this.charge(k.owner, "resource", { "kms.customerManagedKey": 1 }, k.r.urn);
+        for (const lb of this.model.loadBalancers) {
+            this.charge(lb.owner, "resource", { "elb.albHour": MONTH_HOURS }, lb.r.urn);
+            this.figure(lb.owner, `${lb.r.name}: load balancer-hours`, MONTH_HOURS, "ALB-hours/month", `${MONTH_HOURS} h, billed whether used or not`);
+            this.note(`${lb.r.name}: its hours are priced, not its LCU-hours (new connections, active connections, processed bytes and rule evaluations, the largest of them each hour)`);
+        }
         for (const e of this.model.interfaceEndpoints) {
             if (e.zones === undefined) continue;
             this.charge(e.owner, "resource", interfaceEndpointUsage(e.zones), e.r.urn);

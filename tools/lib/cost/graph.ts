@@ -46,6 +46,7 @@ export const T = {
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     dashboard: "aws:cloudwatch/dashboard:Dashboard",
     kmsKey: "aws:kms/key:Key",
+    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
     httpApi: "aws:apigatewayv2/api:Api",
     httpIntegration: "aws:apigatewayv2/integration:Integration",
     httpStage: "aws:apigatewayv2/stage:Stage",

@@ -148,6 +148,8 @@ export interface Model {
     alarms: Array<{ r: PlanResource; owner: string; metrics: number; highResolution: boolean }>;
     dashboards: Array<{ r: PlanResource; owner: string }>;
     kmsKeys: Array<{ r: PlanResource; owner: string }>;
+    /** Application Load Balancers the stack creates (one given by its listener's ARN bills elsewhere). */
+    loadBalancers: Array<{ r: PlanResource; owner: string }>;
     userPools: UserPoolNode[];
     interfaceEndpoints: InterfaceEndpointNode[];
     /** The functions each function may invoke (its role's lambda:InvokeFunction grants), by the caller's URN. */
@@ -442,6 +444,10 @@ export function modelOf(graph: PlanGraph): Model {
         interfaceEndpoints.push({ r, owner: graph.owner(r), ...(service ? { service } : {}), ...(Array.isArray(subnets) ? { zones: subnets.length } : {}) });
     }
 
+    for (const r of graph.ofType(T.loadBalancer)) {
+        const type = knownString(r.inputs.loadBalancerType) ?? "application";
+        if (type !== "application") unpriced.push(`${r.name}: a ${type} load balancer (only Application Load Balancers are priced)`);
+    }
     for (const r of graph.ofType(T.ssmParameter)) {
         const tier = knownString(r.inputs.tier);
         if (tier !== undefined && tier !== "Standard") unpriced.push(`${r.name}: an SSM parameter of the ${tier} tier (not priced)`);
@@ -472,6 +478,8 @@ export function modelOf(graph: PlanGraph): Model {
         }),
         dashboards: graph.ofType(T.dashboard).map(r => ({ r, owner: graph.owner(r) })),
         kmsKeys: graph.ofType(T.kmsKey).map(r => ({ r, owner: graph.owner(r) })),
+        loadBalancers: graph.ofType(T.loadBalancer).filter(r => (knownString(r.inputs.loadBalancerType) ?? "application") === "application")
+            .map(r => ({ r, owner: graph.owner(r) })),
         userPools,
         interfaceEndpoints,
         invokes: invokeGrants(graph, fnList),

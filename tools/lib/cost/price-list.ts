@@ -58,6 +58,7 @@ export const PRICE_LIST_SOURCES: Record<PriceKey, Source> = {
     "kinesis.putPayloadUnit": { offer: "AmazonKinesis", usageType: "PutRequestPayloadUnits", unit: /^putrequests?$/i },
     "kinesis.extendedRetentionShardHour": { offer: "AmazonKinesis", usageType: "Extended-ShardHour", unit: /^shardhours?$/i },
     "kinesis.onDemandStreamHour": { offer: "AmazonKinesis", usageType: "OnDemand-StreamHour", unit: /^(stream)?hours?$/i },
+    "elb.albHour": { offer: "AWSELB", usageType: "LoadBalancerUsage", attributes: { productFamily: "Load Balancer-Application" }, unit: /^hrs?$/i },
     "kinesis.onDemandIngestedGb": { offer: "AmazonKinesis", usageType: "OnDemand-BillableIngestedBytes", unit: /^gb$/i },
     "kinesis.onDemandRetrievedGb": { offer: "AmazonKinesis", usageType: "OnDemand-BillableReadBytes", unit: /^gb$/i },
     "kms.customerManagedKey": { offer: "awskms", usageType: "KMS-Keys", unit: /^keys?$/i },

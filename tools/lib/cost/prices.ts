@@ -11,7 +11,7 @@ import * as path from "path";
 export const PRICES_DIR = path.join(__dirname, "prices");
 
 /** The services of the estimate, as the `byService` keys of its output. */
-export const SERVICES = ["apiGateway", "lambda", "dynamodb", "sqs", "sns", "eventBridge", "s3", "cloudWatch", "xray", "kinesis", "kms", "cognito", "vpc"] as const;
+export const SERVICES = ["apiGateway", "lambda", "dynamodb", "sqs", "sns", "eventBridge", "s3", "cloudWatch", "xray", "kinesis", "kms", "cognito", "vpc", "elb"] as const;
 export type Service = (typeof SERVICES)[number];
 
 /**
@@ -58,6 +58,7 @@ export const PRICE_KEYS = {
     "cognito.essentialsMau": { service: "cognito", what: "a monthly active user of a user pool on the Essentials feature plan" },
     "vpc.interfaceEndpointHour": { service: "vpc", what: "an hour of an interface VPC endpoint in one Availability Zone" },
     "vpc.interfaceEndpointGb": { service: "vpc", what: "a GB processed by the region's interface VPC endpoints (either direction)" },
+    "elb.albHour": { service: "elb", what: "an hour of an Application Load Balancer (its LCU-hours bill besides, not priced)" },
 } as const satisfies Record<string, { service: Service; what: string }>;
 
 export type PriceKey = keyof typeof PRICE_KEYS;

@@ -61,6 +61,8 @@ export const RESOURCE_TYPES: Readonly<Record<string, Classification>> = {
     "aws:apigateway/resource:Resource": free(WIRING),
     "aws:apigateway/method:Method": free(WIRING),
     "aws:apigateway/response:Response": free("a gateway response costs nothing"),
+    "aws:apigateway/methodResponse:MethodResponse": free(`${WIRING} (a CORS preflight's MOCK answer is a request of the API's)`),
+    "aws:apigateway/integrationResponse:IntegrationResponse": free(WIRING),
     "aws:apigateway/deployment:Deployment": free("a deployment costs nothing"),
     "aws:apigateway/account:Account": free("the account's logging role costs nothing"),
     "aws:apigateway/stage:Stage": priced("X-Ray traces of the requests it traces (its access logs are priced with their log group)"),
@@ -85,6 +87,12 @@ export const RESOURCE_TYPES: Readonly<Record<string, Classification>> = {
     "aws:iam/rolePolicy:RolePolicy": free(IAM),
     "aws:iam/policy:Policy": free(IAM),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": free(IAM),
+
+    "aws:lb/loadBalancer:LoadBalancer": priced("an Application Load Balancer's hours (its LCU-hours, which follow its traffic, are noted, not priced)"),
+    "aws:lb/listener:Listener": free("a listener is in its load balancer's price"),
+    "aws:lb/listenerRule:ListenerRule": free("a listener rule is in its load balancer's price (rule evaluations count towards its LCUs)"),
+    "aws:lb/targetGroup:TargetGroup": free(`${WIRING} (a Lambda target's invocations are priced with the function)`),
+    "aws:lb/targetGroupAttachment:TargetGroupAttachment": free(WIRING),
 
     "aws:ssm/parameter:Parameter": free("a Standard-tier parameter is free (an Advanced one is noted, not priced)"),
 };

@@ -1051,6 +1051,65 @@ export const RULES: readonly Rule[] = [
         },
     },
 
+    // Elastic Load Balancing.
+    nameRule({
+        id: "elb-target-group-name", what: "Target group names: at most 32 letters, digits and hyphens, not starting or ending with a hyphen",
+        inputs: { [T.targetGroup]: "name" }, min: 1, max: 32, pattern: /^[0-9A-Za-z](?:[0-9A-Za-z-]*[0-9A-Za-z])?$/,
+        chars: "letters, digits and hyphens, not starting or ending with a hyphen",
+        source: `${PROVIDER}/elbv2/validate.go validTargetGroupName`,
+    }),
+    nameRule({
+        id: "elb-load-balancer-name", what: "Load balancer names: at most 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with `internal-`",
+        inputs: { [T.loadBalancer]: "name" }, min: 1, max: 32, pattern: /^[0-9A-Za-z](?:[0-9A-Za-z-]*[0-9A-Za-z])?$/,
+        chars: "letters, digits and hyphens, not starting or ending with a hyphen",
+        more: name => (/^internal-/.test(name) ? ["not starting with \"internal-\" (AWS prefixes internal load balancers' DNS names with it)"] : []),
+        source: `${PROVIDER}/elbv2/validate.go validName`,
+    }),
+    rangeRule({
+        id: "elb-listener-rule-priority", what: "Listener rule priorities: 1 to 50000", inputs: { [T.listenerRule]: "priority" },
+        min: 1, max: 50000, source: `${PROVIDER}/elbv2/listener_rule.go priority: validation.IntBetween(listenerRulePriorityMin = 1, listenerRulePriorityMax = 50_000)`,
+    }),
+    {
+        id: "elb-listener-rule-priority-unique", types: [T.listenerRule], what: "One listener rule per priority on a listener",
+        source: `${AWS_DOCS}/elasticloadbalancing/latest/APIReference/API_CreateRule.html (PriorityInUse: "The specified priority is in use")`,
+        check(resource, plan) {
+            const priority = at(resource.inputs, "priority");
+            const listener = listenerOf(resource, plan);
+            if (typeof priority !== "number" || listener === undefined) return [];
+            const first = plan.cached("elb-rule-priorities", () => {
+                const seen = new Map<string, PlannedResource>();
+                for (const r of plan.ofType(T.listenerRule)) {
+                    const p = at(r.inputs, "priority");
+                    const l = listenerOf(r, plan);
+                    if (typeof p === "number" && l !== undefined && !seen.has(`${l} ${p}`)) seen.set(`${l} ${p}`, r);
+                }
+                return seen;
+            }).get(`${listener} ${priority}`);
+            return first === undefined || first === resource ? []
+                : [{ input: "priority", value: priority, allowed: `a priority no other rule of its listener has (${first.type} ${first.name} has ${priority})` }];
+        },
+    },
+    rangeRule({
+        id: "elb-idle-timeout", what: "Load balancer idle timeouts: 1 to 4000 s", inputs: { [T.loadBalancer]: "idleTimeout" },
+        min: 1, max: 4000, allowed: "an integer from 1 to 4000 seconds",
+        source: `${AWS_DOCS}/elasticloadbalancing/latest/APIReference/API_LoadBalancerAttribute.html (idle_timeout.timeout_seconds: "The valid range is 1-4000 seconds")`,
+    }),
+    {
+        id: "elb-lambda-target-permission-order", types: [T.targetGroupAttachment],
+        what: "A Lambda target's attachment waits for the permission that lets Elastic Load Balancing invoke the function (ELB checks it when the target is registered)",
+        source: `${AWS_DOCS}/elasticloadbalancing/latest/application/lambda-functions.html ("you must grant Elastic Load Balancing permission to invoke your Lambda function" before registering it)`,
+        check(resource, plan) {
+            const fn = target(resource, "targetId", T.function, plan);
+            if (!fn) return [];
+            const permission = elbPermissions(plan).get(fn);
+            if (!permission) {
+                return [{ input: "targetId", value: fn.urn, shown: `${fn.type} ${fn.name}`,
+                    allowed: "a function an aws.lambda.Permission lets elasticloadbalancing.amazonaws.com invoke" }];
+            }
+            return ordering(resource, permission, plan, `which lets Elastic Load Balancing invoke ${fn.type} ${fn.name}`);
+        },
+    },
+
     // Tags.
     {
         id: "tags", types: [ANY_AWS_TYPE], what: "Tags: at most 50, keys 1-128 characters not starting with `aws:`, values at most 256",
@@ -1391,6 +1450,26 @@ function s3Permissions(plan: Plan): ReadonlyMap<PlannedResource, PlannedResource
         const byFunction = new Map<PlannedResource, PlannedResource>();
         for (const p of plan.ofType(T.permission)) {
             const fn = at(p.inputs, "principal") === "s3.amazonaws.com" ? target(p, "function", T.function, plan) : undefined;
+            if (fn && !byFunction.has(fn)) byFunction.set(fn, p);
+        }
+        return byFunction;
+    });
+}
+
+/** The listener a rule is on: the listener resource it refers to, or its known ARN. */
+function listenerOf(rule: PlannedResource, plan: Plan): string | undefined {
+    const referenced = plan.referenced(rule, "listenerArn", T.listener)[0];
+    if (referenced) return referenced.urn;
+    const arn = at(rule.inputs, "listenerArn");
+    return isString(arn) && known(arn) ? arn : undefined;
+}
+
+/** The permission that lets Elastic Load Balancing invoke each function. */
+function elbPermissions(plan: Plan): ReadonlyMap<PlannedResource, PlannedResource> {
+    return plan.cached("elb-permissions", () => {
+        const byFunction = new Map<PlannedResource, PlannedResource>();
+        for (const p of plan.ofType(T.permission)) {
+            const fn = at(p.inputs, "principal") === "elasticloadbalancing.amazonaws.com" ? target(p, "function", T.function, plan) : undefined;
             if (fn && !byFunction.has(fn)) byFunction.set(fn, p);
         }
         return byFunction;
