@@ -83,7 +83,7 @@ export interface FailureMessage {
 
 /** Suffixes of the cell's function names (`<project>-<stack>-<cell>-<kind>`); tests/handlers/lib/failure-record.test.ts keeps them in step with the program's. */
 export const FUNCTION_KINDS = ["queue-worker", "notifier", "ingest", "scheduled", "table-stream", "kinesis-stream",
-    "failure-handler", "api"] as const;
+    "failure-handler", "alb-api", "api"] as const;
 
 export function parseFailureMessage(message: FailureMessage): ParsedFailure {
     const body = tryJson(message.body);

@@ -12,6 +12,7 @@ describe("failure records (handlers/lib/failure-record.ts)", () => {
     it("reads the function kind from a function ARN, qualified or not", () => {
         assert.equal(functionKindOf("arn:aws:lambda:us-east-1:123456789012:function:cellular-dev-cell-a-queue-worker"), "queue-worker");
         assert.equal(functionKindOf("arn:aws:lambda:us-east-1:123456789012:function:cellular-dev-cell-a-api:live"), "api");
+        assert.equal(functionKindOf("arn:aws:lambda:us-east-1:123456789012:function:cellular-dev-cell-a-alb-api"), "alb-api");
         assert.equal(functionKindOf("arn:aws:lambda:us-east-1:123456789012:function:someone-else"), undefined);
         assert.equal(functionKindOf(undefined), undefined);
     });

@@ -19,11 +19,14 @@ const VARIANTS: Record<string, () => Raw> = {
         ...edit(stackConfig("dev"), "router", r => { r.api = "rest"; }),
         "cellular:auth": JSON.stringify({ issuer: "https://login.example.com/", audience: ["cellular-api"], jwksUri: "https://login.example.com/.well-known/jwks.json" }),
     }),
-    "every event source, FIFO queues": () => edit(stackConfig("dev"), "defaults", d => {
+    "every event source, FIFO queues": () => edit(edit(stackConfig("dev"), "defaults", d => {
         for (const source of Object.values(d.eventSources as Record<string, { enabled: boolean }>)) source.enabled = true;
         d.eventSources.alb = { enabled: true, listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2" };
         d.eventSources.queue.fifo = true;
         d.eventSources.queue.batchSize = 10;
+    }), "cells", cells => { cells.forEach((c: { eventSources?: object }, i: number) => { c.eventSources = { ...c.eventSources, alb: { priority: 100 + i } }; }); }),
+    "an ALB in front of every cell, with the ALB each cell creates in its VPC": () => edit({ ...stackConfig("dev"), "cellular:isolation": "vpc" }, "defaults", d => {
+        d.eventSources.alb = { enabled: true, certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" };
     }),
 };
 
