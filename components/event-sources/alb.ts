@@ -161,9 +161,9 @@ export const alb = eventSource({
 });
 
 /**
- * The cell's own internal ALB: in the cell's two subnets, HTTPS from `ingressCidr` only (no egress: it invokes the
- * function through Lambda's API, not the network), invalid header fields dropped, and a listener that answers 404
- * to anything no rule takes.
+ * The cell's own internal ALB: in the cell's two subnets, HTTPS from `ingressCidr` only (no egress rule: "the load
+ * balancer invokes the Lambda function directly instead of using a network connection", ELB's "Lambda functions as
+ * targets"), invalid header fields dropped, and a listener that answers 404 to anything no rule takes.
  */
 function createLoadBalancer(cell: Parameters<typeof alb.wire>[0], s: AlbSettings, name: string): aws.lb.Listener {
     const id = cell.cellId;
