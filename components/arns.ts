@@ -101,6 +101,10 @@ export class Arns {
         return this.arn("cognito-idp", `userpool/${id}`);
     }
 
+    alarm(name: string): string {
+        return this.arn("cloudwatch", `alarm:${name}`);
+    }
+
     ssmParameter(name: string): string {
         return this.arn("ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`);
     }

@@ -29,6 +29,12 @@ export interface CellFunction {
 /** The cell's alarms, by the suffix of their names. */
 export const CELL_ALARMS = ["errors", "throttles", "failed-events"] as const;
 
+/**
+ * The cell's alarms that roll a deployment of its API back (with the router's breaker alarm of the cell): what new
+ * code breaks at once. Failed events waiting in a queue may be old ones; the wave gate watches that alarm too.
+ */
+export const ROLLBACK_ALARMS = ["errors", "throttles"] as const satisfies readonly (typeof CELL_ALARMS)[number][];
+
 /** The event sources a cell has switched on, in registry order. */
 export function enabledSources(cell: CellSettings): EventSourceKind[] {
     return EVENT_SOURCE_KINDS.filter(kind => cell.eventSources[kind].enabled);
@@ -67,6 +73,8 @@ export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMo
         { kind: "queue", name: names.lastResortQueue(id) },
         { kind: "dashboard", name: names.dashboard(id) },
         { kind: "parameter", name: names.dataParameter(id) },
+        { kind: "codedeploy", name: names.deploymentGroup(id) },
+        { kind: "role", name: names.codedeployRole(id) },
         ...CELL_ALARMS.map((what): PhysicalName => ({ kind: "alarm", name: names.alarm(id, what) })),
         ...sourceNames(names, cell),
     );

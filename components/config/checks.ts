@@ -48,7 +48,7 @@ export function checkCells(problems: Problems, cells: CellSettings[]): void {
     });
 }
 
-/** The names outside every cell: the router, its API, grants, dashboard and breaker alarms, the wave gates. */
+/** The names outside every cell: the router, its API, grants, dashboard and breaker alarms, the CodeDeploy application. */
 export function sharedNames(shape: StackShape): PhysicalName[] {
     const { names, router } = shape;
     const out: PhysicalName[] = [
@@ -72,8 +72,7 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
     }
     if (router.api === "rest" && !shape.auth.cognito) out.push(...fn(names.authorizerFunction()));
     if (shape.alarms.emails !== undefined) out.push({ kind: "topic", name: names.alarmTopic() });
-    const waves = new Set(shape.cells.map(c => c.wave));
-    for (const wave of waves) if (wave > 0) out.push({ kind: "parameter", name: names.waveParameter(wave) });
+    out.push({ kind: "codedeploy", name: names.codedeployApplication() }, { kind: "codedeploy", name: names.deploymentConfig() });
     return out;
 }
 
