@@ -13,6 +13,8 @@ const AWS_REGIONS: string[] = Object.values(aws.Region);
 const NAME_INPUTS: Record<string, string> = {
     "aws:s3/bucket:Bucket": "bucket",
     "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+    "aws:codedeploy/deploymentGroup:DeploymentGroup": "deploymentGroupName",
+    "aws:codedeploy/deploymentConfig:DeploymentConfig": "deploymentConfigName",
 };
 /**
  * Names that are not physical names of the stack: an alias (per function), an inline policy (per role), a stage and
@@ -66,7 +68,7 @@ describe("physical names (components/names.ts)", () => {
     it("holds AWS's documented limits", () => {
         assert.deepEqual(Object.fromEntries(Object.entries(NAME_LIMITS).map(([k, v]) => [k, v.max])), {
             function: 64, role: 64, managedPolicy: 128, queue: 80, bucket: 63, eventRule: 64, topic: 256, kinesisStream: 128,
-            table: 255, logGroup: 512, alarm: 255, dashboard: 255, api: 128, userPool: 128, parameter: 1011,
+            table: 255, logGroup: 512, alarm: 255, dashboard: 255, api: 128, userPool: 128, parameter: 1011, codedeploy: 100,
         });
     });
 
