@@ -11,6 +11,7 @@ import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
 import type { EventSourceKind } from "./event-sources/kind";
 import { EVENT_SOURCE_KINDS, moduleOf } from "./event-sources/registry";
 import { Names, PhysicalName } from "./names";
+import { PRE_TRAFFIC_HOOK } from "./rollout/hook-function";
 
 /** How a function is invoked: by API Gateway or the router, by Lambda's async queue, or by an event source mapping. */
 export type Invocation = "sync" | "async" | "poll";
@@ -58,11 +59,11 @@ export function sourceNames(names: Names, cell: CellSettings): PhysicalName[] {
     return enabledSources(cell).flatMap(kind => Object.values(moduleOf(kind).names(names, cell.id, cell.eventSources[kind]) as Record<string, PhysicalName>));
 }
 
-/** Every physical name a cell gives its resources. */
-export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMode): PhysicalName[] {
+/** Every physical name a cell gives its resources (`preTrafficHook`: with `cellular:rollout.preTrafficHook`). */
+export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMode, preTrafficHook = false): PhysicalName[] {
     const id = cell.id;
     const out: PhysicalName[] = [];
-    for (const fn of cellFunctions(cell)) {
+    for (const fn of [...cellFunctions(cell), ...(preTrafficHook ? [PRE_TRAFFIC_HOOK] : [])]) {
         const name = names.cellFunction(id, fn.kind);
         out.push({ kind: "function", name }, { kind: "role", name: names.functionRole(name) }, { kind: "logGroup", name: names.logGroup(name) });
     }

@@ -39,6 +39,7 @@ import { DLQ_RETENTION_SECONDS, FAILURE_MAX_RECEIVE_COUNT, VISIBILITY_MULTIPLIER
 import { cellTags, Tags } from "./tags";
 import { CELL_TYPE } from "./type-tokens";
 import { CellRollout, createCellRollout } from "./rollout/cell-rollout";
+import { createPreTrafficHook } from "./rollout/pre-traffic-hook";
 
 export interface CellArgs {
     /** The cell's settings (validated by components/config). */
@@ -376,11 +377,17 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             ...ROLLBACK_ALARMS.map(what => this.names.alarm(this.cellId, what)),
             ...(this.stack.router.mode === "invoke" ? [this.names.breakerAlarm(this.cellId)] : []),
         ];
+        const hook = this.stack.rollout.preTrafficHook ? createPreTrafficHook({
+            cellId: this.cellId, names: this.names, context: this.context, tags: this.tags, apiFunction: this.api.functionName,
+            version: this.api.fn.version, applicationName: this.names.codedeployApplication(), deploymentGroupName: this.names.deploymentGroup(this.cellId),
+            logRetentionDays: this.settings.logRetentionDays, parent: this, dependsOn: this.after,
+        }) : undefined;
         return createCellRollout({
             cellId: this.cellId, names: this.names, context: this.context, tags: this.tags, region: this.stack.region,
             rollout: this.stack.rollout, application: codedeploy.application, deploymentConfigName: codedeploy.deploymentConfigName,
             functionName: this.api.functionName, version: this.api.fn.version, alias: this.apiAlias, aliasName: LIVE_ALIAS,
             rollbackAlarms, alarmResources: this.alarms, opts: extra => this.opts(extra),
+            ...(hook ? { hookFunction: hook.functionName, hookResources: [hook.fn, hook.policy] } : {}),
         });
     }
 

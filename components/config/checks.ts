@@ -9,6 +9,7 @@ import { GATEWAY_ENDPOINTS } from "../cell-network-layout";
 import { moduleOf } from "../event-sources/registry";
 import { IDENTITY_OWNER, Names, PhysicalName, nameProblems } from "../names";
 import { invokeGrantShards } from "../router-grants";
+import { PRE_TRAFFIC_HOOK } from "../rollout/hook-function";
 import { usesDestination } from "./async-settings";
 import type { AlarmSettings } from "./alarm-settings";
 import type { AuthSettings } from "./auth-settings";
@@ -26,6 +27,8 @@ export interface StackShape {
     auth: AuthSettings;
     alarms: AlarmSettings;
     isolation: "none" | "vpc";
+    /** Whether each cell has a pre-traffic hook (`cellular:rollout.preTrafficHook`). @default false */
+    preTrafficHook?: boolean;
 }
 
 export function checkCells(problems: Problems, cells: CellSettings[]): void {
@@ -79,7 +82,7 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
 /** Every physical name of the stack is within AWS's limit for its kind. */
 export function checkNames(problems: Problems, shape: StackShape): void {
     const owned = [
-        ...shape.cells.flatMap(cell => cellNames(shape.names, cell, shape.router.mode).map(name => ({ owner: `cell ${JSON.stringify(cell.id)}`, name }))),
+        ...shape.cells.flatMap(cell => cellNames(shape.names, cell, shape.router.mode, shape.preTrafficHook).map(name => ({ owner: `cell ${JSON.stringify(cell.id)}`, name }))),
         ...sharedNames(shape).map(name => ({ owner: "the router", name })),
     ];
     for (const p of nameProblems(shape.names, owned)) problems.note(p);
@@ -137,8 +140,10 @@ export function checkRouterSizing(problems: Problems, router: RouterSettings, ce
 }
 
 /** The reserved concurrency of every function of the stack, checked against the account's budget. */
-export function checkConcurrencyBudget(problems: Problems, cells: CellSettings[], router: RouterSettings, auth: AuthSettings, limit: number): number {
-    const perCell = cells.map(c => cellFunctions(c).reduce((sum, f) => sum + f.settings.reservedConcurrency, 0));
+export function checkConcurrencyBudget(problems: Problems, cells: CellSettings[], router: RouterSettings, auth: AuthSettings, limit: number,
+    preTrafficHook = false): number {
+    const hook = preTrafficHook ? PRE_TRAFFIC_HOOK.settings.reservedConcurrency : 0;
+    const perCell = cells.map(c => cellFunctions(c).reduce((sum, f) => sum + f.settings.reservedConcurrency, hook));
     // A REST API trusting an external issuer has a Lambda authorizer with the router's reservation.
     const authorizer = router.api === "rest" && !auth.cognito ? router.reservedConcurrency : 0;
     const total = router.reservedConcurrency + authorizer + perCell.reduce((a, b) => a + b, 0);
@@ -169,7 +174,7 @@ export function quotaUsage(shape: StackShape): Quotas {
     // The router's breaker alarm per cell.
     add("alarmsPerRegion", router.mode === "invoke" ? cells.length : 0);
     for (const cell of cells) {
-        add("iamRolesPerAccount", roles(cellNames(shape.names, cell, router.mode)));
+        add("iamRolesPerAccount", roles(cellNames(shape.names, cell, router.mode, shape.preTrafficHook)));
         add("dynamodbTablesPerRegion", 1);
         add("alarmsPerRegion", CELL_ALARMS.length);
         if (usesDestination(cell.async, "bus")) add("eventBridgeRulesPerBus", 1);

@@ -4,7 +4,7 @@
  * Pure: the strategies' CodeDeploy names live in components/rollout/strategies.ts.
  */
 import { ROLLOUT_STRATEGIES, RolloutStrategy, strategyMinutes } from "../rollout/strategies";
-import { ValuesOf, integer, oneOf, section } from "./fields";
+import { ValuesOf, boolean, integer, oneOf, section } from "./fields";
 
 /** The longest `pulumi up` waits for one deployment, and the longest bake; a day. */
 export const MAX_ROLLOUT_MINUTES = 1440;
@@ -23,6 +23,8 @@ export const ROLLOUT_SETTINGS = section("How new code takes traffic: per cell th
         description: "How long `pulumi up` waits for one cell's deployment before it stops it (rolling back) and fails" }),
     bakeMinutes: integer({ min: 0, max: MAX_ROLLOUT_MINUTES, default: 10,
         description: "After every deployment of a wave succeeded, how long the wave runs the new code, its alarms watched, before the next wave starts (0: no wait)" }),
+    preTrafficHook: boolean({ default: false,
+        description: "Each cell gets a function that CodeDeploy runs before shifting any traffic: it sends the new version a request without a token and fails the deployment unless the answer is the expected 401" }),
     minRequests: integer({ min: 0, max: 1_000_000_000, default: 100,
         allowed: "0–1000000000; above 0 needs bakeMinutes above 0",
         description: "Requests each cell of a wave must have served (its API function's Invocations) during the bake for the next wave to start (0: no minimum)" }),

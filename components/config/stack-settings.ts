@@ -171,11 +171,11 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
     checkKeys(ROLLOUT_SETTINGS, values.rollout, key("rollout"), problems);
     const rollout = readSection(ROLLOUT_SETTINGS, values.rollout, at => `${key("rollout")}.${at.join(".")}`, problems);
 
-    const shape = { names, region: region || "us-east-1", cells, router, auth, alarms, isolation };
+    const shape = { names, region: region || "us-east-1", cells, router, auth, alarms, isolation, preTrafficHook: rollout.preTrafficHook };
     checkCells(problems, cells);
     if (cells.length > 0) checkNames(problems, shape);
     checkRouter(problems, router, cells);
-    const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, auth, accountConcurrencyLimit);
+    const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, auth, accountConcurrencyLimit, rollout.preTrafficHook);
     checkKeys(QUOTAS_SECTION, values.quotas, key("quotas"), problems);
     const configured = readSection(QUOTAS_SECTION, values.quotas, at => `${key("quotas")}.${at.join(".")}`, problems);
     // What the user did not set is AWS's default in the stack's region.

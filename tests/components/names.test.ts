@@ -34,7 +34,7 @@ function plannedNames(stack: Stack): Array<{ type: string; name: string }> {
 
 function enumerated(raw: Raw): Set<string> {
     const settings = loadSettings(raw, { project: "cellular", stack: "dev" });
-    return new Set([...settings.cells.flatMap(c => cellNames(settings.names, c, settings.router.mode)), ...sharedNames(settings)].map(n => n.name));
+    return new Set([...settings.cells.flatMap(c => cellNames(settings.names, c, settings.router.mode, settings.rollout.preTrafficHook)), ...sharedNames(settings)].map(n => n.name));
 }
 
 describe("physical names (components/names.ts)", () => {
@@ -42,6 +42,7 @@ describe("physical names (components/names.ts)", () => {
         ["dev", () => stackConfig("dev")],
         ["dev with every destination and redirect mode", () => edit(edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "topic"; d.async.onSuccess = "bus"; }), "router", r => { r.mode = "redirect"; })],
         ["dev with a REST API", () => edit(stackConfig("dev"), "router", r => { r.api = "rest"; })],
+        ["dev with a pre-traffic hook", () => edit(stackConfig("dev"), "rollout", r => { r.preTrafficHook = true; })],
     ] as const) {
         it(`names every resource of ${what} through Names, so the config check sees every name`, async () => {
             const stack = what === "dev" ? await shippedStack("dev") : await runStack("dev", { config: raw() });

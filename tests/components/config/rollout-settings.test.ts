@@ -21,7 +21,7 @@ describe("the rollout settings (components/config/rollout-settings.ts)", () => {
     it("defaults to a 10 % canary for 5 minutes, a 10 minute bake and 100 requests per cell", () => {
         assert.deepEqual(DEFAULTS.rollout, {
             strategy: "canary10-5min", custom: { type: "canary", percentage: 10, intervalMinutes: 5 },
-            deploymentTimeoutMinutes: 60, bakeMinutes: 10, minRequests: 100,
+            deploymentTimeoutMinutes: 60, bakeMinutes: 10, preTrafficHook: false, minRequests: 100,
         });
     });
 
@@ -60,6 +60,19 @@ describe("the rollout settings (components/config/rollout-settings.ts)", () => {
             "cellular:rollout.deploymentTimeoutMinutes is 1441; expected an integer from 1 to 1440",
             "cellular:rollout.bakeMinutes is -1; expected an integer from 0 to 1440",
             "cellular:rollout.minRequests is 1.5; expected an integer from 0 to 1000000000",
+        ]);
+    });
+
+    it("budgets each cell's pre-traffic hook: one reserved instance, and its role", () => {
+        const raw = stackConfig("dev");
+        const on = { ...raw, "cellular:rollout": JSON.stringify({ ...JSON.parse(raw["cellular:rollout"]!), preTrafficHook: true }) };
+        const settings = (r: Raw) => loadSettings(r, { project: "cellular", stack: "dev" });
+        assert.equal(settings(on).reservedConcurrencyTotal, settings(raw).reservedConcurrencyTotal + 3);
+        const tight = { ...on, "cellular:accountConcurrencyLimit": String(100 + settings(raw).reservedConcurrencyTotal + 2) };
+        assert.deepEqual(problemsOf(tight), [
+            "cellular:accountConcurrencyLimit is 197, which leaves 97 to reserve after the 100 AWS keeps unreserved, but the stack reserves 98 " +
+            "(router 50 + 3 cells, up to 16 each, counting every function of the cell); lower the cells' reservedConcurrency settings or raise " +
+            "cellular:accountConcurrencyLimit after a quota increase",
         ]);
     });
 

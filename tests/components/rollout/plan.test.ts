@@ -10,7 +10,8 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { codedeployStatements } from "../../../components/rollout/cell-rollout";
 import { Arns } from "../../../components/arns";
 import { FakeRolloutAws, VirtualClock } from "../../fixtures/fake-rollout-aws";
-import { Json, shippedStack, Stack, UNKNOWN } from "../../fixtures/stack";
+import { line, policyPack } from "../../fixtures/policies/harness";
+import { Json, runStack, shippedStack, Stack, stackConfig, UNKNOWN } from "../../fixtures/stack";
 import type { CapturedResource } from "../../../tools/lib/captured";
 
 const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
@@ -147,12 +148,12 @@ describe("the rollout in the prod plan", () => {
         it("deploys a cell's new version through the real SDK clients it creates, and diffs without calling AWS", async () => {
             const deployment = prod.get(DYNAMIC, "cell-07-deployment");
             const provider = loadProvider(providerCode(deployment));
-            const inputs = { ...deployment.inputs, __provider: undefined, applicationName: "cellular-prod", deploymentGroupName: "cellular-prod-cell-07", targetVersion: "8" };
+            const inputs: Json = { ...deployment.inputs, __provider: undefined, applicationName: "cellular-prod", deploymentGroupName: "cellular-prod-cell-07", targetVersion: "8" };
             aws.alias("cellular-prod-cell-07-api", "7");
             for (const a of inputs.alarmNames as string[]) aws.alarm(a);
 
             assert.deepEqual(await provider.diff("cellular-prod-cell-07-api:live", { ...inputs, targetVersion: "7" }, inputs), { changes: true, replaces: [], deleteBeforeReplace: false });
-            assert.deepEqual(aws.calls, []);
+            assert.equal(aws.calls.length, 0);
             const { id, outs } = await provider.create(inputs);
             assert.equal(id, "cellular-prod-cell-07-api:live");
             assert.deepEqual([outs.version, outs.previousVersion, outs.deploymentId], ["8", "7", "d-000000001"]);
@@ -165,7 +166,48 @@ describe("the rollout in the prod plan", () => {
             const provider = loadProvider(providerCode(gate));
             const { outs } = await provider.create({ ...gate.inputs, __provider: undefined, deployments: [""] });
             assert.deepEqual([outs.baked, outs.requests], [false, {}]);
-            assert.deepEqual(aws.calls, []);
+            assert.equal(aws.calls.length, 0);
         });
+    });
+});
+
+describe("the rollout with a pre-traffic hook (dev with cellular:rollout.preTrafficHook)", () => {
+    let dev: Stack;
+    before(async () => {
+        const raw = stackConfig("dev");
+        raw["cellular:rollout"] = JSON.stringify({ ...JSON.parse(raw["cellular:rollout"]!), preTrafficHook: true });
+        dev = await runStack("dev", { config: raw });
+    });
+
+    it("gives each cell a hook that probes the version Pulumi publishes, named in the deployment's AppSpec", () => {
+        for (const cell of ["cell-a", "cell-b", "cell-c"]) {
+            const hook = dev.get("aws:lambda/function:Function", `${cell}-pre-traffic-function`);
+            assert.equal(hook.inputs.name, `cellular-dev-${cell}-pre-traffic`);
+            assert.equal(hook.inputs.reservedConcurrentExecutions, 1);
+            const env = (hook.inputs.environment as Json).variables as Json;
+            assert.equal(env.TARGET_FUNCTION, `cellular-dev-${cell}-api`);
+            assert.deepEqual(hook.propertyDependencies.environment, [dev.get("aws:lambda/function:Function", `${cell}-api-function`).urn]);
+            const deployment = dev.get(DYNAMIC, `${cell}-deployment`);
+            assert.equal(deployment.inputs.beforeAllowTraffic, `cellular-dev-${cell}-pre-traffic`);
+            assert.ok(deployment.dependencies.includes(hook.urn), "the hook exists, on the new version, before the deployment starts");
+        }
+    });
+
+    it("lets the hook invoke only the cell's API and report only to the cell's group; CodeDeploy invoke only the hook", () => {
+        const hookPolicy = dev.get("aws:iam/rolePolicy:RolePolicy", "cell-b-pre-traffic-policy");
+        assert.deepEqual(dev.json(hookPolicy, "policy").Statement.slice(0, 2), [
+            { Sid: "ProbeTheNewVersion", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: ["arn:aws:lambda:us-east-1:123456789012:function:cellular-dev-cell-b-api:*"] },
+            { Sid: "ReportToCodeDeploy", Effect: "Allow", Action: ["codedeploy:PutLifecycleEventHookExecutionStatus"],
+                Resource: ["arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:cellular-dev/cellular-dev-cell-b"] },
+        ]);
+        const codedeploy = dev.get("aws:iam/rolePolicy:RolePolicy", "cell-b-codedeploy-policy");
+        assert.deepEqual(dev.json(codedeploy, "policy").Statement.at(-1),
+            { Sid: "RunPreTrafficHook", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: ["arn:aws:lambda:us-east-1:123456789012:function:cellular-dev-cell-b-pre-traffic"] });
+    });
+
+    it("passes every mandatory policy and decides every one at preview", async () => {
+        const pack = await policyPack();
+        const lines = (await pack.analyze(dev.capture, pack.reconcile({}))).diagnostics.map(line);
+        assert.deepEqual(lines.filter(l => l.startsWith("mandatory ") || l.includes("during preview")), []);
     });
 });
