@@ -171,7 +171,9 @@ describe("the rollout in the prod plan", () => {
     });
 });
 
-describe("the rollout with a pre-traffic hook (dev with cellular:rollout.preTrafficHook)", () => {
+describe("the rollout with a pre-traffic hook (dev with cellular:rollout.preTrafficHook)", function () {
+    // The policy pack's analysis of a whole stack: seconds alone, minutes on a busy machine.
+    this.timeout(240_000);
     let dev: Stack;
     before(async () => {
         const raw = stackConfig("dev");
