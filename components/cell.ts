@@ -4,8 +4,8 @@
  * roles, log groups, failure queue, event sources, alarms, dashboard and cost tags.
  *
  * Assembly runs one way: the cell creates its core (table, failure queues, network), then every function it has
- * (components/cell-inventory.ts), then asks each enabled event source's module to wire itself to its function.
- * No module calls back into the cell.
+ * (components/cell-inventory.ts), then asks each enabled event source's module to wire itself to its function, and
+ * last hands its API's alias to CodeDeploy (components/rollout/cell-rollout.ts). No module calls back into the cell.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
