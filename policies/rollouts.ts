@@ -39,8 +39,12 @@ export const lambdaGradualDeployment: StackValidationPolicy = {
                 const watched = groups.some(g => {
                     const enabled = read(g.props, "alarmConfiguration", "enabled");
                     const alarms = read(g.props, "alarmConfiguration", "alarms");
-                    if (enabled === UNKNOWN || alarms === UNKNOWN) unknown = true;
-                    return enabled === true && items(alarms).some(a => a !== UNKNOWN);
+                    if (enabled === UNKNOWN || alarms === UNKNOWN) {
+                        unknown = true;
+                        return false;
+                    }
+                    // An alarm whose name preview does not know yet is still an alarm.
+                    return enabled === true && items(alarms).length > 0;
                 });
                 if (!watched && unknown) {
                     reporter.undecided(subject(alias), "the alarms of its cell's deployment group can't be known during preview");

@@ -8,7 +8,7 @@ import { shippedStack } from "../fixtures/stack";
 const NAME = "lambda-gradual-deployment";
 
 /** A cell with a published function behind `live`, and optionally a deployment group with these alarms. */
-function cellWith(id: string, group?: { alarms?: pulumi.Input<string[]>; enabled?: boolean }): void {
+function cellWith(id: string, group?: { alarms?: pulumi.Input<pulumi.Input<string>[]>; enabled?: boolean }): void {
     const cell = new Cell(id, id);
     const fn = lambda(`${id}-api`, { opts: { parent: cell }, args: { publish: true } });
     new aws.lambda.Alias(`${id}-live`, { name: "live", functionName: fn.fn.name, functionVersion: fn.fn.version }, { parent: cell });
@@ -45,6 +45,27 @@ describe(NAME, () => {
             ]);
         });
     }
+
+    it("counts an alarm whose name preview does not know yet (an ARN of an alarm being created)", async () => {
+        const program = () => {
+            const alarm = new aws.cloudwatch.MetricAlarm("cell-e-errors", { comparisonOperator: "GreaterThanOrEqualToThreshold", evaluationPeriods: 1,
+                threshold: 1, metricName: "Errors", namespace: "AWS/Lambda", period: 60, statistic: "Sum", tags: TAGS });
+            cellWith("cell-e", { alarms: [alarm.arn] });
+        };
+        for (const mode of MODES) assert.deepEqual((await run(program, { mode })).of(NAME), [], mode);
+    });
+
+    it("says it cannot decide in preview when the whole list of alarms is not known yet, and decides in an update", async () => {
+        const program = () => {
+            const alarm = new aws.cloudwatch.MetricAlarm("cell-f-errors", { comparisonOperator: "GreaterThanOrEqualToThreshold", evaluationPeriods: 1,
+                threshold: 1, metricName: "Errors", namespace: "AWS/Lambda", period: 60, statistic: "Sum", tags: TAGS });
+            cellWith("cell-f", { alarms: alarm.arn.apply(a => [a]) });
+        };
+        assert.deepEqual((await run(program, { mode: "preview" })).of(NAME), [
+            `advisory ${NAME} cell-f-live: can't run policy '${NAME}' on aws.lambda.Alias "cell-f-live" (live) during preview: the alarms of its cell's deployment group can't be known during preview`,
+        ]);
+        assert.deepEqual((await run(program, { mode: "update" })).of(NAME), []);
+    });
 
     it("does not judge an alias outside every cell (the router's)", async () => {
         const outcome = await run(() => {

@@ -153,6 +153,11 @@ describe("the rollout in the prod plan", () => {
             for (const a of inputs.alarmNames as string[]) aws.alarm(a);
 
             assert.deepEqual(await provider.diff("cellular-prod-cell-07-api:live", { ...inputs, targetVersion: "7" }, inputs), { changes: true, replaces: [], deleteBeforeReplace: false });
+            // Its own outputs of the last run are not inputs: the same version again is no change.
+            assert.deepEqual(await provider.diff("cellular-prod-cell-07-api:live", { ...inputs, version: "8", deploymentId: "d-1", previousVersion: "7" }, inputs),
+                { changes: false, replaces: [], deleteBeforeReplace: false });
+            assert.deepEqual(await provider.diff("cellular-prod-cell-07-api:live", { ...inputs, functionName: "other" }, inputs),
+                { changes: true, replaces: ["functionName"], deleteBeforeReplace: false });
             assert.equal(aws.calls.length, 0);
             const { id, outs } = await provider.create(inputs);
             assert.equal(id, "cellular-prod-cell-07-api:live");
