@@ -101,6 +101,14 @@ export class Arns {
         return this.arn("cognito-idp", `userpool/${id}`);
     }
 
+    deploymentGroup(application: string, group: string): string {
+        return this.arn("codedeploy", `deploymentgroup:${application}/${group}`);
+    }
+
+    alarm(name: string): string {
+        return this.arn("cloudwatch", `alarm:${name}`);
+    }
+
     ssmParameter(name: string): string {
         return this.arn("ssm", `parameter${name.startsWith("/") ? "" : "/"}${name}`);
     }

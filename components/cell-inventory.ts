@@ -11,6 +11,7 @@ import { API_FUNCTION, FAILURE_HANDLER } from "./core-functions";
 import type { EventSourceKind } from "./event-sources/kind";
 import { EVENT_SOURCE_KINDS, moduleOf } from "./event-sources/registry";
 import { Names, PhysicalName } from "./names";
+import { PRE_TRAFFIC_HOOK } from "./rollout/hook-function";
 
 /** How a function is invoked: by API Gateway or the router, by Lambda's async queue, or by an event source mapping. */
 export type Invocation = "sync" | "async" | "poll";
@@ -28,6 +29,12 @@ export interface CellFunction {
 
 /** The cell's alarms, by the suffix of their names. */
 export const CELL_ALARMS = ["errors", "throttles", "failed-events"] as const;
+
+/**
+ * The cell's alarms that roll a deployment of its API back (with the router's breaker alarm of the cell): what new
+ * code breaks at once. Failed events waiting in a queue may be old ones; the wave gate watches that alarm too.
+ */
+export const ROLLBACK_ALARMS = ["errors", "throttles"] as const satisfies readonly (typeof CELL_ALARMS)[number][];
 
 /** The event sources a cell has switched on, in registry order. */
 export function enabledSources(cell: CellSettings): EventSourceKind[] {
@@ -52,11 +59,11 @@ export function sourceNames(names: Names, cell: CellSettings): PhysicalName[] {
     return enabledSources(cell).flatMap(kind => Object.values(moduleOf(kind).names(names, cell.id, cell.eventSources[kind]) as Record<string, PhysicalName>));
 }
 
-/** Every physical name a cell gives its resources. */
-export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMode): PhysicalName[] {
+/** Every physical name a cell gives its resources (`preTrafficHook`: with `cellular:rollout.preTrafficHook`). */
+export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMode, preTrafficHook = false): PhysicalName[] {
     const id = cell.id;
     const out: PhysicalName[] = [];
-    for (const fn of cellFunctions(cell)) {
+    for (const fn of [...cellFunctions(cell), ...(preTrafficHook ? [PRE_TRAFFIC_HOOK] : [])]) {
         const name = names.cellFunction(id, fn.kind);
         out.push({ kind: "function", name }, { kind: "role", name: names.functionRole(name) }, { kind: "logGroup", name: names.logGroup(name) });
     }
@@ -67,6 +74,8 @@ export function cellNames(names: Names, cell: CellSettings, routerMode: RouterMo
         { kind: "queue", name: names.lastResortQueue(id) },
         { kind: "dashboard", name: names.dashboard(id) },
         { kind: "parameter", name: names.dataParameter(id) },
+        { kind: "codedeploy", name: names.deploymentGroup(id) },
+        { kind: "role", name: names.codedeployRole(id) },
         ...CELL_ALARMS.map((what): PhysicalName => ({ kind: "alarm", name: names.alarm(id, what) })),
         ...sourceNames(names, cell),
     );

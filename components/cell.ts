@@ -4,8 +4,8 @@
  * roles, log groups, failure queue, event sources, alarms, dashboard and cost tags.
  *
  * Assembly runs one way: the cell creates its core (table, failure queues, network), then every function it has
- * (components/cell-inventory.ts), then asks each enabled event source's module to wire itself to its function.
- * No module calls back into the cell.
+ * (components/cell-inventory.ts), then asks each enabled event source's module to wire itself to its function, and
+ * last hands its API's alias to CodeDeploy (components/rollout/cell-rollout.ts). No module calls back into the cell.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,7 +17,7 @@ import { OWNERSHIP_FILE } from "../handlers/lib/ownership";
 import { ENV, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, keys } from "../handlers/lib/table";
 import { TENANT_CLAIM_ENV, TENANT_TAG } from "../handlers/lib/tenant";
 import { Arns, AwsContext } from "./arns";
-import { CELL_ALARMS, CellFunction, cellFunctions, enabledSources } from "./cell-inventory";
+import { CELL_ALARMS, CellFunction, cellFunctions, enabledSources, ROLLBACK_ALARMS } from "./cell-inventory";
 import type { AlarmActions } from "./alarm-topic";
 import { CellNetwork, createCellNetwork } from "./cell-network";
 import { dataResourceOptions } from "./data-protection";
@@ -39,6 +39,8 @@ import { Names } from "./names";
 import { DLQ_RETENTION_SECONDS, FAILURE_MAX_RECEIVE_COUNT, VISIBILITY_MULTIPLIER } from "./queues";
 import { cellTags, Tags } from "./tags";
 import { CELL_TYPE } from "./type-tokens";
+import { CellRollout, createCellRollout } from "./rollout/cell-rollout";
+import { createPreTrafficHook } from "./rollout/pre-traffic-hook";
 
 export interface CellArgs {
     /** The cell's settings (validated by components/config). */
@@ -58,6 +60,8 @@ export interface CellArgs {
      * after the previous one has. @default [] (wave 0)
      */
     after?: pulumi.Resource[];
+    /** The stack's CodeDeploy application and deployment config, which the cell's deployment group uses. */
+    codedeploy: { application: aws.codedeploy.Application; deploymentConfigName: pulumi.Input<string> };
 }
 
 export class Cell extends pulumi.ComponentResource implements CellScope {
@@ -93,6 +97,8 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
     readonly failureHandler: LambdaResources;
     readonly alarms: aws.cloudwatch.MetricAlarm[];
     readonly dashboard: aws.cloudwatch.Dashboard;
+    /** How the API's new versions take traffic: its deployment group and the deployment `pulumi up` runs. */
+    readonly rollout: CellRollout;
 
     /** The alias-qualified name the router invokes. */
     readonly invokeName: string;
@@ -140,6 +146,7 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         this.createInvokeConfigs(destinations);
         this.alarms = this.createAlarms();
         this.dashboard = this.createDashboard();
+        this.rollout = this.createRollout(args.codedeploy);
         this.recordData();
 
         this.registerOutputs({
@@ -352,13 +359,17 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
         return role;
     }
 
+    /**
+     * The alias is created on the first published version; after that CodeDeploy moves it (components/rollout/), so
+     * Pulumi ignores its version and routing, and never shifts traffic behind the deployment's back.
+     */
     private createAlias(): aws.lambda.Alias {
         const alias = new aws.lambda.Alias(`${this.cellId}-api-live`, {
             name: LIVE_ALIAS,
             functionName: this.api.fn.name,
             functionVersion: this.api.fn.version,
-            description: "The version the router (or the cell's endpoint) invokes",
-        }, this.opts());
+            description: "The version the router (or the cell's endpoint) invokes; CodeDeploy moves it",
+        }, this.opts({ ignoreChanges: ["functionVersion", "routingConfig"] }));
         if (this.settings.api.provisionedConcurrency > 0) {
             new aws.lambda.ProvisionedConcurrencyConfig(`${this.cellId}-api-provisioned`, {
                 functionName: this.api.fn.name,
@@ -367,6 +378,29 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             }, this.opts());
         }
         return alias;
+    }
+
+    /**
+     * The API's deployment group and deployment: rolled back by the cell's errors and throttles alarms and, in invoke
+     * mode, by the router's breaker alarm of the cell (created with the router; CodeDeploy reads alarms by name).
+     */
+    private createRollout(codedeploy: CellArgs["codedeploy"]): CellRollout {
+        const rollbackAlarms = [
+            ...ROLLBACK_ALARMS.map(what => this.names.alarm(this.cellId, what)),
+            ...(this.stack.router.mode === "invoke" ? [this.names.breakerAlarm(this.cellId)] : []),
+        ];
+        const hook = this.stack.rollout.preTrafficHook ? createPreTrafficHook({
+            cellId: this.cellId, names: this.names, context: this.context, tags: this.tags, apiFunction: this.api.functionName,
+            version: this.api.fn.version, applicationName: this.names.codedeployApplication(), deploymentGroupName: this.names.deploymentGroup(this.cellId),
+            logRetentionDays: this.settings.logRetentionDays, parent: this, dependsOn: this.after,
+        }) : undefined;
+        return createCellRollout({
+            cellId: this.cellId, names: this.names, context: this.context, tags: this.tags, region: this.stack.region,
+            rollout: this.stack.rollout, application: codedeploy.application, deploymentConfigName: codedeploy.deploymentConfigName,
+            functionName: this.api.functionName, version: this.api.fn.version, alias: this.apiAlias, aliasName: LIVE_ALIAS,
+            rollbackAlarms, alarmResources: this.alarms, opts: extra => this.opts(extra),
+            ...(hook ? { hookFunction: hook.functionName, hookResources: [hook.fn, hook.policy] } : {}),
+        });
     }
 
     /** Redirect mode: the cell's own HTTP API that the router redirects customers to. */

@@ -1,9 +1,10 @@
 /**
  * The whole stack: the cells, rolled out in waves (the canary wave 0 first), and the router in front of them.
  *
- * Waves: every resource of a wave-k cell depends on an SSM parameter that records that wave k-1 has rolled out,
- * which itself depends on every resource of the wave-(k-1) cells. One `pulumi up` therefore changes the canary
- * first and moves on only when it succeeded; the gate costs one edge per resource, not one per pair of cells.
+ * Waves: every resource of a wave-k cell depends on the gate of wave k (components/rollout/gate-resource.ts), which
+ * depends on every resource of the wave-(k-1) cells and on their CodeDeploy deployments. One `pulumi up` therefore
+ * changes the canary first, shifts its traffic gradually, bakes it with its alarms watched, and moves on only when it
+ * stayed healthy and served traffic; the gate costs one edge per resource, not one per pair of cells.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +12,9 @@ import { createAlarmActions } from "./alarm-topic";
 import { AwsContext } from "./arns";
 import { parseOwnershipTable } from "../handlers/lib/ownership";
 import { Cell } from "./cell";
+import { CELL_ALARMS } from "./cell-inventory";
+import { predefinedConfig, trafficRouting } from "./rollout/strategies";
+import { WaveGate } from "./rollout/gate-resource";
 import type { StackSettings } from "./config/stack-settings";
 import { Identity } from "./identity";
 import { CellRouter } from "./router";
@@ -20,8 +24,46 @@ export interface Cellular {
     cells: Cell[];
     router: CellRouter;
     identity: Identity;
-    /** One gate per wave after the first. */
-    gates: aws.ssm.Parameter[];
+    /** One gate per wave after the first, in wave order. */
+    gates: WaveGate[];
+    /** The CodeDeploy application every cell's deployment group is in. */
+    application: aws.codedeploy.Application;
+}
+
+/** How often a gate looks at the alarms while its wave bakes. */
+export const GATE_POLL_SECONDS = 60;
+
+/** The stack's CodeDeploy application, and the deployment config its strategy names (its own one for `custom`). */
+function createCodeDeploy(settings: StackSettings): { application: aws.codedeploy.Application; deploymentConfigName: pulumi.Input<string> } {
+    const application = new aws.codedeploy.Application("codedeploy", {
+        name: settings.names.codedeployApplication(),
+        computePlatform: "Lambda",
+        tags: sharedTags(settings),
+    });
+    const predefined = predefinedConfig(settings.rollout.strategy);
+    if (predefined !== undefined) return { application, deploymentConfigName: predefined };
+    const config = new aws.codedeploy.DeploymentConfig("codedeploy-custom", {
+        deploymentConfigName: settings.names.deploymentConfig(),
+        computePlatform: "Lambda",
+        trafficRoutingConfig: trafficRouting(settings.rollout.custom),
+    });
+    return { application, deploymentConfigName: config.deploymentConfigName };
+}
+
+/** The gate of `wave`: it watches the cells of the wave before it. */
+function createGate(settings: StackSettings, wave: number, previous: Cell[]): WaveGate {
+    const { names, rollout } = settings;
+    return new WaveGate(`wave-${wave}-gate`, {
+        wave,
+        region: settings.region,
+        bakeMinutes: rollout.bakeMinutes,
+        minRequests: rollout.minRequests,
+        alarmNames: previous.flatMap(c => CELL_ALARMS.map(what => names.alarm(c.cellId, what))),
+        routerAlarmNames: settings.router.mode === "invoke" ? previous.map(c => names.breakerAlarm(c.cellId)) : [],
+        cells: previous.map(c => ({ cellId: c.cellId, functionName: c.api.functionName })),
+        pollSeconds: GATE_POLL_SECONDS,
+        deployments: previous.map(c => c.rollout.deployment.deploymentId),
+    }, { dependsOn: previous });
 }
 
 /**
@@ -48,7 +90,8 @@ function nextTurn(): Promise<void> {
  */
 export async function createCellular(settings: StackSettings, context: pulumi.Output<AwsContext> = awsContext()): Promise<Cellular> {
     const cells: Cell[] = [];
-    const gates: aws.ssm.Parameter[] = [];
+    const gates: WaveGate[] = [];
+    const codedeploy = createCodeDeploy(settings);
     const identity = new Identity("identity", { settings, context });
     const alarmActions = createAlarmActions(settings);
     const verification = identity.verification;
@@ -59,19 +102,13 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     for (const wave of waves) {
         let after: pulumi.Resource[] = [];
         if (previous.length > 0) {
-            const gate = new aws.ssm.Parameter(`wave-${wave}-gate`, {
-                name: settings.names.waveParameter(wave),
-                type: "String",
-                description: `Wave ${wave} of ${settings.names.prefix} rolls out after wave ${wave - 1} (${previous.map(c => c.cellId).join(", ")})`,
-                value: JSON.stringify({ wave, after: previous.map(c => c.cellId) }),
-                tags: sharedTags(settings),
-            }, { dependsOn: previous });
+            const gate = createGate(settings, wave, previous);
             gates.push(gate);
             after = [gate];
         }
         const current: Cell[] = [];
         for (const cell of settings.cells.filter(c => c.wave === wave)) {
-            current.push(new Cell(cell.id, { settings: cell, stack: settings, context, verification, ownership, alarmActions, after }));
+            current.push(new Cell(cell.id, { settings: cell, stack: settings, context, verification, ownership, alarmActions, after, codedeploy }));
             await nextTurn();
         }
         cells.push(...current);
@@ -80,6 +117,6 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     // The routing order is the configured order, whatever the waves.
     cells.sort((a, b) => a.settings.index - b.settings.index);
     const router = new CellRouter("router", { settings, cells, context, verification, alarmActions });
-    return { cells, router, identity, gates };
+    return { cells, router, identity, gates, application: codedeploy.application };
 }
 

@@ -52,6 +52,7 @@ export const NAME_LIMITS = {
     parameter: { max: 1011, what: "SSM parameter names" },
     targetGroup: { max: 32, what: "ELB target group names" },
     loadBalancer: { max: 32, what: "Elastic Load Balancing load balancer names" },
+    codedeploy: { max: 100, what: "CodeDeploy application, deployment group and deployment config names" },
 } as const;
 
 export type NameKind = keyof typeof NAME_LIMITS;
@@ -214,9 +215,24 @@ export class Names {
         return this.global(`${this.prefix}-apigateway-logs`);
     }
 
-    /** The SSM parameter that records that a deployment wave has rolled out (see components/cellular.ts). */
-    waveParameter(wave: number): string {
-        return `/${this.project}/${this.stack}/waves/${wave}`;
+    /** The stack's CodeDeploy application (Lambda): every cell's deployment group is in it. */
+    codedeployApplication(): string {
+        return this.prefix;
+    }
+
+    /** A cell's CodeDeploy deployment group, which shifts its API function's alias (components/rollout/). */
+    deploymentGroup(cellId: string): string {
+        return this.cell(cellId);
+    }
+
+    /** The role CodeDeploy shifts a cell's alias with. */
+    codedeployRole(cellId: string): string {
+        return this.global(`${this.cell(cellId)}-codedeploy`);
+    }
+
+    /** The stack's own deployment config (`cellular:rollout.strategy: custom`). */
+    deploymentConfig(): string {
+        return `${this.prefix}-custom`;
     }
 
     /** The topic every alarm notifies, when the stack creates it (`cellular:alarms.emails`). */

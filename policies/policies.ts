@@ -15,6 +15,7 @@ import * as iam from "./iam";
 import * as memory from "./memory";
 import * as observability from "./observability";
 import * as permissions from "./permissions";
+import * as rollouts from "./rollouts";
 import * as secrets from "./secrets";
 import * as tags from "./tags";
 import * as tenants from "./tenants";
@@ -34,6 +35,7 @@ export const RULE_FILES = {
     observability,
     tenants,
     cost,
+    rollouts,
 } satisfies Record<string, { policies: Policies }>;
 
 export const policies: Policies = Object.values(RULE_FILES).flatMap(file => file.policies);

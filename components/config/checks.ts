@@ -9,6 +9,7 @@ import { GATEWAY_ENDPOINTS } from "../cell-network-layout";
 import { EVENT_SOURCE_KINDS, moduleOf } from "../event-sources/registry";
 import { IDENTITY_OWNER, Names, PhysicalName, nameProblems } from "../names";
 import { invokeGrantShards } from "../router-grants";
+import { PRE_TRAFFIC_HOOK } from "../rollout/hook-function";
 import { usesDestination } from "./async-settings";
 import type { AlarmSettings } from "./alarm-settings";
 import type { AuthSettings } from "./auth-settings";
@@ -26,6 +27,8 @@ export interface StackShape {
     auth: AuthSettings;
     alarms: AlarmSettings;
     isolation: "none" | "vpc";
+    /** Whether each cell has a pre-traffic hook (`cellular:rollout.preTrafficHook`). @default false */
+    preTrafficHook?: boolean;
 }
 
 export function checkCells(problems: Problems, cells: CellSettings[]): void {
@@ -48,7 +51,7 @@ export function checkCells(problems: Problems, cells: CellSettings[]): void {
     });
 }
 
-/** The names outside every cell: the router, its API, grants, dashboard and breaker alarms, the wave gates. */
+/** The names outside every cell: the router, its API, grants, dashboard and breaker alarms, the CodeDeploy application. */
 export function sharedNames(shape: StackShape): PhysicalName[] {
     const { names, router } = shape;
     const out: PhysicalName[] = [
@@ -72,8 +75,7 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
     }
     if (router.api === "rest" && !shape.auth.cognito) out.push(...fn(names.authorizerFunction()));
     if (shape.alarms.emails !== undefined) out.push({ kind: "topic", name: names.alarmTopic() });
-    const waves = new Set(shape.cells.map(c => c.wave));
-    for (const wave of waves) if (wave > 0) out.push({ kind: "parameter", name: names.waveParameter(wave) });
+    out.push({ kind: "codedeploy", name: names.codedeployApplication() }, { kind: "codedeploy", name: names.deploymentConfig() });
     return out;
 }
 
@@ -98,7 +100,7 @@ export function checkSources(problems: Problems, shape: StackShape): void {
 /** Every physical name of the stack is within AWS's limit for its kind. */
 export function checkNames(problems: Problems, shape: StackShape): void {
     const owned = [
-        ...shape.cells.flatMap(cell => cellNames(shape.names, cell, shape.router.mode).map(name => ({ owner: `cell ${JSON.stringify(cell.id)}`, name }))),
+        ...shape.cells.flatMap(cell => cellNames(shape.names, cell, shape.router.mode, shape.preTrafficHook).map(name => ({ owner: `cell ${JSON.stringify(cell.id)}`, name }))),
         ...sharedNames(shape).map(name => ({ owner: "the router", name })),
     ];
     for (const p of nameProblems(shape.names, owned)) problems.note(p);
@@ -156,8 +158,10 @@ export function checkRouterSizing(problems: Problems, router: RouterSettings, ce
 }
 
 /** The reserved concurrency of every function of the stack, checked against the account's budget. */
-export function checkConcurrencyBudget(problems: Problems, cells: CellSettings[], router: RouterSettings, auth: AuthSettings, limit: number): number {
-    const perCell = cells.map(c => cellFunctions(c).reduce((sum, f) => sum + f.settings.reservedConcurrency, 0));
+export function checkConcurrencyBudget(problems: Problems, cells: CellSettings[], router: RouterSettings, auth: AuthSettings, limit: number,
+    preTrafficHook = false): number {
+    const hook = preTrafficHook ? PRE_TRAFFIC_HOOK.settings.reservedConcurrency : 0;
+    const perCell = cells.map(c => cellFunctions(c).reduce((sum, f) => sum + f.settings.reservedConcurrency, hook));
     // A REST API trusting an external issuer has a Lambda authorizer with the router's reservation.
     const authorizer = router.api === "rest" && !auth.cognito ? router.reservedConcurrency : 0;
     const total = router.reservedConcurrency + authorizer + perCell.reduce((a, b) => a + b, 0);
@@ -188,7 +192,7 @@ export function quotaUsage(shape: StackShape): Quotas {
     // The router's breaker alarm per cell.
     add("alarmsPerRegion", router.mode === "invoke" ? cells.length : 0);
     for (const cell of cells) {
-        add("iamRolesPerAccount", roles(cellNames(shape.names, cell, router.mode)));
+        add("iamRolesPerAccount", roles(cellNames(shape.names, cell, router.mode, shape.preTrafficHook)));
         add("dynamodbTablesPerRegion", 1);
         add("alarmsPerRegion", CELL_ALARMS.length);
         if (usesDestination(cell.async, "bus")) add("eventBridgeRulesPerBus", 1);

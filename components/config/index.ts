@@ -8,6 +8,7 @@ export type { Isolation, LoadOptions, StackSettings } from "./stack-settings";
 export { LIMITS } from "./limits";
 export type { CellSettings, CellState, EventSources } from "./cell-settings";
 export type { RouterSettings, RouterMode, ApiKind } from "./router-settings";
+export type { RolloutSettings } from "./rollout-settings";
 export type { AsyncSettings, DestinationKind } from "./async-settings";
 export type { FunctionSettings, SynchronousFunctionSettings } from "./function-settings";
 export { REQUIRED_TAGS, SHARED_CELL_TAG } from "./tags";

@@ -80,13 +80,14 @@ export function renderReference(): string {
         "|---|---|---|---|---|",
         ...rows(CELL_SETTINGS.fields, "", false),
         "",
-        "The router (`cellular:router`), who a caller is (`cellular:auth`: required, there is no anonymous mode), who hears the alarms (`cellular:alarms`: required) and the account's quotas (`cellular:quotas`):",
+        "The router (`cellular:router`), who a caller is (`cellular:auth`: required, there is no anonymous mode), who hears the alarms (`cellular:alarms`: required), how new code takes traffic (`cellular:rollout`, see \"Safe rollouts\") and the account's quotas (`cellular:quotas`):",
         "",
         "| key | type | default | allowed | what it does |",
         "|---|---|---|---|---|",
         ...rows(STACK_SETTINGS.fields.router.fields, "cellular:router", false),
         ...rows(STACK_SETTINGS.fields.auth.fields, "cellular:auth", false),
         ...rows(STACK_SETTINGS.fields.alarms.fields, "cellular:alarms", false),
+        ...rows(STACK_SETTINGS.fields.rollout.fields, "cellular:rollout", false),
         ...rows(STACK_SETTINGS.fields.quotas.fields, "cellular:quotas", false),
     ].join("\n");
 }

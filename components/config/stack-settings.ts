@@ -15,6 +15,7 @@ import { ValuesOf, boolean, checkKeys, custom, defaultsOf, integer, oneOf, optio
 import { LIMITS } from "./limits";
 import { Plain, Problems, deepMerge, isPlainObject } from "./problems";
 import { QUOTAS_SECTION, Quotas, quotasIn } from "./quotas";
+import { ROLLOUT_SETTINGS, RolloutSettings } from "./rollout-settings";
 import { ROUTER_SETTINGS, RouterSettings } from "./router-settings";
 import { TAGS_FIELD } from "./tags";
 
@@ -65,6 +66,7 @@ export const STACK_SETTINGS = section("The stack", {
     router: ROUTER_SETTINGS,
     auth: AUTH_SETTINGS,
     alarms: ALARM_SETTINGS,
+    rollout: ROLLOUT_SETTINGS,
     quotas: QUOTAS_SECTION,
 });
 
@@ -90,6 +92,8 @@ export interface StackSettings {
     auth: AuthSettings;
     /** Who hears the alarms. */
     alarms: AlarmSettings;
+    /** How new code takes traffic: the CodeDeploy shift per cell, and the gates between waves. */
+    rollout: RolloutSettings;
     /** Reserved concurrency summed over every function of the stack. */
     reservedConcurrencyTotal: number;
     /** The account's quotas the stack is checked against (AWS's defaults unless `cellular:quotas` says more). */
@@ -103,6 +107,7 @@ export const DEFAULTS = {
     isolation: STACK_SETTINGS.fields.isolation.default,
     cell: defaultsOf(CELL_SETTINGS),
     router: defaultsOf(ROUTER_SETTINGS),
+    rollout: defaultsOf(ROLLOUT_SETTINGS),
 };
 
 export interface LoadOptions {
@@ -163,12 +168,15 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
         problems.add(`${key("alarms")}.topicArn`, alarms.topicArn, `CloudWatch alarms notify topics of their own region only; expected a topic in ${region}`);
     }
 
-    const shape = { names, region: region || "us-east-1", cells, router, auth, alarms, isolation };
+    checkKeys(ROLLOUT_SETTINGS, values.rollout, key("rollout"), problems);
+    const rollout = readSection(ROLLOUT_SETTINGS, values.rollout, at => `${key("rollout")}.${at.join(".")}`, problems);
+
+    const shape = { names, region: region || "us-east-1", cells, router, auth, alarms, isolation, preTrafficHook: rollout.preTrafficHook };
     checkCells(problems, cells);
     checkSources(problems, shape);
     if (cells.length > 0) checkNames(problems, shape);
     checkRouter(problems, router, cells);
-    const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, auth, accountConcurrencyLimit);
+    const reservedConcurrencyTotal = checkConcurrencyBudget(problems, cells, router, auth, accountConcurrencyLimit, rollout.preTrafficHook);
     checkKeys(QUOTAS_SECTION, values.quotas, key("quotas"), problems);
     const configured = readSection(QUOTAS_SECTION, values.quotas, at => `${key("quotas")}.${at.join(".")}`, problems);
     // What the user did not set is AWS's default in the stack's region.
@@ -190,6 +198,7 @@ export function loadSettings(raw: Record<string, string>, options: LoadOptions):
         router,
         auth,
         alarms,
+        rollout,
         reservedConcurrencyTotal,
         quotas,
         names,

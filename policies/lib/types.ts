@@ -33,6 +33,8 @@ export const AWS = {
     kmsKey: "aws:kms/key:Key",
     vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
 
+    deploymentGroup: "aws:codedeploy/deploymentGroup:DeploymentGroup",
+
     restApi: "aws:apigateway/restApi:RestApi",
     restIntegration: "aws:apigateway/integration:Integration",
     httpApi: "aws:apigatewayv2/api:Api",

@@ -51,9 +51,9 @@ describe("the quotas a stack uses (components/config/checks.ts quotaUsage)", () 
         const settings = settingsOf(raw);
         const usage = quotaUsage(settings);
         assert.deepEqual(usage, {
-            // 3 cells of 4 functions (API, stream, job, failure handler) and a tenant data role; the router, the Cognito
-            // trigger; 3 alarms per cell and the router's breaker alarm for each.
-            iamRolesPerAccount: 3 * (4 + 1) + 2, managedPoliciesPerRole: 1, eventBridgeRulesPerBus: 3, kinesisShardsPerRegion: 12,
+            // 3 cells of 4 functions (API, stream, job, failure handler), a tenant data role and CodeDeploy's role; the
+            // router, the Cognito trigger; 3 alarms per cell and the router's breaker alarm for each.
+            iamRolesPerAccount: 3 * (4 + 2) + 2, managedPoliciesPerRole: 1, eventBridgeRulesPerBus: 3, kinesisShardsPerRegion: 12,
             vpcsPerRegion: 0, gatewayEndpointsPerRegion: 0, apisPerRegion: 1, dynamodbTablesPerRegion: 3, alarmsPerRegion: 3 * 3 + 3,
         });
     });

@@ -16,7 +16,7 @@ const TAGGABLE = new Set([
     "aws:kinesis/stream:Stream", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/eventRule:EventRule",
     "aws:lambda/eventSourceMapping:EventSourceMapping", "aws:apigatewayv2/api:Api", "aws:apigatewayv2/stage:Stage",
     "aws:apigateway/restApi:RestApi", "aws:apigateway/stage:Stage", "aws:ssm/parameter:Parameter", "aws:ec2/securityGroup:SecurityGroup",
-    "aws:cognito/userPool:UserPool",
+    "aws:cognito/userPool:UserPool", "aws:codedeploy/application:Application", "aws:codedeploy/deploymentGroup:DeploymentGroup",
 ]);
 
 function statementsOf(stack: Stack, policy: CapturedResource): Json[] {
@@ -109,7 +109,7 @@ describe("Cell (components/cell.ts)", () => {
 
         it("tags the roles of the functions that work on many tenants' records data-access: system", () => {
             for (const role of dev.inCell("cell-a").filter(r => r.type === "aws:iam/role:Role")) {
-                const expected = role.name === "cell-a-api-role" || role.name === "cell-a-tenant-role" ? undefined : "system";
+                const expected = ["cell-a-api-role", "cell-a-tenant-role", "cell-a-codedeploy-role"].includes(role.name) ? undefined : "system";
                 assert.equal((role.inputs.tags as Json)["data-access"], expected, role.name);
             }
         });
@@ -126,9 +126,9 @@ describe("Cell (components/cell.ts)", () => {
     describe("every function of the stack", () => {
         it("lists exact actions on exact ARNs: no wildcard action, and '*' only for actions AWS scopes to no resource", () => {
             const policies = [...dev.ofType("aws:iam/rolePolicy:RolePolicy"), ...dev.ofType("aws:iam/policy:Policy")];
-            // One inline policy per function of every cell and per tenant data role, the router's own, its invoke
-            // grant, and the token-claims trigger's.
-            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length + 1, 0) + 3);
+            // One inline policy per function of every cell, per tenant data role and per CodeDeploy role, the router's
+            // own, its invoke grant, and the token-claims trigger's.
+            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length + 2, 0) + 3);
             for (const policy of policies) {
                 for (const st of statementsOf(dev, policy)) {
                     assert.equal(st.Effect, "Allow");
@@ -183,10 +183,11 @@ describe("Cell (components/cell.ts)", () => {
                 checked++;
             }
             // Per cell: 8 functions, roles and log groups, the tenant data role, the table, 4 queues, topic, bucket,
-            // stream, 3 alarms, the rule, 4 mappings and the data record; shared: the router's function, role, invoke
-            // policy, 2 log groups, API and stage, the identity's user pool, trigger function, role, log group and
-            // data record, the router's breaker alarm per cell, and the alarm topic.
-            assert.equal(checked, 3 * 42 + 7 + 5 + 3 + 1);
+            // stream, 3 alarms, the rule, 4 mappings, the data record, CodeDeploy's role and the deployment group;
+            // shared: the router's function, role, invoke policy, 2 log groups, API and stage, the identity's user
+            // pool, trigger function, role, log group and data record, the router's breaker alarm per cell, the
+            // alarm topic and the CodeDeploy application.
+            assert.equal(checked, 3 * 44 + 7 + 5 + 3 + 1 + 1);
         });
     });
 

@@ -3,12 +3,13 @@ import { loadSettings } from "../../components/config";
 import { expectedCellCounts, total } from "../fixtures/cell-resources";
 import { shippedStack, stackConfig } from "../fixtures/stack";
 
+const DYNAMIC = "pulumi-nodejs:dynamic:Resource";
+
 describe("the stack's assembly (components/cellular.ts)", () => {
     it("rolls prod out in waves: wave 1 waits for the canary, wave 2 for wave 1", async () => {
         const prod = await shippedStack("prod");
-        const gate1 = prod.get("aws:ssm/parameter:Parameter", "wave-1-gate");
-        const gate2 = prod.get("aws:ssm/parameter:Parameter", "wave-2-gate");
-        assert.equal(gate1.inputs.name, "/cellular/prod/waves/1");
+        const gate1 = prod.get(DYNAMIC, "wave-1-gate");
+        const gate2 = prod.get(DYNAMIC, "wave-2-gate");
         const canary = prod.inCell("cell-01").filter(r => r.custom);
         const perCell = total(expectedCellCounts(loadSettings(stackConfig("prod"), { project: "cellular", stack: "prod" }).cells[0]!));
         assert.equal(canary.length, perCell);
@@ -23,5 +24,11 @@ describe("the stack's assembly (components/cellular.ts)", () => {
         }
         // The gate of wave 2 waits for the 3 cells of wave 1, not for the canary again.
         assert.equal(gate2.dependencies.length, 3 * perCell);
+    });
+
+    it("opens a wave's gate with what the previous wave's deployments did", async () => {
+        const prod = await shippedStack("prod");
+        const gate2 = prod.get(DYNAMIC, "wave-2-gate");
+        assert.deepEqual(gate2.propertyDependencies.deployments, ["cell-02", "cell-03", "cell-04"].map(c => prod.get(DYNAMIC, `${c}-deployment`).urn));
     });
 });

@@ -13,6 +13,8 @@ const AWS_REGIONS: string[] = Object.values(aws.Region);
 const NAME_INPUTS: Record<string, string> = {
     "aws:s3/bucket:Bucket": "bucket",
     "aws:cloudwatch/dashboard:Dashboard": "dashboardName",
+    "aws:codedeploy/deploymentGroup:DeploymentGroup": "deploymentGroupName",
+    "aws:codedeploy/deploymentConfig:DeploymentConfig": "deploymentConfigName",
 };
 /**
  * Names that are not physical names of the stack: an alias (per function), an inline policy (per role), a stage and
@@ -32,7 +34,7 @@ function plannedNames(stack: Stack): Array<{ type: string; name: string }> {
 
 function enumerated(raw: Raw): Set<string> {
     const settings = loadSettings(raw, { project: "cellular", stack: "dev" });
-    return new Set([...settings.cells.flatMap(c => cellNames(settings.names, c, settings.router.mode)), ...sharedNames(settings)].map(n => n.name));
+    return new Set([...settings.cells.flatMap(c => cellNames(settings.names, c, settings.router.mode, settings.rollout.preTrafficHook)), ...sharedNames(settings)].map(n => n.name));
 }
 
 describe("physical names (components/names.ts)", () => {
@@ -40,6 +42,7 @@ describe("physical names (components/names.ts)", () => {
         ["dev", () => stackConfig("dev")],
         ["dev with every destination and redirect mode", () => edit(edit(stackConfig("dev"), "defaults", d => { d.async.onFailure = "topic"; d.async.onSuccess = "bus"; }), "router", r => { r.mode = "redirect"; })],
         ["dev with a REST API", () => edit(stackConfig("dev"), "router", r => { r.api = "rest"; })],
+        ["dev with a pre-traffic hook", () => edit(stackConfig("dev"), "rollout", r => { r.preTrafficHook = true; })],
     ] as const) {
         it(`names every resource of ${what} through Names, so the config check sees every name`, async () => {
             const stack = what === "dev" ? await shippedStack("dev") : await runStack("dev", { config: raw() });
@@ -66,7 +69,7 @@ describe("physical names (components/names.ts)", () => {
     it("holds AWS's documented limits", () => {
         assert.deepEqual(Object.fromEntries(Object.entries(NAME_LIMITS).map(([k, v]) => [k, v.max])), {
             function: 64, role: 64, managedPolicy: 128, queue: 80, bucket: 63, eventRule: 64, topic: 256, kinesisStream: 128,
-            table: 255, logGroup: 512, alarm: 255, dashboard: 255, api: 128, userPool: 128, parameter: 1011, targetGroup: 32, loadBalancer: 32,
+            table: 255, logGroup: 512, alarm: 255, dashboard: 255, api: 128, userPool: 128, parameter: 1011, targetGroup: 32, loadBalancer: 32, codedeploy: 100,
         });
     });
 

@@ -23,7 +23,9 @@ function bare(n: number, region: string): Raw {
     });
     raw = edit(raw, "router", r => { r.pinned = {}; });
     delete raw["cellular:cells"];
-    return { ...raw, "aws:region": region, "cellular:cellCount": String(n), "cellular:accountConcurrencyLimit": "100000" };
+    // Each cell has 4 roles (API, failure handler, tenant data, CodeDeploy): more cells than 249 need more than IAM's default.
+    return { ...raw, "aws:region": region, "cellular:cellCount": String(n), "cellular:accountConcurrencyLimit": "100000",
+        "cellular:quotas": JSON.stringify({ iamRolesPerAccount: 4 * n + 2 }) };
 }
 
 describe("the router's invoke grants (components/router-grants.ts)", () => {

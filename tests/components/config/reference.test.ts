@@ -22,12 +22,13 @@ describe("the configuration reference (components/config/reference.ts)", () => {
 
     it("documents every setting the table declares, with its default", () => {
         const reference = renderReference();
-        const { defaults, router, auth, alarms, quotas, ...top } = STACK_SETTINGS.fields;
+        const { defaults, router, auth, alarms, rollout, quotas, ...top } = STACK_SETTINGS.fields;
         for (const key of Object.keys(top)) assert.ok(reference.includes(`| \`cellular:${key}\` |`), key);
         for (const key of keyPaths(router.fields)) assert.ok(reference.includes(`| \`cellular:router.${key}\` |`), key);
         for (const key of keyPaths(quotas.fields)) assert.ok(reference.includes(`| \`cellular:quotas.${key}\` |`), key);
         for (const key of keyPaths(auth.fields)) assert.ok(reference.includes(`| \`cellular:auth.${key}\` |`), key);
         for (const key of keyPaths(alarms.fields)) assert.ok(reference.includes(`| \`cellular:alarms.${key}\` |`), key);
+        for (const key of keyPaths(rollout.fields)) assert.ok(reference.includes(`| \`cellular:rollout.${key}\` |`), key);
         for (const key of keyPaths(defaults.fields)) {
             // A source's function settings share one row.
             const fn = /^(.+)\.(memoryMb|timeoutSeconds|reservedConcurrency|memoryJustification)$/.exec(key);

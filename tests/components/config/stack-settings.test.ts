@@ -212,7 +212,7 @@ describe("stack config", () => {
                 problem: 'cellular:tags.cell is "x"; the cell tag is set by the program on every resource (the cell id, or shared); remove it' },
             { name: "an unknown key",
                 raw: () => ({ ...devConfig(), "cellular:cell": "[]" }),
-                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:protectData, cellular:acceptDataLoss, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:auth, cellular:alarms, cellular:quotas' },
+                problem: 'cellular:cell is "[]"; not a known setting; known: cellular:tags, cellular:accountConcurrencyLimit, cellular:protectData, cellular:acceptDataLoss, cellular:isolation, cellular:cellCount, cellular:cells, cellular:defaults, cellular:router, cellular:auth, cellular:alarms, cellular:rollout, cellular:quotas' },
             { name: "a misspelt nested key",
                 raw: () => edit(devConfig(), "defaults", d => { d.eventSources.queue.batchsize = 3; }),
                 problem: "cellular:defaults.eventSources.queue.batchsize is 3; not a known setting; known: enabled, fifo, batchSize, batchingWindowSeconds, maxReceiveCount, memoryMb, timeoutSeconds, reservedConcurrency, memoryJustification" },
@@ -291,7 +291,7 @@ describe("stack config", () => {
     });
 
     describe("AWS quotas the stack runs into as it grows", () => {
-        /** n cells with only their API and failure handler (3 roles each, with the tenant data role), reserved concurrency 1 each. */
+        /** n cells with only their API and failure handler (4 roles each, with the tenant data role and CodeDeploy's), reserved concurrency 1 each. */
         function bare(n: number, quotas?: Json): Raw {
             let raw = edit(devConfig(), "defaults", d => {
                 for (const source of Object.values(d.eventSources) as Json[]) source.enabled = false;
@@ -305,13 +305,13 @@ describe("stack config", () => {
             return raw;
         }
 
-        it("counts every role it names against the account's 1000: one per function, each cell's tenant data role", () => {
-            // 3 per cell, and the router's and the Cognito trigger's.
-            assert.deepEqual(problemsOf(bare(332)), []);
-            assert.deepEqual(problemsOf(bare(333)), [
-                "cellular:quotas.iamRolesPerAccount is 1000 (IAM roles per account), but the stack needs 1001; after a quota increase, set cellular:quotas.iamRolesPerAccount (AWS allows up to 5000)",
+        it("counts every role it names against the account's 1000: one per function, each cell's tenant data role and CodeDeploy role", () => {
+            // 4 per cell, and the router's and the Cognito trigger's.
+            assert.deepEqual(problemsOf(bare(249)), []);
+            assert.deepEqual(problemsOf(bare(250)), [
+                "cellular:quotas.iamRolesPerAccount is 1000 (IAM roles per account), but the stack needs 1002; after a quota increase, set cellular:quotas.iamRolesPerAccount (AWS allows up to 5000)",
             ]);
-            assert.deepEqual(problemsOf(bare(333, { iamRolesPerAccount: 1001 })), []);
+            assert.deepEqual(problemsOf(bare(250, { iamRolesPerAccount: 1002 })), []);
         });
 
         it("splits the router's invoke grants into managed policies, at most 10 per role by default", () => {
@@ -370,7 +370,7 @@ describe("stack config", () => {
                 d.eventSources.queue.reservedConcurrency = 2;
             });
             assert.deepEqual(problemsOf(raw), [
-                "cellular:quotas.iamRolesPerAccount is 5000 (IAM roles per account), but the stack needs 9002; AWS allows at most 5000: use fewer cells per stack",
+                "cellular:quotas.iamRolesPerAccount is 5000 (IAM roles per account), but the stack needs 10002; AWS allows at most 5000: use fewer cells per stack",
             ]);
         });
 

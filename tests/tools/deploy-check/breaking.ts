@@ -57,6 +57,13 @@ export const BREAKING: Record<string, BreakingCase> = {
     "eventbridge-rule-name": { plan: one(resource(T.eventTarget, "target", { rule: "daily job", arn: ARN("lambda", "function:orders") })), messages: [
             "aws:cloudwatch/eventTarget:EventTarget target: rule is \"daily job\" (9 characters); 1 to 64 characters: letters, digits and . - _ (terraform-provider-aws internal/service/events/validate.go validateRuleName)",
         ] },
+    "codedeploy-name": { plan: one(resource(T.deploymentGroup, "group", { appName: "cellular-prod", deploymentGroupName: "g".repeat(101) })), messages: [
+            `aws:codedeploy/deploymentGroup:DeploymentGroup group: deploymentGroupName is "${"g".repeat(101)}" (101 characters); 1 to 100 characters: any (terraform-provider-aws internal/service/deploy/app.go name: validation.StringLenBetween(1, 100), deployment_group.go app_name, deployment_group_name and deployment_config_name: validation.StringLenBetween(0, 100); https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html (length 1 to 100))`,
+        ] },
+    "codedeploy-alarms": { plan: one(resource(T.deploymentGroup, "group", { appName: "a", deploymentGroupName: "g",
+            alarmConfiguration: { enabled: true, alarms: Array.from({ length: 11 }, (_, i) => `alarm-${i}`) } })), messages: [
+            "aws:codedeploy/deploymentGroup:DeploymentGroup group: alarmConfiguration.alarms is 11 alarms; at most 10 alarms (https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html (AlarmsLimitExceededException: the maximum number of alarms for a deployment group (10) was exceeded))",
+        ] },
     "cloudwatch-alarm-name": { plan: one(resource(T.alarm, "alarm", { name: "errors\tnow" })), messages: [
             "aws:cloudwatch/metricAlarm:MetricAlarm alarm: name is \"errors\\tnow\" (10 characters); 1 to 255 characters: no control characters (terraform-provider-aws internal/service/cloudwatch/metric_alarm.go alarm_name: validation.StringLenBetween(1, 255))",
         ] },

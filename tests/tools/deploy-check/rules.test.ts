@@ -180,6 +180,7 @@ describe("the deploy check's rules (tools/lib/deploy-check/rules.ts)", () => {
                 ["sqs-queue-name", T.queue, "name", NAME_LIMITS.queue.max],
                 ["sns-topic-name", T.topic, "name", NAME_LIMITS.topic.max],
                 ["s3-bucket-name", T.bucket, "bucket", NAME_LIMITS.bucket.max],
+                ["codedeploy-name", T.deploymentGroup, "deploymentGroupName", NAME_LIMITS.codedeploy.max],
             ];
             for (const [rule, type, input, max] of cases) {
                 assert.deepEqual(messagesOf(rule, [resource(type, "r", { [input]: "a".repeat(max) })]), [], `${rule} at ${max}`);

@@ -95,10 +95,17 @@ export const RESOURCE_TYPES: Readonly<Record<string, Classification>> = {
     "aws:lb/targetGroupAttachment:TargetGroupAttachment": free(WIRING),
 
     "aws:ssm/parameter:Parameter": free("a Standard-tier parameter is free (an Advanced one is noted, not priced)"),
+
+    // https://aws.amazon.com/codedeploy/pricing/: "no additional charge for code deployments to ... AWS Lambda".
+    "aws:codedeploy/application:Application": free("CodeDeploy to AWS Lambda costs nothing"),
+    "aws:codedeploy/deploymentGroup:DeploymentGroup": free("CodeDeploy to AWS Lambda costs nothing (the alarms it watches are priced with them)"),
+    "aws:codedeploy/deploymentConfig:DeploymentConfig": free("CodeDeploy to AWS Lambda costs nothing"),
 };
 
 /** What the estimate makes of a type; types that are not AWS's (the stack, providers, components) bill nothing. */
 export function classificationOf(type: string): Classification | undefined {
+    // A rollout step (components/rollout/): its API calls happen once per deployment (GetMetricData, a few metrics a wave, is the only one that bills).
+    if (type === "pulumi-nodejs:dynamic:Resource") return { kind: "free", why: "a deploy-time step of the rollout: its few API calls per deployment bill next to nothing (a wave gate's GetMetricData, $0.01 per 1,000 metrics)" };
     if (!type.startsWith("aws:")) return { kind: "free", why: "not an AWS resource: Pulumi's own, or a component of AWS resources" };
     return RESOURCE_TYPES[type];
 }

@@ -279,6 +279,21 @@ export const RULES: readonly Rule[] = [
         },
     },
     nameRule({
+        id: "codedeploy-name", what: "CodeDeploy application, deployment group and deployment config names",
+        inputs: { [T.codedeployApp]: "name", [T.deploymentGroup]: ["appName", "deploymentGroupName", "deploymentConfigName"], [T.deploymentConfig]: "deploymentConfigName" },
+        min: 1, max: 100, pattern: /^.+$/s, chars: "any",
+        source: `${PROVIDER}/deploy/app.go name: validation.StringLenBetween(1, 100), deployment_group.go app_name, deployment_group_name and deployment_config_name: validation.StringLenBetween(0, 100); ${AWS_DOCS}/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html (length 1 to 100)`,
+    }),
+    {
+        id: "codedeploy-alarms", types: [T.deploymentGroup], what: "A CodeDeploy deployment group watches at most 10 alarms",
+        source: `${AWS_DOCS}/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html (AlarmsLimitExceededException: the maximum number of alarms for a deployment group (10) was exceeded)`,
+        check(resource) {
+            const alarms = at(resource.inputs, "alarmConfiguration.alarms");
+            if (!Array.isArray(alarms) || alarms.length <= 10) return [];
+            return [{ input: "alarmConfiguration.alarms", value: alarms, allowed: "at most 10 alarms", shown: `${alarms.length} alarms` }];
+        },
+    },
+    nameRule({
         id: "cognito-name", what: "Cognito user pool and app client names", inputs: { [T.userPool]: "name", [T.userPoolClient]: "name" },
         min: 1, max: 128, pattern: /^[\w\s+=,.@-]+$/, chars: "letters, digits, white space and + = , . @ -",
         source: `${AWS_DOCS}/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html (PoolName); ${PROVIDER}/cognitoidp/validate.go userPoolClientNameValidator`,
