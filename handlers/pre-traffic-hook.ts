@@ -10,8 +10,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } from "@aws-sdk/client-codedeploy";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { traced, tracedHandler } from "./clients/tracing";
 import { requireEnv } from "./lib/events-env";
 import { HOOK_ENV, probeEvent, wrongAnswer } from "./lib/rollout-probe";
+import { ENV } from "./lib/table";
 
 /** What CodeDeploy sends a lifecycle hook. */
 export interface HookEvent {
@@ -54,12 +56,13 @@ export function createPreTrafficHook({ lambda, codedeploy, functionName, version
     };
 }
 
-const logger = new Logger({ serviceName: "pre-traffic-hook" });
+const logger = new Logger({ serviceName: "pre-traffic-hook", persistentKeys: { cellId: process.env[ENV.cellId] ?? "unknown" } });
 
-export const handler = createPreTrafficHook({
-    lambda: new LambdaClient({}),
-    codedeploy: new CodeDeployClient({}),
+// Traced like every handler: the probe's invoke carries the trace header, so the new version's trace joins the hook's.
+export const handler = tracedHandler(createPreTrafficHook({
+    lambda: traced(new LambdaClient({})),
+    codedeploy: traced(new CodeDeployClient({})),
     functionName: requireEnv(HOOK_ENV.targetFunction),
     version: requireEnv(HOOK_ENV.targetVersion),
     logger,
-});
+}));

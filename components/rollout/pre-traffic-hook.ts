@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { HOOK_ENV } from "../../handlers/lib/rollout-probe";
+import { ENV } from "../../handlers/lib/table";
 import { Arns, AwsContext } from "../arns";
 import { codeArchive } from "../bundle";
 import { createLambda, LambdaResources } from "../function";
@@ -45,7 +46,7 @@ export function createPreTrafficHook(args: PreTrafficHookArgs): LambdaResources 
         handler: PRE_TRAFFIC_HOOK.handler,
         code: codeArchive(PRE_TRAFFIC_HOOK.handler),
         settings: PRE_TRAFFIC_HOOK.settings,
-        environment: { [HOOK_ENV.targetFunction]: args.apiFunction, [HOOK_ENV.targetVersion]: args.version },
+        environment: { [ENV.cellId]: args.cellId, [HOOK_ENV.targetFunction]: args.apiFunction, [HOOK_ENV.targetVersion]: args.version },
         statements: arns => hookStatements(arns, args.apiFunction, args.applicationName, args.deploymentGroupName),
         ctx: args.context,
         tags: args.tags,

@@ -12,6 +12,7 @@ import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { HANDLERS_DIR, bundleHandler } from "../../components/bundle";
@@ -32,7 +33,7 @@ const DATA_ROLE_ARN = "arn:aws:iam::123456789012:role/cellular-test-cell-a-tenan
 const BUCKET = "cell-a-ingest";
 /** Every Lambda entry in handlers/ (one file each), and the ones this file runs: a new handler must be added here. */
 const HANDLER_NAMES = fs.readdirSync(HANDLERS_DIR).filter(f => f.endsWith(".ts")).map(f => f.slice(0, -3)).sort();
-const TRACED_HERE = ["alb-api", "authorizer", "cell-api", "failure-handler", "ingest", "notifier", "queue-worker", "router", "scheduled", "stream-processor", "token-claims"];
+const TRACED_HERE = ["alb-api", "authorizer", "cell-api", "failure-handler", "ingest", "notifier", "pre-traffic-hook", "queue-worker", "router", "scheduled", "stream-processor", "token-claims"];
 
 type Json = Record<string, unknown>;
 
@@ -272,6 +273,33 @@ describe("traces carry the cell: each handler's bundle in a Lambda-like process,
         assert.deepEqual(annotations(run, 0), { ColdStart: true, Service: "alb-api", cell_id: "cell-a" });
         assertLogsCarryCell(run, "cellId");
         assert.deepEqual(run.documents.filter(d => JSON.stringify(d).includes(CANARY)), []);
+    });
+
+    it("pre-traffic hook: the cell on its trace, the probe's invoke and the report to CodeDeploy inside it", async () => {
+        const reports: string[] = [];
+        const codedeploy = http.createServer((req, res) => {
+            let body = "";
+            req.on("data", (c: Buffer) => { body += c.toString("utf8"); });
+            req.on("end", () => {
+                reports.push(`${String(req.headers["x-amz-target"])} ${body}`);
+                res.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{}");
+            });
+        });
+        await new Promise<void>(resolve => codedeploy.listen(0, "127.0.0.1", resolve));
+        try {
+            const port = (codedeploy.address() as { port: number }).port;
+            const run = await runTraced("pre-traffic-hook", lambdaEnv("pre-traffic-hook", {
+                TARGET_FUNCTION: "cellular-test-cell-a-api", TARGET_VERSION: "7", AWS_ENDPOINT_URL_CODEDEPLOY: `http://127.0.0.1:${port}`,
+            }), [{ event: { DeploymentId: "d-TEST1", LifecycleEventHookExecutionId: "hook-1" } }]);
+            // The fake cell answers 200 to the probe, which must get the 401 of a caller without a token: Failed.
+            assert.deepEqual(run.invocations[0]!.outcome.result, { status: "Failed" });
+            assert.deepEqual(reports.map(r => r.split(" ")[0]), ["CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus"]);
+            assert.deepEqual(annotations(run, 0), { ColdStart: true, Service: "pre-traffic-hook", cell_id: "cell-a" });
+            assert.deepEqual(awsCalls(run, 0), ["CodeDeploy.PutLifecycleEventHookExecutionStatus", "Lambda.Invoke"]);
+            assertLogsCarryCell(run, "cellId");
+        } finally {
+            await new Promise<void>(resolve => codedeploy.close(() => resolve()));
+        }
     });
 
     it("ingest, scheduled, failure handler: the cell on every trace, S3 and DynamoDB calls inside it", async () => {
