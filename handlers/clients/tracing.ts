@@ -16,10 +16,12 @@
  * this project's own log-safe errors, as the logs do (lib/log-safe.ts).
  *
  * Off outside Lambda (Powertools needs `AWS_EXECUTION_ENV`) and when `POWERTOOLS_TRACE_ENABLED` is `false`: then
- * every function here passes through.
+ * every function here passes through, and the tracer is not even loaded. Loading it costs every later `await` of the
+ * process: the X-Ray SDK keeps its context with cls-hooked, an async hook on every promise (bench/tracer.ts measures
+ * it), which a test process or a tool that loads a handler must not pay.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Subsegment } from "aws-xray-sdk-core";
 import { errorFields } from "../lib/log-safe";
 import { ENV } from "../lib/table";
@@ -34,8 +36,24 @@ export const TRACE_ANNOTATIONS = {
 /** X-Ray keeps up to 1,000 characters of an annotation's value (and 50 annotations per trace). */
 export const ANNOTATION_VALUE_LIMIT = 1000;
 
-/** The function's tracer: the service name is `POWERTOOLS_SERVICE_NAME`, which the program sets on every function. */
-export const tracer = new Tracer();
+/**
+ * Whether Powertools would trace here, by its own rule (Tracer's setTracingEnabled): in Lambda (`AWS_EXECUTION_ENV`),
+ * not in SAM local or Amplify's mock, and not with `POWERTOOLS_TRACE_ENABLED=false`.
+ */
+export function tracingWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+    const executionEnv = env.AWS_EXECUTION_ENV ?? "";
+    if ((env.POWERTOOLS_TRACE_ENABLED ?? "").toLowerCase() === "false") return false;
+    return executionEnv !== "" && executionEnv !== "AWS_Lambda_amplify-mock" && (env.AWS_SAM_LOCAL ?? "") === "";
+}
+
+/**
+ * The function's tracer, or undefined where it would be off: the service name is `POWERTOOLS_SERVICE_NAME`, which the
+ * program sets on every function.
+ */
+export const tracer: Tracer | undefined = tracingWanted()
+    // Loaded only where it traces (see above); esbuild bundles it all the same.
+    ? new (require("@aws-lambda-powertools/tracer") as typeof import("@aws-lambda-powertools/tracer")).Tracer()
+    : undefined;
 
 /** What one invocation noted for its trace. */
 interface InvocationTrace {
@@ -47,7 +65,7 @@ const invocation = new AsyncLocalStorage<InvocationTrace>();
 
 /** An SDK v3 client whose calls are subsegments and carry the trace header (so a Lambda it invokes joins the trace). */
 export function traced<T>(client: T): T {
-    return tracer.captureAWSv3Client(client);
+    return tracer ? tracer.captureAWSv3Client(client) : client;
 }
 
 /** The cell this invocation works for, when it is not the function's own (the router: the cell it routes to). */
@@ -93,7 +111,7 @@ function traceableError(err: unknown): Error {
  * invoke of a cell is one (`cell_id` of the target).
  */
 export async function inSubsegment<T>(name: string, annotations: Record<string, string | number>, run: () => Promise<T>): Promise<T> {
-    if (!tracer.isTracingEnabled()) return run();
+    if (!tracer?.isTracingEnabled()) return run();
     return tracer.provider.captureAsyncFunc(name, async (subsegment?: Subsegment) => {
         for (const [key, value] of Object.entries(annotations)) subsegment?.addAnnotation(key, value);
         try {
@@ -112,13 +130,14 @@ export async function inSubsegment<T>(name: string, annotations: Record<string, 
  * plus the cell (`CELL_ID`, or what {@link traceCell} set) and the tenants {@link traceTenant} noted.
  */
 export function tracedHandler<E, C, R>(handler: (event: E, context: C) => Promise<R>): (event: E, context: C) => Promise<R> {
-    if (!tracer.isTracingEnabled()) return handler;
+    const on = tracer;
+    if (!on?.isTracingEnabled()) return handler;
     const functionCell = process.env[ENV.cellId] || undefined;
     return (event, context) => {
         const trace: InvocationTrace = { cell: functionCell, tenants: new Set() };
-        return invocation.run(trace, () => tracer.provider.captureAsyncFunc(`## ${process.env._HANDLER ?? "index.handler"}`, async (subsegment?: Subsegment) => {
-            tracer.annotateColdStart();
-            tracer.addServiceNameAnnotation();
+        return invocation.run(trace, () => on.provider.captureAsyncFunc(`## ${process.env._HANDLER ?? "index.handler"}`, async (subsegment?: Subsegment) => {
+            on.annotateColdStart();
+            on.addServiceNameAnnotation();
             try {
                 return await handler(event, context);
             } catch (err) {

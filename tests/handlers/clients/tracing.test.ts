@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ANNOTATION_VALUE_LIMIT, inSubsegment, invocationAnnotations, tracedHandler, tracer } from "../../../handlers/clients/tracing";
+import { ANNOTATION_VALUE_LIMIT, inSubsegment, invocationAnnotations, tracedHandler, tracer, tracingWanted } from "../../../handlers/clients/tracing";
 
 describe("trace annotations (handlers/clients/tracing.ts)", () => {
     it("names the cell and the one tenant of an invocation", () => {
@@ -27,8 +27,18 @@ describe("trace annotations (handlers/clients/tracing.ts)", () => {
         assert.equal(out.tenant_count, 200);
     });
 
-    it("passes handlers and subsegments through when tracing is off (outside Lambda)", async () => {
-        assert.equal(tracer.isTracingEnabled(), false);
+    it("traces where Powertools would: in Lambda, not in SAM local or Amplify's mock, not with POWERTOOLS_TRACE_ENABLED=false", () => {
+        const lambda = { AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x" };
+        assert.deepEqual([
+            tracingWanted(lambda), tracingWanted({}), tracingWanted({ ...lambda, AWS_SAM_LOCAL: "true" }),
+            tracingWanted({ AWS_EXECUTION_ENV: "AWS_Lambda_amplify-mock" }), tracingWanted({ ...lambda, POWERTOOLS_TRACE_ENABLED: "FALSE" }),
+            tracingWanted({ ...lambda, POWERTOOLS_TRACE_ENABLED: "true" }),
+        ], [true, false, false, false, false, true]);
+    });
+
+    it("outside Lambda loads no tracer (nor the X-Ray SDK's async hook) and passes handlers and subsegments through", async () => {
+        assert.equal(tracer, undefined);
+        assert.equal(Object.keys(require.cache).some(f => f.includes(`${"aws-xray-sdk-core"}`)), false);
         const handler = async (event: number) => event + 1;
         assert.equal(tracedHandler(handler), handler);
         assert.equal(await inSubsegment("### x", { cell_id: "cell-a" }, async () => 42), 42);
