@@ -33,8 +33,9 @@ function importsOf(file: string): { files: string[]; packages: string[] } {
             continue;
         }
         const base = path.join(path.dirname(file), fileName);
-        const resolved = [`${base}.ts`, path.join(base, "index.ts")].find(f => fs.existsSync(path.join(ROOT, f)));
-        assert.ok(resolved, `${file} imports ${fileName}, which does not resolve to a .ts file`);
+        // A .js file is the policy pack's build helpers (policies/build/), which run before anything compiles.
+        const resolved = [`${base}.ts`, path.join(base, "index.ts"), `${base}.js`].find(f => fs.existsSync(path.join(ROOT, f)));
+        assert.ok(resolved, `${file} imports ${fileName}, which does not resolve to a .ts or .js file`);
         files.push(resolved);
     }
     return { files, packages };

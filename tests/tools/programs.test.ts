@@ -53,7 +53,8 @@ const PLANS: Record<string, { args: string[]; typeCheck?: boolean }> = {
     "dynamic-provider": { args: ["dynamic-provider", "--mode", "update", "--no-policies", "--json"] },
     "remote-component": { args: ["remote-component", "--no-policies"] },
     "undecided-in-preview": { args: ["undecided-in-preview", "--mode", "both", "--json"] },
-    "tsconfig-check": { args: ["tsconfig-check", "--no-policies"], typeCheck: true },
+    // ts-node's type check of a program takes tens of seconds on a loaded machine: more than the default --timeout.
+    "tsconfig-check": { args: ["tsconfig-check", "--no-policies", "--timeout", "240"], typeCheck: true },
     "tsconfig-check, transpile-only": { args: ["tsconfig-check", "--no-policies"] },
     "two packs": { args: ["esm", "--policy-pack", "policies", "--policy-pack", QUEUE_PACK, "--policy-pack-config", "tests/fixtures/policies/configs/all-advisory.json",
         "--policy-pack-config", "tests/fixtures/packs/queue-naming/prefix-jo.json"] },
