@@ -53,7 +53,11 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     const alarmActions = createAlarmActions(settings);
     const verification = identity.verification;
     // Which cell owns which customer, as every cell checks it: the router's inputs without its function names.
-    const ownership = JSON.stringify(parseOwnershipTable({ version: 1, cells: settings.cells.map(c => c.id), pinned: settings.router.pinned }));
+    // Standby cells are not part of the hash: they own only the customers pinned (or moved, handlers/lib/placement.ts) to them.
+    const standby = settings.cells.filter(c => c.state === "standby").map(c => c.id);
+    const ownership = JSON.stringify(parseOwnershipTable({
+        version: 1, cells: settings.cells.filter(c => c.state !== "standby").map(c => c.id), ...(standby.length > 0 ? { standby } : {}), pinned: settings.router.pinned,
+    }));
     const waves = [...new Set(settings.cells.map(c => c.wave))].sort((a, b) => a - b);
     let previous: Cell[] = [];
     for (const wave of waves) {
