@@ -545,7 +545,7 @@ export const DATA_ACCESS_TAG = "data-access";
 export const SYSTEM_DATA_ACCESS = "system";
 
 /** The item actions the cell API uses, each limited to the tenant's partition. */
-export const TENANT_ITEM_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
+export const TENANT_ITEM_ACTIONS = ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
 
 /** Who may assume a cell's tenant data role: the cell's API role, and only with a non-empty `tenant` session tag. */
 export function tenantDataTrustPolicy(apiRoleArn: string): object {

@@ -100,7 +100,7 @@ describe("Cell (components/cell.ts)", () => {
                 Version: "2012-10-17",
                 Statement: [{
                     Sid: "OwnTenantItemsOnly", Effect: "Allow",
-                    Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+                    Action: ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
                     Resource: [arn("dynamodb", "table/cellular-dev-cell-a-data")],
                     Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["CUSTOMER#${aws:PrincipalTag/tenant}"] } },
                 }],
