@@ -96,6 +96,8 @@ export async function moveCustomer(plane: ControlPlane, customerId: string, to: 
         const existing = await plane.store.registerMove(fresh);
         if (existing !== undefined) throw new ControlError(inProgress(existing));
         move = fresh;
+        options.onStep?.("registered");
+        if (options.crashAfter === "registered") throw new InjectedCrashError("registered");
     }
     await runMove(plane, move, options);
     return { move, resumed };
