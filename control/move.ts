@@ -82,7 +82,9 @@ export async function moveCustomer(plane: ControlPlane, customerId: string, to: 
     let move = await plane.store.getMove(customerId);
     let resumed = false;
     if (move !== undefined && move.step !== "forgotten") {
-        if (move.to !== to || move.step === "flipped") throw new ControlError(inProgress(move));
+        if (move.to !== to) throw new ControlError(inProgress(move));
+        // Run again after it finished: nothing left to do.
+        if (move.step === "flipped") return { move, resumed: true };
         resumed = true;
     } else {
         if (target.state !== "standby" && target.state !== "active") throw new ControlError(`cannot move ${customerId} to ${to}: the cell is ${target.state}; a customer can be moved only to a standby or active cell`);
@@ -207,17 +209,24 @@ export async function rollBackMove(plane: ControlPlane, customerId: string): Pro
  * late request is still told where the customer is). Returns the moves forgotten.
  */
 export async function forgetMoves(plane: ControlPlane, graceMs: number, onMove?: (move: MoveRecord, rows: number) => void): Promise<MoveRecord[]> {
-    const now = (plane.now ?? (() => new Date()))().getTime();
     const forgotten: MoveRecord[] = [];
     for (const move of await plane.store.listMoves()) {
-        if (move.step !== "flipped" || move.flippedAt === undefined || now - Date.parse(move.flippedAt) < graceMs) continue;
-        const source = cellOf(plane, move.from);
-        const rows: Row[] = await source.customerRows(move.customerId);
-        await source.deleteRows(rows);
-        move.step = "forgotten";
-        await plane.store.saveMove(move);
-        onMove?.(move, rows.length);
+        const rows = await forgetMove(plane, move, graceMs);
+        if (rows === undefined) continue;
+        onMove?.(move, rows);
         forgotten.push(move);
     }
     return forgotten;
+}
+
+/** Forgets one flipped move whose grace period is over: the number of source rows deleted, or `undefined` when not yet. */
+export async function forgetMove(plane: ControlPlane, move: MoveRecord, graceMs: number): Promise<number | undefined> {
+    const now = (plane.now ?? (() => new Date()))().getTime();
+    if (move.step !== "flipped" || move.flippedAt === undefined || now - Date.parse(move.flippedAt) < graceMs) return undefined;
+    const source = cellOf(plane, move.from);
+    const rows: Row[] = await source.customerRows(move.customerId);
+    await source.deleteRows(rows);
+    move.step = "forgotten";
+    await plane.store.saveMove(move);
+    return rows.length;
 }
