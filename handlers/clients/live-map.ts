@@ -31,6 +31,8 @@ export interface LiveMapOptions<T> {
     apply(map: ControlMap): T;
     /** @default 5000 */
     refreshMs?: number;
+    /** A read that takes longer is given up (so a hung control table cannot stop later reads). @default 1000 */
+    readTimeoutMs?: number;
     now?: () => number;
     /** Why a map was not used (logged by the caller); the last good one stays. */
     onRejected?: (reason: string) => void;
@@ -42,11 +44,13 @@ export class LiveMap<T> {
     private readAt = Number.NEGATIVE_INFINITY;
     private inFlight: Promise<void> | undefined;
     private readonly refreshMs: number;
+    private readonly readTimeoutMs: number;
     private readonly now: () => number;
 
     constructor(private readonly options: LiveMapOptions<T>) {
         this.view = options.floor;
         this.refreshMs = options.refreshMs ?? 5_000;
+        this.readTimeoutMs = options.readTimeoutMs ?? 1_000;
         this.now = options.now ?? Date.now;
     }
 
@@ -74,7 +78,12 @@ export class LiveMap<T> {
         // Stamped before the read: a store that hangs or fails is asked again only after refreshMs.
         this.readAt = this.now();
         try {
-            const raw = await this.options.read();
+            let timer: NodeJS.Timeout | undefined;
+            const timeout = new Promise<never>((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`the control table did not answer within ${this.readTimeoutMs} ms`)), this.readTimeoutMs);
+                timer.unref?.();
+            });
+            const raw = await Promise.race([this.options.read(), timeout]).finally(() => clearTimeout(timer));
             if (raw === undefined) return;
             const map = parseControlMap(raw);
             if (map.epoch < this.epochHeld) {
