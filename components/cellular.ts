@@ -14,12 +14,15 @@ import { Cell } from "./cell";
 import type { StackSettings } from "./config/stack-settings";
 import { Identity } from "./identity";
 import { CellRouter } from "./router";
+import { ControlPlane } from "./control-plane";
 import { sharedTags } from "./tags";
 
 export interface Cellular {
     cells: Cell[];
     router: CellRouter;
     identity: Identity;
+    /** The control table (live routing map, moves) and the operators' policy. */
+    controlPlane: ControlPlane;
     /** One gate per wave after the first. */
     gates: aws.ssm.Parameter[];
 }
@@ -50,6 +53,7 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     const cells: Cell[] = [];
     const gates: aws.ssm.Parameter[] = [];
     const identity = new Identity("identity", { settings, context });
+    const controlPlane = new ControlPlane("control", { settings, context });
     const alarmActions = createAlarmActions(settings);
     const verification = identity.verification;
     // Which cell owns which customer, as every cell checks it: the router's inputs without its function names.
@@ -84,6 +88,6 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     // The routing order is the configured order, whatever the waves.
     cells.sort((a, b) => a.settings.index - b.settings.index);
     const router = new CellRouter("router", { settings, cells, context, verification, alarmActions });
-    return { cells, router, identity, gates };
+    return { cells, router, identity, controlPlane, gates };
 }
 

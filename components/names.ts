@@ -169,6 +169,16 @@ export class Names {
         return `${this.prefix}-router`;
     }
 
+    /** The control table (the live routing map and the moves, handlers/lib/control-map.ts), outside every cell. */
+    controlTable(): string {
+        return `${this.prefix}-control`;
+    }
+
+    /** The managed policy an operator's role attaches to run `npm run cells` (components/control-plane.ts). */
+    controlOperatorPolicy(): string {
+        return this.global(`${this.prefix}-control-operator`);
+    }
+
     /** The k-th managed policy of the router's invoke grants (components/router-grants.ts). */
     routerInvokePolicy(k: number): string {
         return this.global(`${this.routerFunction()}-invoke-cells-${k}`);

@@ -28,6 +28,8 @@ import { createLambda, LambdaResources } from "./function";
 import { cellAliasArn, invokeDocument, invokeGrantShards } from "./router-grants";
 import { sharedTags, Tags } from "./tags";
 import { ROUTER_TYPE } from "./type-tokens";
+import { mapReadStatement } from "./control-plane";
+import { CONTROL_ENV } from "../handlers/lib/control-map";
 
 export interface CellRouterArgs {
     /** The stack's settings (router mode, API kind, throttling, pins, names, tags). */
@@ -77,9 +79,10 @@ export class CellRouter extends pulumi.ComponentResource {
                 [BREAKER_ENV.failureThreshold]: String(router.breaker.failureThreshold),
                 [BREAKER_ENV.coolDownSeconds]: String(router.breaker.coolDownSeconds),
                 [TENANT_CLAIM_ENV]: args.verification.tenantClaim,
+                [CONTROL_ENV.tableName]: settings.names.controlTable(),
             },
-            // Its only grants beyond logs and tracing: invoking the cells, attached below as managed policies.
-            statements: () => [],
+            // Beyond logs and tracing: reading the live routing map, and invoking the cells (managed policies below).
+            statements: arns => [mapReadStatement(arns, settings.names.controlTable())],
             ctx: args.context,
             tags: this.tags,
             logRetentionDays: router.logRetentionDays,

@@ -31,12 +31,15 @@ import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandl
 import { TenantTables, deployedTenantTables } from "./clients/tenant-tables";
 import { ItemStore, WriteContentionError } from "./clients/item-store";
 import { FENCE_RETRY_AFTER_SECONDS, isPlacementRefused, parsePlacement, placementKey, placementVerdict } from "./lib/placement";
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { CUSTOMER_ID_RULE, ITEM_ID_RULE, isValidCustomerId, isValidItemId } from "./lib/identifiers";
 import { ItemRecord, Preconditions, etagOf, failedPrecondition, hasPreconditions, itemJson, parsePreconditions } from "./lib/items";
 import { JSON_PROBLEMS, normaliseJsonObject } from "./lib/json-text";
 import { LogSafeError } from "./lib/log-safe";
-import { Ownership, loadOwnership, ownsNoOne } from "./lib/ownership";
+import { Ownership, OwnershipTable, loadOwnership, ownershipFor, ownsNoOne } from "./lib/ownership";
+import { CONTROL_ENV, DEFAULT_REFRESH_MS, ownershipWithMap } from "./lib/control-map";
+import { LiveMap, controlTableReader } from "./clients/live-map";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { ENV } from "./lib/table";
 import { TENANT_CLAIM_ENV, TENANT_TAG, forbidden, misdirected, moving, tenantOf, unauthenticated } from "./lib/tenant";
 
@@ -253,12 +256,28 @@ if (cellId === undefined || tableName === undefined || dataRoleArn === undefined
 const owned = cellId === undefined ? { error: `${ENV.cellId} is not set` } : loadOwnership(cellId, __dirname);
 if ("error" in owned) logger.error("cannot load the ownership table: the cell serves no one", { error: owned.error });
 
+/**
+ * Ownership under the live routing map (clients/live-map.ts), the packaged ownership.json as the floor: a cell
+ * activated by the control plane owns its share of the hash without a deploy.
+ */
+function liveOwnership(packaged: Ownership, packagedTable: OwnershipTable | undefined, controlTable: string | undefined): Ownership {
+    if (controlTable === undefined || packagedTable === undefined) return packaged;
+    const live = new LiveMap<Ownership>({
+        floor: packaged,
+        refreshMs: Number(process.env[CONTROL_ENV.refreshMs]) || DEFAULT_REFRESH_MS,
+        read: controlTableReader(DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 2 })), controlTable),
+        apply: map => ownershipFor(packaged.cellId, ownershipWithMap(packagedTable, map)),
+        onRejected: reason => logger.warn("the routing map was not used; ownership stays as it was", { reason }),
+    });
+    return { cellId: packaged.cellId, owns: c => live.current().owns(c), ownerOf: c => live.current().ownerOf(c) };
+}
+
 export const handler: CellApiHandler = createCellApi({
     cellId,
     tableName,
     // Unset, no claim matches: every request is refused (401).
     tenantClaim: process.env[TENANT_CLAIM_ENV] ?? "",
-    ownership: "error" in owned ? ownsNoOne(cellId ?? "unknown") : owned,
+    ownership: "error" in owned ? ownsNoOne(cellId ?? "unknown") : liveOwnership(owned, owned.table, process.env[CONTROL_ENV.tableName] || undefined),
     tables: dataRoleArn === undefined
         ? { clientFor: () => Promise.reject(new Error(`${ENV.dataRoleArn} is not set`)) }
         : deployedTenantTables(dataRoleArn, TENANT_TAG),

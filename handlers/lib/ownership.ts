@@ -68,13 +68,15 @@ export function ownerOf(table: OwnershipTable, customerId: string): string {
 /** What a cell function knows of ownership: whether a customer is its own, and if not, whose. */
 export interface Ownership {
     readonly cellId: string;
+    /** The table it was built from (absent for an ownership that owns no one). */
+    readonly table?: OwnershipTable;
     owns(customerId: string): boolean;
     ownerOf(customerId: string): string;
 }
 
 export function ownershipFor(cellId: string, table: OwnershipTable): Ownership {
     if (!table.cells.includes(cellId) && !(table.standby ?? []).includes(cellId)) throw new OwnershipTableError([`cell ${JSON.stringify(cellId)} is not in the table`]);
-    return { cellId, owns: customer => ownerOf(table, customer) === cellId, ownerOf: customer => ownerOf(table, customer) };
+    return { cellId, table, owns: customer => ownerOf(table, customer) === cellId, ownerOf: customer => ownerOf(table, customer) };
 }
 
 /**

@@ -47,6 +47,7 @@ describe("Cell (components/cell.ts)", () => {
             assert.deepEqual(fn.inputs.environment, { variables: {
                 CELL_ID: "cell-b", TABLE_NAME: "cellular-dev-cell-b-data", POWERTOOLS_SERVICE_NAME: "api", POWERTOOLS_METRICS_NAMESPACE: "cellular",
                 DATA_ROLE_ARN: "arn:aws:iam::123456789012:role/cellular-dev-cell-b-tenant-use1", TENANT_CLAIM: "tenant_id",
+                CONTROL_TABLE_NAME: "cellular-dev-control",
             } });
         });
 
@@ -72,6 +73,8 @@ describe("Cell (components/cell.ts)", () => {
                 Statement: [
                     { Sid: "AssumeTenantDataRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"],
                         Resource: ["arn:aws:iam::123456789012:role/cellular-dev-cell-a-tenant-use1"] },
+                    { Sid: "ReadRoutingMap", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: ["arn:aws:dynamodb:us-east-1:123456789012:table/cellular-dev-control"],
+                        Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["ROUTING"] } } },
                     LOGS("cellular-dev-cell-a-api"),
                     TRACING,
                 ],
@@ -127,8 +130,8 @@ describe("Cell (components/cell.ts)", () => {
         it("lists exact actions on exact ARNs: no wildcard action, and '*' only for actions AWS scopes to no resource", () => {
             const policies = [...dev.ofType("aws:iam/rolePolicy:RolePolicy"), ...dev.ofType("aws:iam/policy:Policy")];
             // One inline policy per function of every cell and per tenant data role, the router's own, its invoke
-            // grant, and the token-claims trigger's.
-            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length + 1, 0) + 3);
+            // grant, the token-claims trigger's, and the control plane's operator policy.
+            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length + 1, 0) + 4);
             for (const policy of policies) {
                 for (const st of statementsOf(dev, policy)) {
                     assert.equal(st.Effect, "Allow");
@@ -185,8 +188,8 @@ describe("Cell (components/cell.ts)", () => {
             // Per cell: 8 functions, roles and log groups, the tenant data role, the table, 4 queues, topic, bucket,
             // stream, 3 alarms, the rule, 4 mappings and the data record; shared: the router's function, role, invoke
             // policy, 2 log groups, API and stage, the identity's user pool, trigger function, role, log group and
-            // data record, the router's breaker alarm per cell, and the alarm topic.
-            assert.equal(checked, 3 * 42 + 7 + 5 + 3 + 1);
+            // data record, the router's breaker alarm per cell, the alarm topic, and the control table and operator policy.
+            assert.equal(checked, 3 * 42 + 7 + 5 + 3 + 1 + 2);
         });
     });
 
