@@ -85,7 +85,7 @@ export async function rebalance(plane: ControlPlane, cellId: string, options: Mo
  * Makes the standby `cellId` part of the hash (epoch + 1) after a last rebalance pass, and drops every override the
  * hash now agrees with. Returns the new map.
  */
-export async function activate(plane: ControlPlane, cellId: string, options: MoveOptions = {}): Promise<{ map: ControlMap; moved: PlannedMove[]; dropped: string[] }> {
+export async function activate(plane: ControlPlane, cellId: string, options: MoveOptions & { onProgress?: (p: RebalanceProgress) => void } = {}): Promise<{ map: ControlMap; moved: PlannedMove[]; dropped: string[] }> {
     const moved = await rebalance(plane, cellId, options);
     let dropped: string[] = [];
     const map = await plane.store.updateMap(m => {
