@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --write] [-- --only <group>[,<group>]]`: every benchmark, one table.
  *
  * Groups: routing, bundles, writes (the queue worker's write throughput against the write path before the item
- * model), plan (scaling with policies, peak memory, program overhead against bare registration,
+ * model), moves (moving a customer of 10/100/1,000 items between cells and its write unavailability, against a
+ * plain copy of the same rows), plan (scaling with policies, peak memory, program overhead against bare registration,
  * the capture's levers against the naive mock runtime), deploy-check (its cost on the 100-cell plan against the plan
  * alone), shared-fate (hung cells against the healthy ones through the router, without and with its bulkheads), cost
  * (the estimator on the 100-cell plan, against the plan), tests (npm test and the type check). Each figure comes
@@ -199,6 +200,7 @@ async function main(): Promise<void> {
     if (wanted("routing")) rows.push(...await (require("./routing") as typeof import("./routing")).run(options.quick ? { keys: 200_000, runs: 3 } : {}));
     if (wanted("bundles")) rows.push(...await (require("./bundles") as typeof import("./bundles")).run(options.quick ? { samples: 3 } : {}));
     if (wanted("writes")) rows.push(...await (require("./queue-writes") as typeof import("./queue-writes")).run(options.quick ? { messages: 300, runs: 3 } : {}));
+    if (wanted("moves")) rows.push(...await (require("./moves") as typeof import("./moves")).run(options.quick ? { sizes: [10, 100, 1000], runs: 1 } : {}));
     if (wanted("plan")) rows.push(...await planRows(options));
     if (wanted("deploy-check")) rows.push(...await (require("./deploy-check") as typeof import("./deploy-check")).run(options.quick ? { samples: 1 } : {}));
     if (wanted("shared-fate")) rows.push(...await (require("./shared-fate") as typeof import("./shared-fate")).run(options.quick ? { durationMs: 20_000 } : {}));
