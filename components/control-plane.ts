@@ -1,8 +1,10 @@
 /**
  * The control plane's store, outside every cell: the control table (the live routing map and the move records,
  * handlers/lib/control-map.ts), and the least-privilege grants around it — the router and the cells' API functions
- * may read only the map item ({@link mapReadStatement}); only an operator's role with the managed policy
- * {@link ControlPlane.operatorPolicy} (what `npm run cells` needs) may write it and move customers' data.
+ * may read only the map item ({@link mapReadStatement}); only an operator's role given the policy document
+ * {@link ControlPlane.operatorPolicy} (what `npm run cells` needs, a stack output) may write it and move customers'
+ * data. The document is an output, not a managed policy: it names every cell's table, which at 100 cells is beyond
+ * a managed policy's 6,144 characters, and the operators' role (and where its policies live) is the account's.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -45,8 +47,8 @@ export function operatorDocument(arns: Arns, controlTable: string, cellTables: r
 
 export class ControlPlane extends pulumi.ComponentResource {
     readonly table: aws.dynamodb.Table;
-    /** Attach to the role operators run `npm run cells` with. */
-    readonly operatorPolicy: aws.iam.Policy;
+    /** The policy document to give the role operators run `npm run cells` with. */
+    readonly operatorPolicy: pulumi.Output<string>;
     readonly tableName: string;
 
     constructor(name: string, args: ControlPlaneArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -66,12 +68,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             deletionProtectionEnabled: settings.protectData,
             tags: sharedTags(settings),
         }, { parent: this, ...dataResourceOptions(settings.protectData) });
-        this.operatorPolicy = new aws.iam.Policy(`${name}-operator`, {
-            name: names.controlOperatorPolicy(),
-            description: "Operators may change the routing map and move customers between cells (npm run cells)",
-            policy: args.context.apply(ctx => operatorDocument(new Arns(ctx), this.tableName, settings.cells.map(c => names.table(c.id)))),
-            tags: sharedTags(settings),
-        }, { parent: this });
-        this.registerOutputs({ tableName: this.tableName, operatorPolicyArn: this.operatorPolicy.arn });
+        this.operatorPolicy = args.context.apply(ctx => operatorDocument(new Arns(ctx), this.tableName, settings.cells.map(c => names.table(c.id))));
+        this.registerOutputs({ tableName: this.tableName, operatorPolicy: this.operatorPolicy });
     }
 }

@@ -174,11 +174,6 @@ export class Names {
         return `${this.prefix}-control`;
     }
 
-    /** The managed policy an operator's role attaches to run `npm run cells` (components/control-plane.ts). */
-    controlOperatorPolicy(): string {
-        return this.global(`${this.prefix}-control-operator`);
-    }
-
     /** The k-th managed policy of the router's invoke grants (components/router-grants.ts). */
     routerInvokePolicy(k: number): string {
         return this.global(`${this.routerFunction()}-invoke-cells-${k}`);

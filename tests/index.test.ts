@@ -23,7 +23,7 @@ const SHARED = {
     "aws:cognito/userPool:UserPool": 1,
     "aws:cognito/userPoolClient:UserPoolClient": 1,
     "aws:dynamodb/table:Table": 1,
-    "aws:iam/policy:Policy": 2,
+    "aws:iam/policy:Policy": 1,
     "aws:iam/role:Role": 2,
     "aws:iam/rolePolicy:RolePolicy": 2,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,

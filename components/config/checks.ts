@@ -59,7 +59,6 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
         { kind: "logGroup", name: names.accessLogGroup(names.api()) },
         { kind: "dashboard", name: names.routerDashboard() },
         { kind: "table", name: names.controlTable() },
-        { kind: "managedPolicy", name: names.controlOperatorPolicy() },
     ];
     if (router.mode === "invoke") {
         invokeGrantShards(names, shape.region, shape.cells, c => c.id)

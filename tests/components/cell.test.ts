@@ -130,8 +130,8 @@ describe("Cell (components/cell.ts)", () => {
         it("lists exact actions on exact ARNs: no wildcard action, and '*' only for actions AWS scopes to no resource", () => {
             const policies = [...dev.ofType("aws:iam/rolePolicy:RolePolicy"), ...dev.ofType("aws:iam/policy:Policy")];
             // One inline policy per function of every cell and per tenant data role, the router's own, its invoke
-            // grant, the token-claims trigger's, and the control plane's operator policy.
-            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length + 1, 0) + 4);
+            // grant, and the token-claims trigger's.
+            assert.equal(policies.length, devSettings.cells.reduce((n, c) => n + cellFunctions(c).length + 1, 0) + 3);
             for (const policy of policies) {
                 for (const st of statementsOf(dev, policy)) {
                     assert.equal(st.Effect, "Allow");
@@ -188,8 +188,8 @@ describe("Cell (components/cell.ts)", () => {
             // Per cell: 8 functions, roles and log groups, the tenant data role, the table, 4 queues, topic, bucket,
             // stream, 3 alarms, the rule, 4 mappings and the data record; shared: the router's function, role, invoke
             // policy, 2 log groups, API and stage, the identity's user pool, trigger function, role, log group and
-            // data record, the router's breaker alarm per cell, the alarm topic, and the control table and operator policy.
-            assert.equal(checked, 3 * 42 + 7 + 5 + 3 + 1 + 2);
+            // data record, the router's breaker alarm per cell, the alarm topic, and the control table.
+            assert.equal(checked, 3 * 42 + 7 + 5 + 3 + 1 + 1);
         });
     });
 
