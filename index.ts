@@ -39,5 +39,7 @@ export = async () => {
         },
         cells: app.cells.map(c => ({ id: c.cellId, wave: c.settings.wave, state: c.settings.state, table: c.tableName, function: c.invokeName })),
         reservedConcurrency: settings.reservedConcurrencyTotal,
+        /** The live routing map's table, and the policy document for the role that runs `npm run cells`. */
+        control: { table: app.controlPlane.tableName, operatorPolicy: app.controlPlane.operatorPolicy },
     };
 };

@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- --quick] [-- --write] [-- --only <group>[,<group>]]`: every benchmark, one table.
  *
- * Groups: routing, bundles, tracer (each bundle's load with Powertools Tracer against the same bundle without it), writes (the queue worker's write throughput against the write path before the item
- * model), plan (scaling with policies, peak memory, program overhead against bare registration,
+ * Groups: routing, bundles, tracer (each bundle's load with Powertools Tracer against the same bundle without it),
+ * writes (the queue worker's write throughput against the write path before the item model), moves (moving a
+ * customer of 10/100/1,000 items between cells and its write unavailability, against a plain copy of the same rows),
+ * plan (scaling with policies, peak memory, program overhead against bare registration,
  * the capture's levers against the naive mock runtime), deploy-check (its cost on the 100-cell plan against the plan
  * alone), shared-fate (hung cells against the healthy ones through the router, without and with its bulkheads), cost
  * (the estimator on the 100-cell plan, against the plan), pack-start (the policy pack's start-up compiled, against its
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
     if (wanted("bundles")) rows.push(...await (require("./bundles") as typeof import("./bundles")).run(options.quick ? { samples: 3 } : {}));
     if (wanted("tracer")) rows.push(...await (require("./tracer") as typeof import("./tracer")).run(options.quick ? { samples: 3 } : {}));
     if (wanted("writes")) rows.push(...await (require("./queue-writes") as typeof import("./queue-writes")).run(options.quick ? { messages: 300, runs: 3 } : {}));
+    if (wanted("moves")) rows.push(...await (require("./moves") as typeof import("./moves")).run(options.quick ? { sizes: [10, 100, 1000], runs: 1 } : {}));
     if (wanted("plan")) rows.push(...await planRows(options));
     if (wanted("deploy-check")) rows.push(...await (require("./deploy-check") as typeof import("./deploy-check")).run(options.quick ? { samples: 1 } : {}));
     if (wanted("shared-fate")) rows.push(...await (require("./shared-fate") as typeof import("./shared-fate")).run(options.quick ? { durationMs: 20_000 } : {}));

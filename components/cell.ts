@@ -7,6 +7,8 @@
  * (components/cell-inventory.ts), then asks each enabled event source's module to wire itself to its function, and
  * last hands its API's alias to CodeDeploy (components/rollout/cell-rollout.ts). No module calls back into the cell.
  */
+import { mapReadStatement } from "./control-plane";
+import { CONTROL_ENV } from "../handlers/lib/control-map";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FAILURES_PREFIX } from "../handlers/lib/bucket-layout";
@@ -272,10 +274,12 @@ export class Cell extends pulumi.ComponentResource implements CellScope {
             const dataRole = this.names.cellDataRole(this.cellId);
             return {
                 // No table access of its own: only the tenant's, through the data role.
-                statements: arns => [allow("AssumeTenantDataRole", ["sts:AssumeRole", "sts:TagSession"], [arns.role(dataRole)])],
+                // ... and the live routing map (its ownership, components/control-plane.ts).
+                statements: arns => [allow("AssumeTenantDataRole", ["sts:AssumeRole", "sts:TagSession"], [arns.role(dataRole)]), mapReadStatement(arns, this.names.controlTable())],
                 environment: {
                     [ENV.dataRoleArn]: this.context.apply(ctx => new Arns(ctx).role(dataRole)),
                     [TENANT_CLAIM_ENV]: this.verification.tenantClaim,
+                    [CONTROL_ENV.tableName]: this.names.controlTable(),
                 },
             };
         }
@@ -597,7 +601,7 @@ export const DATA_ACCESS_TAG = "data-access";
 export const SYSTEM_DATA_ACCESS = "system";
 
 /** The item actions the cell API uses, each limited to the tenant's partition. */
-export const TENANT_ITEM_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
+export const TENANT_ITEM_ACTIONS = ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"];
 
 /** Whether a cell function serves one tenant per request with the tenant's credentials (beside the API). */
 function servesTenants(fn: CellFunction): boolean {

@@ -18,12 +18,15 @@ import { WaveGate } from "./rollout/gate-resource";
 import type { StackSettings } from "./config/stack-settings";
 import { Identity } from "./identity";
 import { CellRouter } from "./router";
+import { ControlPlane } from "./control-plane";
 import { sharedTags } from "./tags";
 
 export interface Cellular {
     cells: Cell[];
     router: CellRouter;
     identity: Identity;
+    /** The control table (live routing map, moves) and the operators' policy. */
+    controlPlane: ControlPlane;
     /** One gate per wave after the first, in wave order. */
     gates: WaveGate[];
     /** The CodeDeploy application every cell's deployment group is in. */
@@ -93,10 +96,15 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     const gates: WaveGate[] = [];
     const codedeploy = createCodeDeploy(settings);
     const identity = new Identity("identity", { settings, context });
+    const controlPlane = new ControlPlane("control", { settings, context });
     const alarmActions = createAlarmActions(settings);
     const verification = identity.verification;
     // Which cell owns which customer, as every cell checks it: the router's inputs without its function names.
-    const ownership = JSON.stringify(parseOwnershipTable({ version: 1, cells: settings.cells.map(c => c.id), pinned: settings.router.pinned }));
+    // Standby cells are not part of the hash: they own only the customers pinned (or moved, handlers/lib/placement.ts) to them.
+    const standby = settings.cells.filter(c => c.state === "standby").map(c => c.id);
+    const ownership = JSON.stringify(parseOwnershipTable({
+        version: 1, cells: settings.cells.filter(c => c.state !== "standby").map(c => c.id), ...(standby.length > 0 ? { standby } : {}), pinned: settings.router.pinned,
+    }));
     const waves = [...new Set(settings.cells.map(c => c.wave))].sort((a, b) => a - b);
     let previous: Cell[] = [];
     for (const wave of waves) {
@@ -117,6 +125,6 @@ export async function createCellular(settings: StackSettings, context: pulumi.Ou
     // The routing order is the configured order, whatever the waves.
     cells.sort((a, b) => a.settings.index - b.settings.index);
     const router = new CellRouter("router", { settings, cells, context, verification, alarmActions });
-    return { cells, router, identity, gates, application: codedeploy.application };
+    return { cells, router, identity, controlPlane, gates, application: codedeploy.application };
 }
 

@@ -172,6 +172,11 @@ export class Names {
         return `${this.prefix}-router`;
     }
 
+    /** The control table (the live routing map and the moves, handlers/lib/control-map.ts), outside every cell. */
+    controlTable(): string {
+        return `${this.prefix}-control`;
+    }
+
     /** The k-th managed policy of the router's invoke grants (components/router-grants.ts). */
     routerInvokePolicy(k: number): string {
         return this.global(`${this.routerFunction()}-invoke-cells-${k}`);

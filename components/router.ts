@@ -30,6 +30,8 @@ import { createLambda, LambdaResources } from "./function";
 import { cellAliasArn, invokeDocument, invokeGrantShards } from "./router-grants";
 import { sharedTags, Tags } from "./tags";
 import { ROUTER_TYPE } from "./type-tokens";
+import { mapReadStatement } from "./control-plane";
+import { CONTROL_ENV } from "../handlers/lib/control-map";
 
 export interface CellRouterArgs {
     /** The stack's settings (router mode, API kind, throttling, pins, names, tags). */
@@ -82,9 +84,10 @@ export class CellRouter extends pulumi.ComponentResource {
                 [TENANT_CLAIM_ENV]: args.verification.tenantClaim,
                 // Behind a REST API the router adds the CORS headers itself; an HTTP API adds them to its answers.
                 ...(cors && router.api === "rest" ? { [CORS_ENV]: JSON.stringify(cors) } : {}),
+                [CONTROL_ENV.tableName]: settings.names.controlTable(),
             },
-            // Its only grants beyond logs and tracing: invoking the cells, attached below as managed policies.
-            statements: () => [],
+            // Beyond logs and tracing: reading the live routing map, and invoking the cells (managed policies below).
+            statements: arns => [mapReadStatement(arns, settings.names.controlTable())],
             ctx: args.context,
             tags: this.tags,
             logRetentionDays: router.logRetentionDays,

@@ -8,3 +8,4 @@ export const ROUTER_TYPE = "cellular:index:CellRouter";
 /** The component output that names a cell. */
 export const CELL_ID_OUTPUT = "cellId";
 export const IDENTITY_TYPE = "cellular:index:Identity";
+export const CONTROL_PLANE_TYPE = "cellular:index:ControlPlane";

@@ -19,20 +19,30 @@
  * Who may: the tenant of the verified token (lib/tenant.ts), and only for its own customer id (403 otherwise, 401
  * without a verified token); a tenant another cell owns gets 421 (lib/ownership.ts). Every table call uses the
  * tenant's own credentials (clients/tenant-tables.ts): IAM limits them to the tenant's partition.
+ *
+ * While the control plane moves a customer (lib/placement.ts), the customer's placement marker decides before
+ * the routing map: a fenced customer's writes get 503 with Retry-After (reads are served), a customer being copied
+ * in gets 503, a moved-away customer gets 421 naming the new owner (`x-cellular-owner`), and a moved-in customer
+ * is served here whatever the map says. Every write checks the marker atomically (clients/item-store.ts).
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
 import { TenantTables, deployedTenantTables } from "./clients/tenant-tables";
-import { ItemStore } from "./clients/item-store";
+import { ItemStore, WriteContentionError } from "./clients/item-store";
 import { traceTenant, tracedHandler } from "./clients/tracing";
+import { FENCE_RETRY_AFTER_SECONDS, isPlacementRefused, parsePlacement, placementKey, placementVerdict } from "./lib/placement";
 import { CUSTOMER_ID_RULE, ITEM_ID_RULE, isValidCustomerId, isValidItemId } from "./lib/identifiers";
 import { ItemRecord, Preconditions, etagOf, failedPrecondition, hasPreconditions, itemJson, parsePreconditions } from "./lib/items";
 import { JSON_PROBLEMS, normaliseJsonObject } from "./lib/json-text";
 import { LogSafeError } from "./lib/log-safe";
-import { Ownership, loadOwnership, ownsNoOne } from "./lib/ownership";
+import { Ownership, OwnershipTable, loadOwnership, ownershipFor, ownsNoOne } from "./lib/ownership";
+import { CONTROL_ENV, DEFAULT_REFRESH_MS, ownershipWithMap } from "./lib/control-map";
+import { LiveMap, controlTableReader } from "./clients/live-map";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { ENV } from "./lib/table";
-import { TENANT_CLAIM_ENV, TENANT_TAG, forbidden, misdirected, tenantOf, unauthenticated } from "./lib/tenant";
+import { TENANT_CLAIM_ENV, TENANT_TAG, forbidden, misdirected, moving, tenantOf, unauthenticated } from "./lib/tenant";
 
 /** Largest accepted PUT body, in bytes (after base64 decoding). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -54,6 +64,7 @@ export const MESSAGES = {
     tooDeep: `the body ${JSON_PROBLEMS.tooDeep}`,
     notAnObject: `the body ${JSON_PROBLEMS.notObject}`,
     tooLarge: `the body is larger than ${MAX_BODY_BYTES} bytes`,
+    contention: "the item is being changed by many writes at once; try again shortly",
     internal: INTERNAL_ERROR,
 } as const;
 
@@ -199,18 +210,35 @@ export function createCellApi({ cellId, tableName, tenantClaim, ownership, table
         if (!parsed.ok) return errorResponse(400, parsed.message);
         logger.appendKeys({ customerId, ...(itemId === undefined ? {} : { itemId }) });
         traceTenant(tenant);
-        if (!ownership.owns(tenant)) {
+        if (cellId === undefined || tableName === undefined) throw new UnconfiguredError(`${ENV.cellId} and ${ENV.tableName} must be set`);
+        const client = await tables.clientFor(tenant);
+        const marker = parsePlacement((await client.send(new GetCommand({ TableName: tableName, Key: placementKey(tenant), ConsistentRead: true }))).Item);
+        const verdict = placementVerdict(marker);
+        if (verdict.kind === "moved") {
+            logger.info("the customer has moved to another cell", { owner: verdict.owner });
+            return misdirected(verdict.owner);
+        }
+        if (verdict.kind === "unavailable") return moving(FENCE_RETRY_AFTER_SECONDS);
+        if (verdict.kind === "map" && !ownership.owns(tenant)) {
             logger.warn("misdirected request: the customer is another cell's", { owner: ownership.ownerOf(tenant) });
             return misdirected();
         }
-        if (cellId === undefined || tableName === undefined) throw new UnconfiguredError(`${ENV.cellId} and ${ENV.tableName} must be set`);
-        const store = new ItemStore(await tables.clientFor(tenant), tableName);
+        const store = new ItemStore(client, tableName);
         const read = method === "GET" || method === "HEAD";
-        const response = itemId === undefined ? await listItems(store, customerId, request)
-            : read ? await getItem(store, customerId, itemId, parsed.preconditions)
-                : method === "PUT" ? await putItem(store, customerId, itemId, request, parsed.preconditions)
-                    : await deleteItem(store, customerId, itemId, parsed.preconditions);
-        return method === "HEAD" ? withoutBody(response) : response;
+        try {
+            const response = itemId === undefined ? await listItems(store, customerId, request)
+                : read ? await getItem(store, customerId, itemId, parsed.preconditions)
+                    : method === "PUT" ? await putItem(store, customerId, itemId, request, parsed.preconditions)
+                        : await deleteItem(store, customerId, itemId, parsed.preconditions);
+            return method === "HEAD" ? withoutBody(response) : response;
+        } catch (err) {
+            if (isPlacementRefused(err)) {
+                logger.info("write refused by the customer's placement", { verdict: err.verdict.kind });
+                return err.verdict.kind === "moved" ? misdirected(err.verdict.owner) : moving(FENCE_RETRY_AFTER_SECONDS);
+            }
+            if (err instanceof WriteContentionError) return errorResponse(503, MESSAGES.contention, { "retry-after": String(FENCE_RETRY_AFTER_SECONDS) });
+            throw err;
+        }
     }
 
     return apiHandler(logger, handle);
@@ -230,13 +258,30 @@ if (cellId === undefined || tableName === undefined || dataRoleArn === undefined
 const owned = cellId === undefined ? { error: `${ENV.cellId} is not set` } : loadOwnership(cellId, __dirname);
 if ("error" in owned) logger.error("cannot load the ownership table: the cell serves no one", { error: owned.error });
 
+/**
+ * Ownership under the live routing map (clients/live-map.ts), the packaged ownership.json as the floor: a cell
+ * activated by the control plane owns its share of the hash without a deploy.
+ */
+function liveOwnership(packaged: Ownership, packagedTable: OwnershipTable | undefined, controlTable: string | undefined): Ownership {
+    if (controlTable === undefined || packagedTable === undefined) return packaged;
+    const live = new LiveMap<Ownership>({
+        floor: packaged,
+        refreshMs: Number(process.env[CONTROL_ENV.refreshMs]) || DEFAULT_REFRESH_MS,
+        // Not traced: the map is read in the background, outside every invocation's segment.
+        read: controlTableReader(DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 2 })), controlTable),
+        apply: map => ownershipFor(packaged.cellId, ownershipWithMap(packagedTable, map)),
+        onRejected: reason => logger.warn("the routing map was not used; ownership stays as it was", { reason }),
+    });
+    return { cellId: packaged.cellId, owns: c => live.current().owns(c), ownerOf: c => live.current().ownerOf(c) };
+}
+
 /** The cell's API as deployed, not traced on its own: alb-api.ts traces its invocations and calls this. */
 export const cellApi: CellApiHandler = createCellApi({
     cellId,
     tableName,
     // Unset, no claim matches: every request is refused (401).
     tenantClaim: process.env[TENANT_CLAIM_ENV] ?? "",
-    ownership: "error" in owned ? ownsNoOne(cellId ?? "unknown") : owned,
+    ownership: "error" in owned ? ownsNoOne(cellId ?? "unknown") : liveOwnership(owned, owned.table, process.env[CONTROL_ENV.tableName] || undefined),
     tables: dataRoleArn === undefined
         ? { clientFor: () => Promise.reject(new Error(`${ENV.dataRoleArn} is not set`)) }
         : deployedTenantTables(dataRoleArn, TENANT_TAG),

@@ -15,11 +15,12 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Context, SNSEvent, SNSEventRecord } from "aws-lambda";
 import { METRICS_NAMESPACE, requireEnv } from "./lib/events-env";
 import { InvalidRecordError, idProblem, isJsonObject, parseJson } from "./lib/events-items";
-import { isConditionalCheckFailed } from "./lib/idempotency";
+import { cancellationCodes, isDuplicateTransaction } from "./lib/idempotency";
+import { refusalOf, writableCheck } from "./lib/placement";
 import { LogSafeError, errorFields } from "./lib/log-safe";
 import { ENV, keys } from "./lib/table";
 import { CUSTOMER_ID } from "./lib/identifiers";
@@ -70,7 +71,8 @@ async function store(record: SNSEventRecord): Promise<"stored" | "duplicate" | "
     traceTenant(notification.customerId);
     if (!(await ownedOrRejected(ownership, rejecter, SERVICE, notification.customerId, sns.Message))) return "rejected";
     try {
-        await ddb.send(new PutCommand({
+        // With the check of the customer's placement (lib/placement.ts): never stored in a copy being moved or moved away.
+        await ddb.send(new TransactWriteCommand({ TransactItems: [writableCheck(tableName, notification.customerId), { Put: {
             TableName: tableName,
             Item: {
                 ...keys.notification(notification.customerId, sns.MessageId),
@@ -81,13 +83,25 @@ async function store(record: SNSEventRecord): Promise<"stored" | "duplicate" | "
                 storedAt: new Date().toISOString(),
             },
             ConditionExpression: "attribute_not_exists(pk)",
-        }));
+        } }] }));
         return "stored";
     } catch (err) {
-        if (!isConditionalCheckFailed(err)) throw err;
-        logger.info("notification already stored; redelivery ignored", { snsMessageId: sns.MessageId });
-        return "duplicate";
+        if (isDuplicateTransaction(err, 1)) {
+            logger.info("notification already stored; redelivery ignored", { snsMessageId: sns.MessageId });
+            return "duplicate";
+        }
+        if (cancellationCodes(err)?.[0] !== "ConditionalCheckFailed") throw err;
+        const refused = refusalOf(notification.customerId, placementOf(err));
+        if (refused.verdict.kind !== "moved") throw refused;
+        await rejecter.reject({ reason: "moved", origin: SERVICE, customerId: notification.customerId, owner: refused.verdict.owner, record: sns.Message });
+        return "rejected";
     }
+}
+
+/** The placement marker a cancelled transaction returned for its first entry (plain strings). */
+function placementOf(err: unknown): Record<string, unknown> {
+    const item = (err as { CancellationReasons?: Array<{ Item?: Record<string, { S?: string; N?: string }> }> }).CancellationReasons?.[0]?.Item ?? {};
+    return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.S ?? (v.N === undefined ? undefined : Number(v.N))]));
 }
 
 export const handler = tracedHandler(async (event: SNSEvent, context: Context): Promise<void> => {

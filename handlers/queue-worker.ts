@@ -45,6 +45,7 @@ import { deployedOwnership } from "./lib/ownership";
 import { ItemStore } from "./clients/item-store";
 import { failureQueueRejecter, ownedOrRejected } from "./clients/rejections";
 import { traceTenant, traced, tracedHandler } from "./clients/tracing";
+import { isPlacementRefused } from "./lib/placement";
 
 const SERVICE = "queue-worker";
 const MARKER_TTL_SECONDS = 15 * 24 * 3600;
@@ -97,7 +98,17 @@ async function applyMessage(record: SQSRecord): Promise<Outcome> {
     const hash = payloadHash(message.itemId, message.data);
     const mark = processedMessageMark({ customerId: message.customerId, idempotencyKey, messageId: record.messageId, itemId: message.itemId, payloadHash: hash },
         new Date(), MARKER_TTL_SECONDS);
-    const out = await items.putWithMarker({ customerId: message.customerId, itemId: message.itemId, data: message.data, writtenBy: `queue:${record.messageId}` }, mark);
+    let out: Awaited<ReturnType<ItemStore["putWithMarker"]>>;
+    try {
+        out = await items.putWithMarker({ customerId: message.customerId, itemId: message.itemId, data: message.data, writtenBy: `queue:${record.messageId}` }, mark);
+    } catch (err) {
+        // Moved away: kept on the failure path, naming the new owner, to replay there. Fenced: the throw fails the
+        // record, so it is redelivered after the move.
+        if (!isPlacementRefused(err) || err.verdict.kind !== "moved") throw err;
+        await rejecter.reject({ reason: "moved", origin: SERVICE, customerId: message.customerId, owner: err.verdict.owner, record: record.body });
+        metrics.addMetric("MessagesRejected", MetricUnit.Count, 1);
+        return "rejected";
+    }
     if (out.outcome === "written") return "applied";
     if (out.existing.payloadHash !== hash) {
         metrics.addMetric("IdempotencyConflicts", MetricUnit.Count, 1);

@@ -11,6 +11,12 @@
  * then answers 504 and frees the instance; each instance keeps a circuit breaker per cell (handlers/lib/breaker.ts)
  * that, after consecutive timeouts or 5xx from a cell, answers that cell's customers 503 with Retry-After at once,
  * without invoking, until a probe succeeds. Per-cell metrics (handlers/lib/router-metrics.ts) count what happened.
+ *
+ * The live map (clients/live-map.ts): when the stack has a control table, the router routes with the map the
+ * control plane keeps there (cells' states, moved customers), read in the background every few seconds; the
+ * packaged table is the floor and the last good map stays in use while the control table is down or wrong. A cell
+ * that answers 421 naming the customer's new owner (a move the router has not seen yet) makes the router read the
+ * map again and retry once, at the cell the map or the 421 names.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -25,7 +31,11 @@ import { CORS_ENV, CorsPolicy, corsPolicyFromEnv, withCorsHeaders } from "./lib/
 import { METRICS_NAMESPACE } from "./lib/events-env";
 import { ApiEvent, ApiRequest, ApiResult, HttpResponse, INTERNAL_ERROR, apiHandler, errorResponse } from "./lib/http";
 import { CUSTOMER_ID_RULE, isValidCustomerId } from "./lib/identifiers";
-import { TENANT_CLAIM_ENV, forbidden, tenantOf, unauthenticated } from "./lib/tenant";
+import { OWNER_CELL_HEADER, TENANT_CLAIM_ENV, forbidden, tenantOf, unauthenticated } from "./lib/tenant";
+import { CONTROL_ENV, DEFAULT_REFRESH_MS, routingTableWithMap } from "./lib/control-map";
+import { LiveMap, controlTableReader } from "./clients/live-map";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { CompiledRoutingTable, isCompiledRoutingTable, RoutingTableError, routeCustomer } from "./lib/routing";
 import { CELL_DIMENSION, ROUTER_METRICS, RouterMetrics } from "./lib/router-metrics";
 import type { RoutedCell, RoutingTable } from "./lib/routing-table";
@@ -86,9 +96,21 @@ export const SYSTEM_CLOCK: RouterClock = {
 
 const NO_METRICS: RouterMetrics = { count: () => undefined, flush: () => undefined };
 
+/** Where the router's current table comes from when there is a live map (clients/live-map.ts). */
+export interface RoutingTableProvider {
+    current(): RoutingTableSource;
+    /** Reads the map again now; never throws. */
+    refresh(): Promise<void>;
+}
+
+/** How long a retry after a 421 waits for the map to be read again, at most. */
+export const MAP_REFRESH_WAIT_MS = 250;
+
 export interface RouterOptions {
     /** The routing table, or why it could not be loaded (every routed request then answers 500 and logs why). */
     table: RoutingTableSource;
+    /** The live map over `table`, when the stack has a control table. @default none: `table` only */
+    liveMap?: RoutingTableProvider;
     /** The token claim that names the tenant (the authorizer verified the token; the router routes on this claim). */
     tenantClaim: string;
     lambda: CellInvoker;
@@ -113,7 +135,8 @@ export type RouterHandler = (event: ApiEvent, context?: Context) => Promise<ApiR
  * of createRouter is one router instance: its breakers live as long as the handler it returns.
  */
 export function createRouter(options: RouterOptions): RouterHandler {
-    const { table, tenantClaim, lambda, logger } = options;
+    const { tenantClaim, lambda, logger } = options;
+    const tableNow = (): RoutingTableSource => options.liveMap?.current() ?? options.table;
     const clock = options.clock ?? SYSTEM_CLOCK;
     const metrics = options.metrics ?? NO_METRICS;
     const breakerSettings = options.breaker ?? BREAKER_DEFAULTS;
@@ -132,6 +155,7 @@ export function createRouter(options: RouterOptions): RouterHandler {
         if (customerId !== tenant) return forbidden();
         logger.appendKeys({ customerId });
         traceTenant(tenant);
+        const table = tableNow();
         if (!isCompiledRoutingTable(table)) {
             logger.error("no routing table", { reason: table.error });
             return errorResponse(500, MESSAGES.internal);
@@ -145,7 +169,32 @@ export function createRouter(options: RouterOptions): RouterHandler {
             return errorResponse(503, MESSAGES.cellDisabled);
         }
         if (table.mode === "redirect") return redirect(decision.cell, request);
-        return invoke(decision.cell, request, context);
+        const response = await invoke(decision.cell, request, context);
+        const owner = response.statusCode === 421 ? response.headers[OWNER_CELL_HEADER] : undefined;
+        if (owner === undefined) return response;
+        const retryAt = await afterMove(customerId, decision.cell, owner);
+        if (retryAt === undefined) return response;
+        logger.info("the customer has moved: retrying once at its new cell", { movedTo: retryAt.id });
+        metrics.count(retryAt.id, ROUTER_METRICS.routed);
+        return invoke(retryAt, request, context);
+    }
+
+    /**
+     * The cell to retry at after `first` answered 421 naming `owner`: where the map, read again, sends the customer,
+     * else the named owner if it is one of the table's cells; never `first` again, never a disabled cell.
+     */
+    async function afterMove(customerId: string, first: RoutedCell, owner: string): Promise<RoutedCell | undefined> {
+        if (options.liveMap !== undefined) {
+            let timer: unknown;
+            await Promise.race([options.liveMap.refresh(), new Promise<void>(resolve => { timer = clock.setTimeout(resolve, MAP_REFRESH_WAIT_MS); })]);
+            clock.clearTimeout(timer);
+        }
+        const table = tableNow();
+        if (!isCompiledRoutingTable(table)) return undefined;
+        const decided = routeCustomer(table, customerId).cell;
+        const named = table.cells.find(c => c.id === owner);
+        const target = decided.id !== first.id ? decided : named;
+        return target === undefined || target.id === first.id || target.state === "disabled" ? undefined : target;
     }
 
     async function invoke(cell: RoutedCell, request: ApiRequest, context: Context | undefined): Promise<HttpResponse> {
@@ -360,8 +409,28 @@ function deployedCors(): { cors?: CorsPolicy } {
     return cors ? { cors } : {};
 }
 
+const deployedTable = loadDeployedTable();
+
+/** The live map when the program gave the router a control table (and the packaged table loaded). */
+function deployedLiveMap(): RoutingTableProvider | undefined {
+    const tableName = process.env[CONTROL_ENV.tableName];
+    if (!tableName || !isCompiledRoutingTable(deployedTable)) return undefined;
+    const floor = deployedTable;
+    const refreshMs = Number(process.env[CONTROL_ENV.refreshMs]) || DEFAULT_REFRESH_MS;
+    const packaged: RoutingTable = { version: 1, mode: floor.mode, cells: [...floor.cells], pinned: Object.fromEntries([...floor.pins].map(([c, i]) => [c, floor.cells[i]!.id])) };
+    return new LiveMap<RoutingTableSource>({
+        floor,
+        refreshMs,
+        // Not traced: the map is read in the background, outside every invocation's segment.
+        read: controlTableReader(DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 2 })), tableName),
+        apply: map => new CompiledRoutingTable(routingTableWithMap(packaged, map)),
+        onRejected: reason => logger.warn("the routing map was not used; routing with the last good one", { reason }),
+    });
+}
+
 export const handler: RouterHandler = tracedHandler(createRouter({
-    table: loadDeployedTable(),
+    table: deployedTable,
+    liveMap: deployedLiveMap(),
     lambda,
     logger,
     // Unset, no claim matches: every request is refused (401) rather than routed on a guess.

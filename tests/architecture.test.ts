@@ -41,7 +41,7 @@ function importsOf(file: string): { files: string[]; packages: string[] } {
     return { files, packages };
 }
 
-const PROGRAM = ["index.ts", ...sources("components"), ...sources("handlers"), ...sources("tools")];
+const PROGRAM = ["index.ts", ...sources("components"), ...sources("handlers"), ...sources("tools"), ...sources("control")];
 const graph = new Map(PROGRAM.map(f => [f, importsOf(f)]));
 
 /** The import circles among `files` (Tarjan's strongly connected components of more than one file, or a self-import). */
@@ -83,7 +83,7 @@ function circles(files: string[]): string[][] {
 }
 
 describe("the architecture: which way imports run", () => {
-    it("has no import circle in components/, handlers/ or tools/ (type-only imports included)", () => {
+    it("has no import circle in components/, handlers/, control/ or tools/ (type-only imports included)", () => {
         assert.deepEqual(circles(PROGRAM), []);
     });
 
@@ -119,6 +119,19 @@ describe("the architecture: which way imports run", () => {
             for (const f of graph.get(file)!.files) {
                 assert.ok(!f.startsWith(`tools${path.sep}`) && f !== "index.ts", `${file} imports ${f}`);
             }
+        }
+    });
+
+    it("keeps the control plane a library: control/ imports handlers/lib and the SDK, never the program, a tool or a handler", () => {
+        for (const file of sources("control")) {
+            for (const f of graph.get(file)!.files) {
+                const allowed = f.startsWith(`control${path.sep}`) || f.startsWith(path.join("handlers", "lib") + path.sep);
+                assert.ok(allowed, `${file} imports ${f}`);
+            }
+        }
+        // ... and the program never imports it: a cell or the router must not depend on the control plane's code.
+        for (const file of ["index.ts", ...sources("components"), ...sources("handlers")]) {
+            for (const f of graph.get(file)!.files) assert.ok(!f.startsWith(`control${path.sep}`), `${file} imports ${f}`);
         }
     });
 

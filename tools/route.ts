@@ -11,7 +11,8 @@ import * as path from "path";
 import { isConfigError, loadSettings } from "../components/config";
 import { API_FUNCTION } from "../components/core-functions";
 import { CUSTOMER_ID_RULE, LIVE_ALIAS, isValidCustomerId } from "../handlers/lib/identifiers";
-import { buildRoutingTable, cellIndexFor, routeCustomer } from "../handlers/lib/routing";
+import { CompiledRoutingTable, buildRoutingTable, cellIndexFor, routeCustomer } from "../handlers/lib/routing";
+import type { CellState } from "../handlers/lib/routing-table";
 import { readStackConfig, StackConfigError } from "./lib/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -26,7 +27,7 @@ export interface RouteAnswer {
     stack: string;
     customerId: string;
     mode: "invoke" | "redirect";
-    cell: { id: string; index: number; state: "active" | "disabled" };
+    cell: { id: string; index: number; state: CellState };
     reason: "pinned" | "hash";
     /** Where the hash alone would send the customer (differs from `cell` only for a pin). */
     hashCell: string;
@@ -63,10 +64,15 @@ export function routeOnStack(dir: string, stack: string, customerId: string): Ro
         mode: settings.router.mode,
         cell: { id: decision.cell.id, index: decision.index, state: decision.cell.state },
         reason: decision.reason,
-        hashCell: table.cells[cellIndexFor(customerId, table.cells.length)]!.id,
+        hashCell: hashCellOf(new CompiledRoutingTable(table), customerId),
         cellCount: table.cells.length,
         ...(settings.router.mode === "invoke" ? { functionName: decision.cell.functionName! } : {}),
     };
+}
+
+/** The cell the hash alone gives (standby cells are not part of it). */
+function hashCellOf(table: CompiledRoutingTable, customerId: string): string {
+    return table.cells[table.hashed[cellIndexFor(customerId, table.hashed.length)]!]!.id;
 }
 
 export function formatAnswer(a: RouteAnswer): string {
@@ -74,7 +80,7 @@ export function formatAnswer(a: RouteAnswer): string {
         ["customer", a.customerId],
         ["stack", `${a.project}/${a.stack} (${a.cellCount} cells, router mode ${a.mode})`],
         ["cell", `${a.cell.id} (index ${a.cell.index} of the ordered cell list, counting from 0)`],
-        ["state", a.cell.state === "active" ? "active" : "disabled: the router answers 503 to this customer"],
+        ["state", a.cell.state === "active" ? "active" : a.cell.state === "standby" ? "standby: serves only the customers pinned or moved to it" : "disabled: the router answers 503 to this customer"],
         ["routed by", a.reason === "pinned"
             ? `pin (cellular:router.pinned; the hash alone would give ${a.hashCell})`
             : `hash (jump consistent hash of sha256 over ${a.cellCount} cells)`],

@@ -11,7 +11,7 @@ import { LIMITS } from "./limits";
 
 export const CELL_ID = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 export const CELL_ID_RULE = `cell ids are DNS-safe: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, at most ${LIMITS.cellIdLength} characters`;
-export const CELL_STATES = ["active", "disabled"] as const;
+export const CELL_STATES = ["standby", "active", "disabled"] as const;
 export type CellState = (typeof CELL_STATES)[number];
 
 const API_CALLER = "a cell's API function is behind API Gateway or invoked synchronously by the router, so it";
@@ -60,7 +60,7 @@ export const CELL_ENTRY = section("One cell", {
     }),
     wave: integer({ min: 0, max: LIMITS.waves.max, default: 0, allowed: "waves numbered from 0 without gaps",
         description: "Deployment wave: wave 0 (the canary) rolls out first, then 1, 2, ..." }),
-    state: oneOf(CELL_STATES, { default: "active", description: "A `disabled` cell answers 503 to its own customers only" }),
+    state: oneOf(CELL_STATES, { default: "active", description: "A `standby` cell is deployed but serves no one and is not part of the hash (add new cells so, then `npm run cells -- rebalance` and `activate`); a `disabled` cell answers 503 to its own customers only" }),
 });
 
 export type EventSources = { [K in EventSourceKind]: ValuesOf<EventSourceModules[K]["settings"]["fields"]> };
@@ -72,7 +72,10 @@ export interface CellSettings {
     index: number;
     /** Deployment wave: wave 0 (the canary) rolls out first, then 1, 2, ... */
     wave: number;
-    /** A `disabled` cell answers 503 to its own customers; no other cell is affected. */
+    /**
+     * `standby`: deployed, not part of the hash, serves only customers moved or pinned to it; `disabled`: answers 503
+     * to its own customers; no other cell is affected.
+     */
     state: CellState;
     /** The API function: behind API Gateway, or invoked by the router. */
     api: SynchronousFunctionSettings;

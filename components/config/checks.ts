@@ -61,6 +61,7 @@ export function sharedNames(shape: StackShape): PhysicalName[] {
         { kind: "api", name: names.api() },
         { kind: "logGroup", name: names.accessLogGroup(names.api()) },
         { kind: "dashboard", name: names.routerDashboard() },
+        { kind: "table", name: names.controlTable() },
     ];
     if (router.mode === "invoke") {
         invokeGrantShards(names, shape.region, shape.cells, c => c.id)
@@ -108,6 +109,9 @@ export function checkNames(problems: Problems, shape: StackShape): void {
 
 export function checkRouter(problems: Problems, router: RouterSettings, cells: CellSettings[]): void {
     const ids = new Set(cells.map(c => c.id));
+    if (cells.length > 0 && cells.every(c => c.state === "standby")) {
+        problems.add("cellular:cells", cells.map(c => c.state), "at least one cell must be active or disabled: standby cells serve no one until activated");
+    }
     // Without cells (already reported) every pin would be reported too.
     if (ids.size > 0) for (const [customer, cell] of Object.entries(router.pinned)) {
         if (!ids.has(cell)) {
@@ -137,7 +141,8 @@ export function checkRouter(problems: Problems, router: RouterSettings, cells: C
  * stopped on purpose.
  */
 export function checkRouterSizing(problems: Problems, router: RouterSettings, cells: CellSettings[]): void {
-    const active = cells.filter(c => c.state === "active");
+    // Standby cells are waited for too: customers moved to them are routed there.
+    const active = cells.filter(c => c.state !== "disabled");
     if (active.length === 0 || router.reservedConcurrency === 0) return;
     const slowest = active.reduce((a, b) => (b.router.cellTimeoutMs > a.router.cellTimeoutMs ? b : a));
     const budgetMs = slowest.router.cellTimeoutMs;

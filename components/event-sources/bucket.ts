@@ -51,7 +51,7 @@ export const bucket = eventSource({
             { ...allow("ListIncoming", ["s3:ListBucket"], [arns.bucket(b)]), Condition: { StringLike: { "s3:prefix": [`${s.prefix}*`] } } },
             allow("WriteErrorReports", ["s3:PutObject"], [arns.bucketObjects(b, ERRORS_PREFIX)]),
             // Items are conditional UpdateItems (the item model); the checkpoint is a GetItem and a PutItem.
-            allow("WriteOwnTable", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [arns.table(cell.tableName)]),
+            allow("WriteOwnTable", ["dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [arns.table(cell.tableName)]),
             rejectNotOwned(arns, cell),
         ];
     },

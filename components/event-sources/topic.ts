@@ -23,7 +23,7 @@ export const topic = eventSource({
     settings,
     function: { kind: "notifier", handler: "notifier", invocation: "async" },
     names,
-    grants: (arns, cell) => [allow("WriteOwnTable", ["dynamodb:PutItem"], [arns.table(cell.tableName)]), rejectNotOwned(arns, cell)],
+    grants: (arns, cell) => [allow("WriteOwnTable", ["dynamodb:ConditionCheckItem", "dynamodb:PutItem"], [arns.table(cell.tableName)]), rejectNotOwned(arns, cell)],
     environment: rejectionEnvironment,
     failureQueueSenders: (n, cellId) => [{ service: "sns.amazonaws.com", arn: arns => arns.topic(names(n, cellId).topic.name) }],
     wire(cell, worker) {

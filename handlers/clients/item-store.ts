@@ -1,12 +1,18 @@
 /**
  * Every write of a customer's item, whoever makes it (the cell API, the queue worker, ingest), goes through this
- * module: one conditional UpdateItem that stores the data's text, keeps `createdAt` and the incarnation, sets
- * `updatedAt` and `writtenBy`, and advances the version (lib/items.ts has the model). Reads and deletes are here
- * too, so the row's shape is known in one place.
+ * module: it stores the data's text, keeps `createdAt` and the incarnation, sets `updatedAt` and `writtenBy`, and
+ * advances the version (lib/items.ts has the model). Reads and deletes are here too, so the row's shape is known
+ * in one place.
+ *
+ * Every write is one TransactWriteItems with a ConditionCheck on the customer's placement marker
+ * (lib/placement.ts): a write to a customer being moved, or moved away, is refused atomically
+ * ({@link PlacementRefusedError}), never applied to a copy that is no longer the customer's. A transaction returns
+ * no values, so a put reads the item first and writes the next version on the condition that the item is still
+ * the one read (compare-and-swap; re-read and retried when another write came first).
  */
-import { DeleteCommand, GetCommand, NativeAttributeValue, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, NativeAttributeValue, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { ITEM_ATTRIBUTES, ItemRecord, Preconditions, failedPrecondition, isItemRecord, itemIdOfSortKey, newIncarnation, preconditionCondition } from "../lib/items";
-import { isConditionalCheckFailed } from "../lib/idempotency";
+import { refusalOf, writableCheck } from "../lib/placement";
 import { keys } from "../lib/table";
 import type { DocumentClient } from "./tenant-tables";
 
@@ -42,6 +48,17 @@ const UPDATE_EXPRESSION = "SET #data = :data, #customerId = :customerId, #itemId
     "#createdAt = if_not_exists(#createdAt, :now), #incarnation = if_not_exists(#incarnation, :incarnation), " +
     "#version = if_not_exists(#version, :zero) + :one";
 
+/** Compare-and-swap attempts of one write before it gives up (each lost only to another write of the same item). */
+export const MAX_WRITE_ATTEMPTS = 32;
+
+/** A write that lost its compare-and-swap {@link MAX_WRITE_ATTEMPTS} times in a row: retry later. */
+export class WriteContentionError extends Error {
+    constructor(readonly customerId: string, readonly itemId: string) {
+        super(`the item was changed by other writes ${MAX_WRITE_ATTEMPTS} times while this write was being made`);
+        this.name = "WriteContentionError";
+    }
+}
+
 export class ItemStore {
     constructor(
         private readonly client: DocumentClient,
@@ -72,36 +89,45 @@ export class ItemStore {
     }
 
     /**
-     * Writes the item if `preconditions` hold (atomically: they are the request's condition). With `once`, a write
-     * whose `writtenBy` is already the item's current writer is not applied again (a replayed row after a crash).
+     * Writes the item if `preconditions` hold (atomically: the write is conditional on the item being the one they
+     * were checked against). With `once`, a write whose `writtenBy` is already the item's current writer is not
+     * applied again (a replayed row after a crash).
+     *
+     * @throws PlacementRefusedError when the customer is being moved or has moved; WriteContentionError.
      */
     async put(write: ItemWrite, options: { preconditions?: Preconditions; once?: boolean } = {}): Promise<PutOutcome> {
-        const condition = options.preconditions === undefined ? undefined : preconditionCondition(options.preconditions);
-        if (condition === false) return { outcome: "precondition-failed" };
-        const once = options.once
-            ? { expression: "(attribute_not_exists(#writtenBy) OR #writtenBy <> :writtenBy)", names: {}, values: {} }
-            : undefined;
-        const combined = condition === undefined ? once
-            : once === undefined ? condition
-                : { expression: `${condition.expression} AND ${once.expression}`, names: condition.names, values: condition.values };
-        try {
-            const out = await this.client.send(new UpdateCommand({ ...this.update(write, combined), ReturnValues: "ALL_NEW" }));
-            if (!isItemRecord(out.Attributes)) throw new Error("the item update returned no item");
-            return { outcome: "written", item: out.Attributes, created: out.Attributes.version === 1 };
-        } catch (err) {
-            if (!isConditionalCheckFailed(err)) throw err;
-            return condition === undefined ? { outcome: "already-written" } : { outcome: "precondition-failed" };
+        if (options.preconditions !== undefined && preconditionCondition(options.preconditions) === false) return { outcome: "precondition-failed" };
+        for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+            const current = await this.get(write.customerId, write.itemId);
+            if (options.preconditions !== undefined && failedPrecondition(options.preconditions, current) !== undefined) return { outcome: "precondition-failed" };
+            if (options.once && current?.writtenBy === write.writtenBy) return { outcome: "already-written" };
+            const now = this.now().toISOString();
+            const item: ItemRecord = {
+                customerId: write.customerId, itemId: write.itemId, data: write.data,
+                version: (current?.version ?? 0) + 1,
+                incarnation: current?.incarnation ?? this.incarnation(),
+                createdAt: current?.createdAt ?? now,
+                updatedAt: now,
+                writtenBy: write.writtenBy,
+            };
+            const written = await this.swap(write.customerId, { Put: { TableName: this.tableName, Item: { ...keys.item(write.customerId, write.itemId), ...item }, ...unchangedSince(current) } });
+            if (written) return { outcome: "written", item, created: item.version === 1 };
         }
+        throw new WriteContentionError(write.customerId, write.itemId);
     }
 
     /**
-     * The item write and `marker` in one TransactWriteItems: both or neither. The marker's put is conditional on
-     * its absence and returns the existing marker when it is there (`ReturnValuesOnConditionCheckFailure`).
+     * The item write and `marker` in one TransactWriteItems: both or neither, and only while the customer's
+     * placement allows writes. The marker's put is conditional on its absence and returns the existing marker when
+     * it is there (`ReturnValuesOnConditionCheckFailure`).
+     *
+     * @throws PlacementRefusedError when the customer is being moved or has moved.
      */
     async putWithMarker(write: ItemWrite, marker: Record<string, NativeAttributeValue>): Promise<{ outcome: "written" } | { outcome: "marker-exists"; existing: Record<string, unknown> }> {
         try {
             await this.client.send(new TransactWriteCommand({
                 TransactItems: [
+                    writableCheck(this.tableName, write.customerId),
                     { Put: { TableName: this.tableName, Item: marker, ConditionExpression: "attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
                     { Update: this.update(write) },
                 ],
@@ -109,8 +135,10 @@ export class ItemStore {
             return { outcome: "written" };
         } catch (err) {
             const reasons = cancellationReasons(err);
-            if (reasons === undefined || reasons[0]?.Code !== "ConditionalCheckFailed" || reasons.slice(1).some(r => (r.Code ?? "None") !== "None")) throw err;
-            return { outcome: "marker-exists", existing: plainAttributes(reasons[0].Item) };
+            if (reasons === undefined) throw err;
+            if (onlyFailed(reasons, 0)) throw refusalOf(write.customerId, plainAttributes(reasons[0]!.Item));
+            if (!onlyFailed(reasons, 1)) throw err;
+            return { outcome: "marker-exists", existing: plainAttributes(reasons[1]!.Item) };
         }
     }
 
@@ -133,27 +161,53 @@ export class ItemStore {
         return { items: (out.Items ?? []).filter(isItemRecord), ...(lastItemId === undefined ? {} : { lastItemId }) };
     }
 
-    /** Deletes the item if it exists and `preconditions` hold. */
+    /**
+     * Deletes the item if it exists and `preconditions` hold (checked against the item the delete is conditional on).
+     *
+     * @throws PlacementRefusedError when the customer is being moved or has moved; WriteContentionError.
+     */
     async delete(customerId: string, itemId: string, preconditions: Preconditions = {}): Promise<DeleteOutcome> {
-        const condition = preconditionCondition(preconditions);
-        if (condition === false) return "precondition-failed";
-        try {
-            await this.client.send(new DeleteCommand({
-                TableName: this.tableName,
-                Key: keys.item(customerId, itemId),
-                ConditionExpression: condition === undefined ? "attribute_exists(pk)" : `attribute_exists(pk) AND ${condition.expression}`,
-                ...(condition === undefined || Object.keys(condition.names).length === 0 ? {} : { ExpressionAttributeNames: condition.names }),
-                ...(condition === undefined || Object.keys(condition.values).length === 0 ? {} : { ExpressionAttributeValues: condition.values }),
-            }));
-            return "deleted";
-        } catch (err) {
-            if (!isConditionalCheckFailed(err)) throw err;
-            if (condition === undefined) return "missing";
-            // Missing, or there and the preconditions failed: only a read tells which.
+        if (preconditionCondition(preconditions) === false) return "precondition-failed";
+        for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
             const current = await this.get(customerId, itemId);
-            return failedPrecondition(preconditions, current) !== undefined ? "precondition-failed" : "missing";
+            if (failedPrecondition(preconditions, current) !== undefined) return "precondition-failed";
+            if (current === undefined) return "missing";
+            if (await this.swap(customerId, { Delete: { TableName: this.tableName, Key: keys.item(customerId, itemId), ...unchangedSince(current) } })) return "deleted";
+        }
+        throw new WriteContentionError(customerId, itemId);
+    }
+
+    /**
+     * One write of an item, conditional on the item being unchanged, in a transaction with the check of the
+     * customer's placement. `false` when the item changed first (the caller reads again).
+     */
+    private async swap(customerId: string, write: Record<string, unknown>): Promise<boolean> {
+        try {
+            await this.client.send(new TransactWriteCommand({ TransactItems: [writableCheck(this.tableName, customerId), write] }));
+            return true;
+        } catch (err) {
+            const reasons = cancellationReasons(err);
+            if (reasons === undefined) throw err;
+            if (reasons[0]?.Code === "ConditionalCheckFailed") throw refusalOf(customerId, plainAttributes(reasons[0].Item));
+            if (onlyFailed(reasons, 1) || reasons.some(r => r.Code === "TransactionConflict")) return false;
+            throw err;
         }
     }
+}
+
+/** The condition that the item is still `current` (or still absent). */
+function unchangedSince(current: ItemRecord | undefined): { ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, NativeAttributeValue> } {
+    if (current === undefined) return { ConditionExpression: "attribute_not_exists(pk)" };
+    return {
+        ConditionExpression: "#version = :expectedVersion AND #incarnation = :expectedIncarnation",
+        ExpressionAttributeNames: { "#version": ITEM_ATTRIBUTES.version, "#incarnation": ITEM_ATTRIBUTES.incarnation },
+        ExpressionAttributeValues: { ":expectedVersion": current.version, ":expectedIncarnation": current.incarnation },
+    };
+}
+
+/** Whether only entry `index` of a cancelled transaction failed its condition. */
+function onlyFailed(reasons: readonly CancellationReason[], index: number): boolean {
+    return reasons[index]?.Code === "ConditionalCheckFailed" && reasons.every((r, i) => i === index || (r.Code ?? "None") === "None");
 }
 
 interface CancellationReason {

@@ -35,7 +35,8 @@ export type FailureKind = "async-invocation" | "stream-batch" | "dead-letter" | 
 /** The key of a rejection record's envelope. */
 export const REJECTION_MARKER = "cellularRejection";
 /** Why a worker refused a record. */
-export type RejectionReason = "not-owned";
+/** `not-owned`: the routing map says the customer is another cell's; `moved`: the customer was moved away (lib/placement.ts). */
+export type RejectionReason = "not-owned" | "moved";
 
 export interface StreamBatchInfo {
     stream: "dynamodb" | "kinesis";

@@ -16,8 +16,10 @@ export const OWNERSHIP_FILE = "ownership.json";
 
 export interface OwnershipTable {
     version: 1;
-    /** Cell ids in hash order. */
+    /** The hashed cells' ids (every cell but the standby ones), in hash order. */
     cells: string[];
+    /** Standby cells: deployed, not part of the hash; they own only the customers pinned or moved to them. */
+    standby?: string[];
     /** customer id -> cell id. */
     pinned: Record<string, string>;
 }
@@ -39,18 +41,22 @@ export function parseOwnershipTable(value: unknown): OwnershipTable {
     const cells = Array.isArray(v.cells) && v.cells.length > 0 && v.cells.every(c => typeof c === "string" && c !== "") ? v.cells : undefined;
     if (cells === undefined) problems.push("cells must be a non-empty list of cell ids");
     else if (new Set(cells).size !== cells.length) problems.push("cell ids must be unique");
+    const standby = v.standby === undefined ? [] : Array.isArray(v.standby) && v.standby.every(c => typeof c === "string" && c !== "") ? v.standby : undefined;
+    if (standby === undefined) problems.push("standby must be a list of cell ids");
+    else if (cells !== undefined && new Set([...cells, ...standby]).size !== cells.length + standby.length) problems.push("cell ids must be unique across cells and standby");
+    const known = [...(cells ?? []), ...(standby ?? [])];
     const pinned: Record<string, string> = {};
     if (typeof v.pinned !== "object" || v.pinned === null || Array.isArray(v.pinned)) {
         problems.push("pinned must be a map of customer ids to cell ids");
     } else {
         for (const [customer, cell] of Object.entries(v.pinned as Record<string, unknown>)) {
             if (!isValidCustomerId(customer)) problems.push(`pinned ${JSON.stringify(customer)}: ${CUSTOMER_ID_RULE}`);
-            else if (typeof cell !== "string" || !cells?.includes(cell)) problems.push(`pinned.${customer} names no cell of the table`);
+            else if (typeof cell !== "string" || !known.includes(cell)) problems.push(`pinned.${customer} names no cell of the table`);
             else pinned[customer] = cell;
         }
     }
     if (problems.length > 0) throw new OwnershipTableError(problems);
-    return { version: 1, cells: cells!, pinned };
+    return { version: 1, cells: cells!, ...(standby!.length > 0 ? { standby: standby! } : {}), pinned };
 }
 
 /** The id of the cell that owns `customerId`: its pin, else the jump hash over the ordered cells. */
@@ -62,13 +68,15 @@ export function ownerOf(table: OwnershipTable, customerId: string): string {
 /** What a cell function knows of ownership: whether a customer is its own, and if not, whose. */
 export interface Ownership {
     readonly cellId: string;
+    /** The table it was built from (absent for an ownership that owns no one). */
+    readonly table?: OwnershipTable;
     owns(customerId: string): boolean;
     ownerOf(customerId: string): string;
 }
 
 export function ownershipFor(cellId: string, table: OwnershipTable): Ownership {
-    if (!table.cells.includes(cellId)) throw new OwnershipTableError([`cell ${JSON.stringify(cellId)} is not in the table`]);
-    return { cellId, owns: customer => ownerOf(table, customer) === cellId, ownerOf: customer => ownerOf(table, customer) };
+    if (!table.cells.includes(cellId) && !(table.standby ?? []).includes(cellId)) throw new OwnershipTableError([`cell ${JSON.stringify(cellId)} is not in the table`]);
+    return { cellId, table, owns: customer => ownerOf(table, customer) === cellId, ownerOf: customer => ownerOf(table, customer) };
 }
 
 /**

@@ -5,10 +5,23 @@
 export const ROUTING_TABLE_FILE = "routing.json";
 
 export type RoutingMode = "invoke" | "redirect";
-export type CellState = "active" | "disabled";
+/**
+ * A cell's lifecycle: `standby` (deployed, serves no one unless moved or pinned to it, not part of the hash), `active`,
+ * `disabled` (part of the hash; its customers get 503).
+ */
+export type CellState = "standby" | "active" | "disabled";
+export const ROUTED_CELL_STATES: readonly CellState[] = ["standby", "active", "disabled"];
+
+/** Whether a cell in this state is one of the jump hash's buckets (a standby cell is not, until it is activated). */
+export function isHashed(state: CellState): boolean {
+    return state !== "standby";
+}
 
 export interface RoutedCell {
-    /** The cell id. The position in `cells` is what the hash maps to: cells are only ever appended. */
+    /**
+     * The cell id. The position among the hashed (non-standby) cells is what the hash maps to: cells are only ever
+     * appended.
+     */
     id: string;
     state: CellState;
     /** invoke mode: the function (alias-qualified name, e.g. `cellular-dev-cell-a-api:live`) the router invokes. */

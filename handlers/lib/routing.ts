@@ -22,7 +22,7 @@
  */
 import * as crypto from "node:crypto";
 import { CUSTOMER_ID_RULE, isValidCustomerId } from "./identifiers";
-import type { CellState, RoutedCell, RoutingMode, RoutingTable } from "./routing-table";
+import { CellState, ROUTED_CELL_STATES, RoutedCell, RoutingMode, RoutingTable, isHashed } from "./routing-table";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Hashing
@@ -194,7 +194,7 @@ export function parseRoutingTable(value: unknown): RoutingTable {
             } else {
                 firstIndex.set(id, i);
             }
-            if (state !== "active" && state !== "disabled") add(`${at}.state`, state, "expected active or disabled");
+            if (!ROUTED_CELL_STATES.includes(state as CellState)) add(`${at}.state`, state, `expected ${ROUTED_CELL_STATES.join(", ")}`);
             if (functionName !== undefined && (typeof functionName !== "string" || functionName.length === 0)) {
                 add(`${at}.functionName`, functionName, "expected a non-empty function name");
             } else if (functionName === undefined && mode === "invoke") {
@@ -234,6 +234,7 @@ export function parseRoutingTable(value: unknown): RoutingTable {
         }
     }
 
+    if (problems.length === 0 && !cells.some(c => isHashed(c.state))) add("cells", cells.map(c => c.state), "at least one cell must be active or disabled: standby cells are not part of the hash");
     if (problems.length > 0) throw new RoutingTableError(problems);
     return { version: 1, mode: mode as RoutingMode, cells, pinned };
 }
@@ -249,6 +250,8 @@ export class CompiledRoutingTable {
     readonly cells: readonly RoutedCell[];
     /** customer id -> index into `cells`. */
     readonly pins: ReadonlyMap<string, number>;
+    /** The indexes into `cells` of the hash's buckets, in order (every cell but the standby ones). */
+    readonly hashed: readonly number[];
 
     /** @throws RoutingTableError when `table` is not a valid routing table. */
     constructor(table: RoutingTable) {
@@ -257,6 +260,7 @@ export class CompiledRoutingTable {
         this.cells = Object.freeze(valid.cells.map(c => Object.freeze(c)));
         const index = new Map(valid.cells.map((c, i) => [c.id, i]));
         this.pins = new Map(Object.entries(valid.pinned).map(([customer, cellId]) => [customer, index.get(cellId)!]));
+        this.hashed = Object.freeze(valid.cells.flatMap((c, i) => (isHashed(c.state) ? [i] : [])));
     }
 }
 
@@ -283,8 +287,8 @@ export interface RouteDecision {
 const compiledCache = new WeakMap<RoutingTable, CompiledRoutingTable>();
 
 /**
- * The cell that serves `customerId`: its pin if it has one, else the jump hash over every cell, disabled ones
- * included (a customer is never silently sent to a cell that does not hold their data; the caller answers 503
+ * The cell that serves `customerId`: its pin if it has one, else the jump hash over every cell but the standby
+ * ones (in table order), disabled ones included (a customer is never silently sent to a cell that does not hold their data; the caller answers 503
  * for a disabled cell). Callers validate the id first ({@link isValidCustomerId}); any string routes.
  *
  * Pass a {@link CompiledRoutingTable} on a hot path; a plain table is compiled on first use and cached (so it must
@@ -301,6 +305,6 @@ export function routeCustomer(table: RoutingTable | CompiledRoutingTable, custom
     }
     const pinned = compiled.pins.get(customerId);
     if (pinned !== undefined) return { cell: compiled.cells[pinned]!, index: pinned, reason: "pinned" };
-    const index = cellIndexFor(customerId, compiled.cells.length);
+    const index = compiled.hashed[cellIndexFor(customerId, compiled.hashed.length)]!;
     return { cell: compiled.cells[index]!, index, reason: "hash" };
 }

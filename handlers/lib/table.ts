@@ -9,6 +9,7 @@
  * | a notification         | `CUSTOMER#<customerId>`   | `NOTIFICATION#<messageId>`       |
  * | audit trail entry      | `AUDIT#<customerId>`      | `<iso time>#<event id>`          |
  * | processed-message mark | `CUSTOMER#<customerId>`   | `MESSAGE#<idempotency key>` (TTL)|
+ * | placement marker       | `CUSTOMER#<customerId>`   | `PLACEMENT` (lib/placement.ts)   |
  * | ingest checkpoint      | `INGEST#<bucket>/<key>`   | `CHECKPOINT`                     |
  * | failure record         | `FAILURE#<yyyy-mm-dd>`    | `<iso time>#<message id>` (TTL)  |
  *
@@ -27,6 +28,9 @@ export const keys = {
     item: (customerId: string, itemId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `${ITEM_PREFIX}${itemId}` }),
     customerItems: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, skPrefix: ITEM_PREFIX }),
     counter: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: "COUNTER" }),
+    /** Every row of a customer's own partition (what a move copies between cells). */
+    customerPartition: (customerId: string) => ({ pk: `CUSTOMER#${customerId}` }),
+    placement: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: "PLACEMENT" }),
     notification: (customerId: string, messageId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `NOTIFICATION#${messageId}` }),
     audit: (customerId: string, at: string, eventId: string) => ({ pk: `AUDIT#${customerId}`, sk: `${at}#${eventId}` }),
     processedMessage: (customerId: string, idempotencyKey: string) => ({ pk: `CUSTOMER#${customerId}`, sk: `MESSAGE#${idempotencyKey}` }),

@@ -28,7 +28,11 @@ export const AUTH_MESSAGES = {
     unauthenticated: "a valid bearer token is required",
     forbidden: "this token does not grant access to this customer",
     misdirected: "this cell does not serve this customer",
+    moving: "this customer is being moved to another cell; try again shortly",
 } as const;
+
+/** The header of a 421 that names the cell which serves the customer now (the router retries there once). */
+export const OWNER_CELL_HEADER = "x-cellular-owner";
 
 /** The verified tenant of a request: its token's `tenantClaim`, or undefined when no authorizer verified one. */
 export function tenantOf(claims: Readonly<Record<string, string>>, tenantClaim: string): string | undefined {
@@ -47,8 +51,13 @@ export function forbidden(): HttpResponse {
 }
 
 /** 421: the customer is served by another cell. */
-export function misdirected(): HttpResponse {
-    return errorResponse(421, AUTH_MESSAGES.misdirected);
+export function misdirected(owner?: string): HttpResponse {
+    return errorResponse(421, AUTH_MESSAGES.misdirected, owner === undefined ? {} : { [OWNER_CELL_HEADER]: owner });
+}
+
+/** 503: the customer's data is being moved between cells (lib/placement.ts); retry after `seconds`. */
+export function moving(seconds: number): HttpResponse {
+    return errorResponse(503, AUTH_MESSAGES.moving, { "retry-after": String(seconds) });
 }
 
 /**

@@ -47,6 +47,7 @@ describe("Cell (components/cell.ts)", () => {
             assert.deepEqual(fn.inputs.environment, { variables: {
                 CELL_ID: "cell-b", TABLE_NAME: "cellular-dev-cell-b-data", POWERTOOLS_SERVICE_NAME: "api", POWERTOOLS_METRICS_NAMESPACE: "cellular",
                 DATA_ROLE_ARN: "arn:aws:iam::123456789012:role/cellular-dev-cell-b-tenant-use1", TENANT_CLAIM: "tenant_id",
+                CONTROL_TABLE_NAME: "cellular-dev-control",
             } });
         });
 
@@ -72,6 +73,8 @@ describe("Cell (components/cell.ts)", () => {
                 Statement: [
                     { Sid: "AssumeTenantDataRole", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"],
                         Resource: ["arn:aws:iam::123456789012:role/cellular-dev-cell-a-tenant-use1"] },
+                    { Sid: "ReadRoutingMap", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: ["arn:aws:dynamodb:us-east-1:123456789012:table/cellular-dev-control"],
+                        Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["ROUTING"] } } },
                     LOGS("cellular-dev-cell-a-api"),
                     TRACING,
                 ],
@@ -100,7 +103,7 @@ describe("Cell (components/cell.ts)", () => {
                 Version: "2012-10-17",
                 Statement: [{
                     Sid: "OwnTenantItemsOnly", Effect: "Allow",
-                    Action: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+                    Action: ["dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
                     Resource: [arn("dynamodb", "table/cellular-dev-cell-a-data")],
                     Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["CUSTOMER#${aws:PrincipalTag/tenant}"] } },
                 }],
@@ -186,8 +189,8 @@ describe("Cell (components/cell.ts)", () => {
             // stream, 3 alarms, the rule, 4 mappings, the data record, CodeDeploy's role and the deployment group;
             // shared: the router's function, role, invoke policy, 2 log groups, API and stage, the identity's user
             // pool, trigger function, role, log group and data record, the router's breaker alarm per cell, the
-            // alarm topic and the CodeDeploy application.
-            assert.equal(checked, 3 * 44 + 7 + 5 + 3 + 1 + 1);
+            // alarm topic, the CodeDeploy application and the control table.
+            assert.equal(checked, 3 * 44 + 7 + 5 + 3 + 1 + 1 + 1);
         });
     });
 

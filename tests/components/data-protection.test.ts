@@ -42,8 +42,8 @@ describe("data protection (components/data-protection.ts, data-shape.ts, data-gu
         it("are protected and retained on delete, and nothing else is", () => {
             const holders = dev.resources.filter(r => DATA_TYPES.includes(r.type));
             // Per cell: the table, the failure and last-resort queues, the source queue and its DLQ, the bucket and
-            // the stream; and the user pool.
-            assert.equal(holders.length, 3 * 7 + 1);
+            // the stream; and the user pool and the control table (the live routing map).
+            assert.equal(holders.length, 3 * 7 + 2);
             for (const r of holders) assert.deepEqual(r.options, { protect: true, retainOnDelete: true }, r.name);
             const others = dev.resources.filter(r => !DATA_TYPES.includes(r.type) && (r.options.protect || r.options.retainOnDelete));
             // The REST logging role and account setting would be the only others; dev's API is HTTP.

@@ -9,6 +9,11 @@ function routingTable(stack: Stack): Json {
     return JSON.parse(code.assets["routing.json"].text as string) as Json;
 }
 
+/** The router's managed policies (the control plane's operator policy is the stack's too, not the router's). */
+function routerPolicies(stack: Stack) {
+    return stack.ofType("aws:iam/policy:Policy").filter(p => String(p.inputs.name).includes("-router-"));
+}
+
 describe("CellRouter (components/router.ts)", () => {
     let dev: Stack;
     before(async () => {
@@ -16,8 +21,8 @@ describe("CellRouter (components/router.ts)", () => {
     });
 
     describe("the router", () => {
-        it("may invoke exactly the cells' live aliases, and nothing else", () => {
-            const [policy, ...more] = dev.ofType("aws:iam/policy:Policy");
+        it("may invoke exactly the cells' live aliases and read the routing map, and nothing else", () => {
+            const [policy, ...more] = routerPolicies(dev);
             assert.equal(more.length, 0);
             assert.equal(policy!.inputs.name, "cellular-dev-router-invoke-cells-0-use1");
             assert.deepEqual(dev.json(policy!, "policy"), {
@@ -31,7 +36,7 @@ describe("CellRouter (components/router.ts)", () => {
             const attachment = dev.get("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "router-invoke-cells-0");
             assert.deepEqual(attachment.propertyDependencies.policyArn, [policy!.urn]);
             assert.deepEqual(attachment.propertyDependencies.role, [dev.get("aws:iam/role:Role", "router-role").urn]);
-            assert.deepEqual(dev.json(dev.get("aws:iam/rolePolicy:RolePolicy", "router-policy"), "policy").Statement,
+            assert.deepEqual(dev.json(dev.get("aws:iam/rolePolicy:RolePolicy", "router-policy"), "policy").Statement.slice(1),
                 [LOGS("cellular-dev-router"), TRACING]);
         });
 
@@ -84,7 +89,17 @@ describe("CellRouter (components/router.ts)", () => {
                 BREAKER_FAILURE_THRESHOLD: "5",
                 BREAKER_COOL_DOWN_SECONDS: "10",
                 TENANT_CLAIM: "tenant_id",
+                CONTROL_TABLE_NAME: "cellular-dev-control",
             } });
+        });
+
+        it("may read the live routing map's item of the control table, and nothing else of it", () => {
+            const policy = dev.get("aws:iam/rolePolicy:RolePolicy", "router-policy");
+            assert.deepEqual(dev.json(policy, "policy").Statement[0], {
+                Sid: "ReadRoutingMap", Effect: "Allow", Action: ["dynamodb:GetItem"],
+                Resource: ["arn:aws:dynamodb:us-east-1:123456789012:table/cellular-dev-control"],
+                Condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["ROUTING"] } },
+            });
         });
 
         it("writes each cell's own time budget into the routing table, and the configured thresholds into the environment", async () => {
@@ -162,7 +177,7 @@ describe("CellRouter (components/router.ts)", () => {
 
         it("in redirect mode, gives each cell its own endpoint and the router no permission to invoke anything", async () => {
             const stack = await runStack("dev", { mode: "update", config: edit(stackConfig("dev"), "router", r => { r.mode = "redirect"; }) });
-            assert.equal(stack.ofType("aws:iam/policy:Policy").length, 0);
+            assert.equal(routerPolicies(stack).length, 0);
             // Nothing to time out or break: no budgets, no breaker alarms.
             assert.equal(stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter(a => stack.cellOf(a) === undefined).length, 0);
             assert.ok((routingTable(stack).cells as Json[]).every(c => !("budgetMs" in c)));
@@ -234,7 +249,7 @@ describe("CellRouter (components/router.ts)", () => {
             // 100 cells of 10 roles each (8 functions, the tenant data role, CodeDeploy's) need more than IAM's default 1,000.
             raw = { ...raw, "cellular:cellCount": "100", "cellular:accountConcurrencyLimit": "10000", "cellular:quotas": JSON.stringify({ iamRolesPerAccount: 1100 }) };
             const stack = await runStack("dev", { config: raw });
-            const grants = stack.ofType("aws:iam/policy:Policy");
+            const grants = routerPolicies(stack);
             assert.deepEqual(grants.map(p => p.inputs.name), ["cellular-dev-router-invoke-cells-0-use1", "cellular-dev-router-invoke-cells-1-use1"]);
             const named = grants.flatMap(p => stack.json(p, "policy").Statement[0].Resource as string[]);
             assert.deepEqual(named, Array.from({ length: 100 }, (_, i) => arn("lambda", `function:cellular-dev-cell-${String(i + 1).padStart(3, "0")}-api:live`)));

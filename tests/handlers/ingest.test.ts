@@ -218,7 +218,7 @@ describe("ingest handler", () => {
     });
 
     it("reports a row DynamoDB refuses (ValidationException) in errors/<key>.json and writes the rest of the file", async () => {
-        dynamo.failWhen(r => r.operation === "UpdateItem" && JSON.stringify(r.body).includes("ITEM#too-big"), "ValidationException");
+        dynamo.failWhen(r => r.operation === "TransactWriteItems" && JSON.stringify(r.body).includes("ITEM#too-big"), "ValidationException");
         const key = "incoming/refused.csv";
         const { result, error } = await ingest(key, "customerId,itemId,v\nc-1,i-1,a\nc-1,too-big,b\nc-1,i-3,c\n");
 
@@ -312,7 +312,7 @@ describe("ingest handler", () => {
 
             assert.strictEqual(retry.error, undefined);
             assert.deepStrictEqual(retry.result, [{ bucket: BUCKET, key, status: "ingested", rows: 100, written: 50, malformed: 0, resumedAfterLine: 51 }]);
-            assert.strictEqual(dynamo.operations.filter(o => o === "UpdateItem").length, 50);
+            assert.strictEqual(dynamo.operations.filter(o => o === "TransactWriteItems").length, 50);
             const after = (await dynamo.rows()).filter(r => String(r.sk).startsWith("ITEM#"));
             assert.strictEqual(after.length, 100);
             for (const row of after) if (firstWrites.has(row.sk)) assert.strictEqual(row.updatedAt, firstWrites.get(row.sk), `${row.sk} rewritten`);
@@ -342,7 +342,7 @@ describe("ingest handler", () => {
     it("stops the file when a write fails for a reason that is not the row's, and the retry resumes without writing any row twice", async () => {
         const key = "incoming/outage.jsonl";
         const body = Array.from({ length: 60 }, (_, i) => JSON.stringify({ customerId: "c-1", itemId: `i-${i}`, data: { i } })).join("\n");
-        dynamo.failWhen(r => r.operation === "UpdateItem" && JSON.stringify(r.body).includes("ITEM#i-30\""));
+        dynamo.failWhen(r => r.operation === "TransactWriteItems" && JSON.stringify(r.body).includes("ITEM#i-30\""));
 
         const first = await ingest(key, body);
 

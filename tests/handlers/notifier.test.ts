@@ -1,3 +1,4 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as assert from "assert";
 import fc from "fast-check";
 import { FakeDynamo, resetFakeDynamo, startHandlerOnFakeDynamo } from "./fakes/events-dynamo";
@@ -65,8 +66,15 @@ describe("notifier handler", () => {
         assert.deepStrictEqual((await dynamo.rows()).map(r => r.sk), ["NOTIFICATION#sns-ok"]);
     });
 
+    it("fails the invocation for a customer being moved (its fence), storing nothing, so Lambda retries it after the move", async () => {
+        await dynamo.client.send(new PutCommand({ TableName: dynamo.tableName, Item: { pk: "CUSTOMER#c-moving", sk: "PLACEMENT", customerId: "c-moving", placement: "fenced", moveId: "mv-1", to: "cell-b", at: "t" } }));
+        const { error } = await run([{ messageId: "sns-f", message: notification("c-moving", "t", "x") }]);
+        assert.strictEqual((error as Error).message, "1 notification(s) not stored: sns-f (PlacementRefusedError)");
+        assert.deepStrictEqual((await dynamo.rows()).map(r => r.sk), ["PLACEMENT"]);
+    });
+
     it("fails the invocation when the write fails, so Lambda retries it", async () => {
-        dynamo.failWhen(r => r.operation === "PutItem");
+        dynamo.failWhen(r => r.operation === "TransactWriteItems");
         const { error } = await run([{ messageId: "sns-1", message: notification("c-1", "t", "x") }]);
         assert.strictEqual((error as Error).message, "1 notification(s) not stored: sns-1 (AccessDeniedException)");
     });

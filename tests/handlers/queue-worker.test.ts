@@ -4,6 +4,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { FakeDynamo, resetFakeDynamo, startHandlerOnFakeDynamo } from "./fakes/events-dynamo";
 import { capture, failedItems, fakeContext, metricValues, sqsRecord } from "./fakes/events-lambda";
 import { payloadHash } from "../../handlers/lib/idempotency";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 
 type QueueWorker = typeof import("../../handlers/queue-worker");
 
@@ -144,6 +145,14 @@ describe("queue-worker handler", () => {
             "too-deep": "InvalidRecordError: the message body nests objects and arrays deeper than 256 levels",
         });
         assert.ok(!JSON.stringify(logs).includes("bob@example.com"));
+    });
+
+    it("fails the message of a customer being moved (its fence, lib/placement.ts), writing nothing, so it is redelivered; the others are applied", async () => {
+        await dynamo.client.send(new PutCommand({ TableName: dynamo.tableName, Item: { pk: "CUSTOMER#c-moving", sk: "PLACEMENT", customerId: "c-moving", placement: "fenced", moveId: "mv-1", to: "cell-b", at: "t" } }));
+        const { response } = await run([sqsRecord("m-fenced", body("c-moving", "i-1")), sqsRecord("m-ok", body("c-1", "i-1"))]);
+        assert.deepStrictEqual(response, { batchItemFailures: [{ itemIdentifier: "m-fenced" }] });
+        assert.deepStrictEqual((await dynamo.rows()).filter(r => r.pk === "CUSTOMER#c-moving").map(r => r.sk), ["PLACEMENT"]);
+        assert.ok((await dynamo.rows()).some(r => r.sk === "ITEM#i-1" && r.pk === "CUSTOMER#c-1"));
     });
 
     it("reports a message whose write fails and applies the rest of the batch", async () => {

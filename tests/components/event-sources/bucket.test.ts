@@ -43,7 +43,7 @@ describe("event source bucket (components/event-sources/bucket.ts, dev, preview)
                 { Sid: "ReadIncoming", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${BUCKET("cell-b")}/incoming/*`] },
                 { Sid: "ListIncoming", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [BUCKET("cell-b")], Condition: { StringLike: { "s3:prefix": ["incoming/*"] } } },
                 { Sid: "WriteErrorReports", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${BUCKET("cell-b")}/errors/*`] },
-                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE("cell-b")] },
+                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE("cell-b")] },
                 REJECT_NOT_OWNED("cell-b"),
                 DELIVER_FAILED("cell-b"),
                 LOGS("cellular-dev-cell-b-ingest"),

@@ -52,7 +52,7 @@ describe("event source queue (components/event-sources/queue.ts, dev, preview)",
         it("lets the worker consume its queue and write its table, nothing more", () => {
             assert.deepEqual(statements(dev, "cell-a", "queue-worker"), [
                 { Sid: "ConsumeQueue", Effect: "Allow", Action: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], Resource: [queueArn("cellular-dev-cell-a-queue")] },
-                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE("cell-a")] },
+                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE("cell-a")] },
                 REJECT_NOT_OWNED("cell-a"),
                 LOGS("cellular-dev-cell-a-queue-worker"),
                 TRACING,

@@ -32,7 +32,7 @@ describe("event source tableStream (components/event-sources/table-stream.ts, de
             assert.deepEqual(mapping.propertyDependencies.eventSourceArn, [table.urn]);
             assert.deepEqual(statements(dev, "cell-a", "table-stream").slice(0, 3), [
                 { Sid: "ReadOwnTableStream", Effect: "Allow", Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"], Resource: [`${TABLE("cell-a")}/stream/*`] },
-                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE("cell-a")] },
+                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: [TABLE("cell-a")] },
                 { Sid: "DeliverFailedBatches", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [FAILURES("cell-a")] },
             ]);
         });

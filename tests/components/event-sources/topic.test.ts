@@ -33,7 +33,7 @@ describe("event source topic (components/event-sources/topic.ts, dev, preview)",
                 destinationConfig: { onFailure: { destination: FAILURES("cell-a") } },
             });
             assert.deepEqual(statements(dev, "cell-a", "notifier"), [
-                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: [TABLE("cell-a")] },
+                { Sid: "WriteOwnTable", Effect: "Allow", Action: ["dynamodb:ConditionCheckItem", "dynamodb:PutItem"], Resource: [TABLE("cell-a")] },
                 REJECT_NOT_OWNED("cell-a"),
                 DELIVER_FAILED("cell-a"),
                 LOGS("cellular-dev-cell-a-notifier"),

@@ -4,15 +4,10 @@
  * Importing this module sets the variables the handlers read at module load (region, dummy credentials, cell id,
  * table name), so import it before any handler.
  */
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { settled } from "./dynalite-settle";
-
-// dynalite ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require("dynalite") as (options: { createTableMs: number; deleteTableMs?: number }) => http.Server;
+import { startFakeDynamo } from "./events-dynamo";
 
 export const TEST_CELL_ID = "cell-test";
 export const TEST_TABLE = "cellular-test-cell-test-data";
@@ -34,13 +29,10 @@ export interface LocalDynamo {
     close(): Promise<void>;
 }
 
+/** dynalite behind the proxy of events-dynamo.ts, which adds the transactions every item write makes. */
 export async function startDynamo(): Promise<LocalDynamo> {
-    const server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve());
-    });
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const fake = await startFakeDynamo("cellular-test-bootstrap");
+    const endpoint = fake.endpoint;
     const raw = new DynamoDBClient({ endpoint });
     return {
         endpoint,
@@ -60,8 +52,7 @@ export async function startDynamo(): Promise<LocalDynamo> {
         },
         async close() {
             raw.destroy();
-            server.closeAllConnections();
-            await new Promise<void>(resolve => server.close(() => resolve()));
+            await fake.close();
         },
     };
 }

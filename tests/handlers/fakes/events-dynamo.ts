@@ -3,7 +3,8 @@
  * dynalite 4 lacks and what the tests need to provoke.
  *
  * - TransactWriteItems (dynalite has no transactions): emulated on top of dynalite's single-item calls. Items
- *   are applied in order with their conditions; when one fails, the ones already applied are rolled back to
+ *   are applied in order with their conditions (a ConditionCheck as a conditional write of the item as it is, so
+ *   dynalite evaluates the condition and nothing changes); when one fails, the ones already applied are rolled back to
  *   their snapshot and the call answers `TransactionCanceledException` with per-item `CancellationReasons`
  *   (with the item as it was, for `ReturnValuesOnConditionCheckFailure: ALL_OLD`), as DynamoDB does. Every write
  *   (transactions and single-item writes) is serialised with the others, so a transaction is atomic to any
@@ -12,6 +13,7 @@
  *   {@link FakeDynamo.leaveUnprocessed} makes BatchWriteItem return part of its items as UnprocessedItems, and
  *   {@link FakeDynamo.pageSize} makes Scan answer in small pages.
  */
+import { randomUUID } from "crypto";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -120,9 +122,6 @@ export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDyn
             return error(400, "com.amazon.coral.validate#ValidationException",
                 "Transaction request cannot include multiple operations on one item");
         }
-        if (ops.some(o => o.kind === "ConditionCheck")) {
-            return error(400, "com.amazon.coral.validate#ValidationException", "the fake does not emulate ConditionCheck");
-        }
         const snapshots: Array<AttributeMap | undefined> = [];
         for (const o of ops) {
             const got = await call("GetItem", { TableName: o.table, Key: o.key, ConsistentRead: true }, headers);
@@ -130,9 +129,15 @@ export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDyn
         }
         for (let index = 0; index < ops.length; index++) {
             const { kind, op } = ops[index];
-            const single = { ...op };
+            let single: Json = { ...op };
             delete single.ReturnValuesOnConditionCheckFailure;
-            const operation = kind === "Put" ? "PutItem" : kind === "Update" ? "UpdateItem" : "DeleteItem";
+            let operation = kind === "Put" ? "PutItem" : kind === "Update" ? "UpdateItem" : "DeleteItem";
+            if (kind === "ConditionCheck") {
+                // The item written back as it is (or, absent, a delete of nothing), under the check's condition.
+                const { Key, ...rest } = single;
+                single = snapshots[index] === undefined ? { ...rest, Key } : { ...rest, Item: snapshots[index] };
+                operation = snapshots[index] === undefined ? "DeleteItem" : "PutItem";
+            }
             const result = await call(operation, single, headers);
             if (result.status === 200) continue;
             for (let undo = index - 1; undo >= 0; undo--) {
@@ -193,7 +198,7 @@ export async function startFakeDynamo(tableName = "cell-table"): Promise<FakeDyn
                     answer = await call(operation, body, req.headers);
                 }
                 const out = Buffer.from(JSON.stringify(answer.body));
-                res.writeHead(answer.status, { "content-type": "application/x-amz-json-1.0", "content-length": out.length });
+                res.writeHead(answer.status, { "content-type": "application/x-amz-json-1.0", "content-length": out.length, "x-amzn-requestid": randomUUID() });
                 res.end(out);
             })().catch(err => {
                 res.writeHead(500, { "content-type": "application/x-amz-json-1.0" });

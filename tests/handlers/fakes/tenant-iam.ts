@@ -133,12 +133,20 @@ export async function startIamGuard(dynaliteEndpoint: string, sts: FakeSts, poli
         if (session !== undefined) {
             const operation = String(req.headers["x-amz-target"]).split(".")[1]!;
             const request = JSON.parse(raw) as Json;
-            const keys = leadingKeys(operation, request);
-            if (!allows(policy, session, operation, tableArnOf(String(request.TableName)), keys)) {
-                denied.push({ operation, tenant: session.tags.tenant, keys });
+            // A transaction is authorised item by item, each as the action it is (ConditionCheck: ConditionCheckItem).
+            const parts = operation === "TransactWriteItems"
+                ? (request.TransactItems as Json[]).map(entry => {
+                    const [kind, op] = Object.entries(entry)[0] as [string, Json];
+                    const single = kind === "ConditionCheck" ? "ConditionCheckItem" : `${kind}Item`;
+                    return { operation: single, request: op, keys: leadingKeys(single === "PutItem" ? "PutItem" : "GetItem", op) };
+                })
+                : [{ operation, request, keys: leadingKeys(operation, request) }];
+            const refused = parts.find(p => !allows(policy, session, p.operation, tableArnOf(String(p.request.TableName)), p.keys));
+            if (refused !== undefined) {
+                denied.push({ operation: refused.operation, tenant: session.tags.tenant, keys: refused.keys });
                 res.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
                 res.end(JSON.stringify({ __type: "com.amazon.coral.service#AccessDeniedException",
-                    message: `User: ${session.sessionName} is not authorized to perform: dynamodb:${operation}` }));
+                    message: `User: ${session.sessionName} is not authorized to perform: dynamodb:${refused.operation}` }));
                 return;
             }
         } else if (accessKeyId?.startsWith("ASIAFAKE")) {

@@ -193,6 +193,39 @@ describe("routing: routing tables", () => {
         assert.deepEqual(routeCustomer(t, "acme"), { cell: t.cells[1], index: 1, reason: "hash" });
     });
 
+    it("leaves a standby cell out of the hash: nobody moves when it is added, and activating it moves exactly the jump hash's share to it", () => {
+        const withStandby = table(4);
+        withStandby.cells[3]!.state = "standby" as const;
+        const standby = compileRoutingTable(buildRoutingTable(withStandby));
+        const active = compileRoutingTable(buildRoutingTable(table(4)));
+        let moved = 0;
+        for (const id of randomCustomerIds(2000, 9)) {
+            const before = routeCustomer(standby, id);
+            assert.equal(before.index, cellIndexFor(id, 3), id);
+            const after = routeCustomer(active, id);
+            if (after.index !== before.index) {
+                moved++;
+                assert.equal(after.index, 3, `${id} may only move to the new cell`);
+            }
+        }
+        assert.ok(moved > 0);
+    });
+
+    it("routes a customer pinned to a standby cell there", () => {
+        const input = table(3, { pinned: { acme: "cell-2" } });
+        input.cells[2]!.state = "standby" as const;
+        const t = buildRoutingTable(input);
+        assert.deepEqual(routeCustomer(t, "acme"), { cell: t.cells[2], index: 2, reason: "pinned" });
+    });
+
+    it("refuses a table whose cells are all standby", () => {
+        const input = table(2);
+        for (const c of input.cells) c.state = "standby" as const;
+        assert.throws(() => buildRoutingTable(input), {
+            message: 'invalid routing table (1 problem):\n  - cells is ["standby","standby"]; at least one cell must be active or disabled: standby cells are not part of the hash',
+        });
+    });
+
     it("routes every unpinned customer by the hash over all cells", () => {
         const t = compileRoutingTable(buildRoutingTable(table(12, { pinned: { acme: "cell-0" } })));
         for (const id of randomCustomerIds(2000, 3)) {
@@ -342,7 +375,7 @@ describe("routing: routing tables", () => {
                 "  - version is 2; expected 1\n" +
                 "  - mode is \"proxy\"; expected invoke or redirect\n" +
                 "  - cells[0].id is \"\"; expected a non-empty cell id\n" +
-                "  - cells[0].state is \"on\"; expected active or disabled\n" +
+                "  - cells[0].state is \"on\"; expected standby, active, disabled\n" +
                 "  - cells[1] is \"x\"; expected an object with id and state\n" +
                 "  - pinned is []; expected a map of customer ids to cell ids ({} for none)",
         });
