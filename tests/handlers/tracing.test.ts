@@ -192,8 +192,10 @@ describe("traces carry the cell: each handler's bundle in a Lambda-like process,
         assert.deepEqual(run.invocations.map(i => (i.outcome.result as { statusCode: number }).statusCode), [201, 421]);
         assert.deepEqual(annotations(run, 0), { ColdStart: true, Service: "cell-api", cell_id: "cell-a", tenant_id: "moved-in", tenant_ids: ",moved-in,", tenant_count: 1 });
         assert.deepEqual(annotations(run, 1), { ColdStart: false, Service: "cell-api", cell_id: "cell-a", tenant_id: "moved-out", tenant_ids: ",moved-out,", tenant_count: 1 });
-        assert.deepEqual(awsCalls(run, 0), ["DynamoDB.UpdateItem", "STS.AssumeRole"]);
-        assert.deepEqual(awsCalls(run, 1), []);
+        // The placement marker (handlers/lib/placement.ts), the item as it is, then the write checked against both.
+        assert.deepEqual(awsCalls(run, 0), ["DynamoDB.GetItem", "DynamoDB.GetItem", "DynamoDB.TransactWriteItems", "STS.AssumeRole"]);
+        // Another cell's customer: its marker read (with that tenant's credentials) says nothing, the map says cell-b: 421.
+        assert.deepEqual(awsCalls(run, 1), ["DynamoDB.GetItem", "STS.AssumeRole"]);
         assertLogsCarryCell(run, "cellId");
         assert.deepEqual(run.documents.filter(d => JSON.stringify(d).includes(CANARY)), []);
         assert.deepEqual(daemon.raw.filter(r => r.includes(CANARY)), []);
@@ -253,7 +255,8 @@ describe("traces carry the cell: each handler's bundle in a Lambda-like process,
             { event: snsEvent([{ messageId: "n-1", message }]) },
         ]);
         for (const n of [0, 1]) assert.deepEqual(annotations(notifier, n), { ColdStart: n === 0, Service: "notifier", cell_id: "cell-a", tenant_id: "moved-in", tenant_ids: ",moved-in,", tenant_count: 1 });
-        assert.deepEqual(awsCalls(notifier, 0), ["DynamoDB.PutItem"]);
+        // The notification and the check of the customer's placement marker, in one transaction.
+        assert.deepEqual(awsCalls(notifier, 0), ["DynamoDB.TransactWriteItems"]);
         assertLogsCarryCell(notifier, "cell");
         assert.deepEqual([...stream.documents, ...notifier.documents].filter(d => JSON.stringify(d).includes(CANARY)), []);
     });
