@@ -60,9 +60,9 @@ export async function run(options: { sizes?: number[]; runs?: number } = {}): Pr
                 moveMs.push(performance.now() - t);
                 fencedMs.push(flippedAt - fencedAt);
             }
-            const copy = median(copyMs);
-            const move = median(moveMs);
-            const fenced = median(fencedMs);
+            const copy = Math.round(median(copyMs));
+            const move = Math.round(median(moveMs));
+            const fenced = Math.round(median(fencedMs));
             const baseline = { name: `copy of ${items} items without a fence`, value: copy };
             // A move is the copy plus a verify (two reads of the partition) and ~15 round trips of markers, map and
             // record: for a small customer those fixed round trips dominate, so the target is set from 100 items on.
