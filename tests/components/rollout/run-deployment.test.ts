@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
-import { RolloutError } from "../../../components/rollout/clients";
 import { appSpec, DeploymentSpec, runDeployment } from "../../../components/rollout/run-deployment";
-import { FakeRolloutAws, VirtualClock } from "../../fixtures/fake-rollout-aws";
+import { FakeRolloutAws, rolloutFailure, VirtualClock } from "../../fixtures/fake-rollout-aws";
 
 const FN = "cellular-prod-cell-01-api";
 const GROUP = "cellular-prod-cell-01";
@@ -22,15 +21,7 @@ function world(current = "3"): { aws: FakeRolloutAws; clock: VirtualClock } {
     return { aws, clock };
 }
 
-async function failure(run: Promise<unknown>): Promise<string> {
-    try {
-        await run;
-    } catch (err) {
-        assert.ok(err instanceof RolloutError, String(err));
-        return err.message;
-    }
-    assert.fail("the deployment did not fail");
-}
+const failure = (run: Promise<unknown>): Promise<string> => rolloutFailure(run, "the deployment did not fail");
 
 describe("one cell's deployment in pulumi up (components/rollout/run-deployment.ts)", () => {
     it("shifts a healthy version canary then all: 10 % for 5 minutes, then 100 %, and reports the deployment", async () => {

@@ -1,8 +1,7 @@
 import { strict as assert } from "assert";
-import { RolloutError } from "../../../components/rollout/clients";
 import { DeploymentSpec, runDeployment } from "../../../components/rollout/run-deployment";
 import { GateSpec, runGate } from "../../../components/rollout/run-gate";
-import { FakeRolloutAws, VirtualClock } from "../../fixtures/fake-rollout-aws";
+import { FakeRolloutAws, rolloutFailure, VirtualClock } from "../../fixtures/fake-rollout-aws";
 
 const CELLS = ["cell-02", "cell-03"];
 const fn = (cell: string) => `cellular-prod-${cell}-api`;
@@ -27,15 +26,7 @@ function world(): { aws: FakeRolloutAws; clock: VirtualClock } {
     return { aws, clock };
 }
 
-async function failure(run: Promise<unknown>): Promise<string> {
-    try {
-        await run;
-    } catch (err) {
-        assert.ok(err instanceof RolloutError, String(err));
-        return err.message;
-    }
-    assert.fail("the gate let the wave through");
-}
+const failure = (run: Promise<unknown>): Promise<string> => rolloutFailure(run, "the gate let the wave through");
 
 const NEXT = "; wave 2 and later were not touched. Fix the cause (or roll the wave back), then run pulumi up again: the gate bakes and checks again";
 
