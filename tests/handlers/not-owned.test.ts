@@ -2,6 +2,8 @@ import { strict as assert } from "assert";
 import type { KinesisStreamEvent, S3Event, SNSEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { ownerOf, parseOwnershipTable } from "../../handlers/lib/ownership";
 import { parseFailureMessage } from "../../handlers/lib/failure-record";
+import { placementRow } from "../../handlers/lib/placement";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as fs from "node:fs";
 import type { FakeDynamo } from "./fakes/events-dynamo";
 import { capture, fakeContext, FAILURE_QUEUE_URL, kinesisRecord, OWNERSHIP_TABLES, s3Event, snsEvent, sqsRecord } from "./fakes/events-lambda";
@@ -88,6 +90,45 @@ describe("the event paths refuse another cell's customers: never written, kept o
         assert.equal((await rowsOf(OURS)).length, 1);
         assert.deepEqual(rejections().map(r => [r.parsed.source, r.parsed.condition, r.parsed.customerId, r.parsed.owner, r.record]),
             [["notifier", "not-owned", THEIRS, "cell-b", theirs]]);
+    });
+
+    /** `OURS` as a move leaves it in this cell: moved to cell-b (control/move.ts writes this marker at the flip). */
+    const markMovedAway = () => dynamo.client.send(new PutCommand({ TableName: dynamo.tableName, Item: placementRow({
+        customerId: OURS, state: "moved", moveId: "mv-1", to: "cell-b", epoch: 2, at: "2026-12-02T00:00:00.000Z",
+    }) }));
+
+    it("queue-worker: a message for a customer moved away is never written here, and kept on the failure path naming the owner", async () => {
+        const { handler } = loadHandler<typeof import("../../handlers/queue-worker")>("queue-worker");
+        await markMovedAway();
+        const late = JSON.stringify({ customerId: OURS, itemId: "i-1", data: { n: 1 } });
+        const captured = await capture(() => handler({ Records: [sqsRecord("m-late", late)] } as SQSEvent, fakeContext()));
+        assert.deepEqual(captured.result as SQSBatchResponse, { batchItemFailures: [] });
+        assert.deepEqual((await rowsOf(OURS)).map(r => r.sk), ["PLACEMENT"]);
+        assert.deepEqual(rejections().map(r => [r.parsed.source, r.parsed.condition, r.parsed.customerId, r.parsed.owner, r.record]),
+            [["queue-worker", "moved", OURS, "cell-b", late]]);
+    });
+
+    it("queue-worker: a moved customer's message whose refusal cannot be sent fails, so it is retried, not lost", async () => {
+        const { handler } = loadHandler<typeof import("../../handlers/queue-worker")>("queue-worker");
+        await markMovedAway();
+        sqs.failing = true;
+        const captured = await capture(() => handler({ Records: [
+            sqsRecord("m-late", JSON.stringify({ customerId: OURS, itemId: "i-1", data: {} })),
+            sqsRecord("m-other", JSON.stringify({ customerId: "c-1", itemId: "i-1", data: {} })),
+        ] } as SQSEvent, fakeContext()));
+        assert.deepEqual(captured.result as SQSBatchResponse, { batchItemFailures: [{ itemIdentifier: "m-late" }] });
+        assert.deepEqual((await rowsOf(OURS)).map(r => r.sk), ["PLACEMENT"]);
+    });
+
+    it("notifier: a notification for a customer moved away is never stored here, and kept on the failure path naming the owner", async () => {
+        const { handler } = loadHandler<typeof import("../../handlers/notifier")>("notifier");
+        await markMovedAway();
+        const late = JSON.stringify({ customerId: OURS, type: "welcome", message: "hello" });
+        const captured = await capture(() => handler(snsEvent([{ messageId: "n-late", message: late }]) as SNSEvent, fakeContext()));
+        assert.equal(captured.error, undefined);
+        assert.deepEqual((await rowsOf(OURS)).map(r => r.sk), ["PLACEMENT"]);
+        assert.deepEqual(rejections().map(r => [r.parsed.source, r.parsed.condition, r.parsed.customerId, r.parsed.owner, r.record]),
+            [["notifier", "moved", OURS, "cell-b", late]]);
     });
 
     it("stream processor (Kinesis): counts its own customer's change and refuses the other's", async () => {
