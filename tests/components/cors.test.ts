@@ -5,9 +5,9 @@
  * matches OPTIONS; a REST API by a MOCK OPTIONS method without authorization.
  */
 import { strict as assert } from "assert";
-import { ConfigError, loadSettings } from "../../components/config";
+import { loadSettings } from "../../components/config";
 import { CORS_ENV } from "../../handlers/lib/cors";
-import { edit, Json, Raw, runStack, Stack, stackConfig } from "../fixtures/stack";
+import { configProblems, edit, Json, Raw, runStack, Stack, stackConfig } from "../fixtures/stack";
 import { deployCheck } from "../../tools/lib/deploy-check/check";
 import { line, policyPack } from "../fixtures/policies/harness";
 
@@ -156,15 +156,7 @@ describe("CORS on every API variant (cellular:router.cors)", function () {
 });
 
 describe("cellular:router.cors validation", () => {
-    function problemsOf(cors: unknown): string[] {
-        try {
-            loadSettings(edit(stackConfig("dev"), "router", r => { r.cors = cors; }), { project: "cellular", stack: "dev" });
-        } catch (err) {
-            if (err instanceof ConfigError) return [...err.problems];
-            throw err;
-        }
-        return [];
-    }
+    const problemsOf = (cors: unknown): string[] => configProblems(edit(stackConfig("dev"), "router", r => { r.cors = cors; }));
 
     it("accepts exact origins, and * without credentials", () => {
         assert.deepEqual(problemsOf({ allowOrigins: [APP, "http://localhost:3000", "https://a-b.c.example.org:8443"], allowCredentials: true }), []);

@@ -2,18 +2,10 @@ import { strict as assert } from "assert";
 import { ConfigError, loadSettings } from "../../../components/config";
 import { checkRouterSizing } from "../../../components/config/checks";
 import { Problems } from "../../../components/config/problems";
-import { edit, Raw, ROOT, stackConfig } from "../../fixtures/stack";
+import { configProblems, edit, Raw, ROOT, stackConfig } from "../../fixtures/stack";
 import { readStackConfig } from "../../../tools/lib/stack-config";
 
-function problemsOf(raw: Raw): string[] {
-    try {
-        loadSettings(raw, { project: "cellular", stack: "dev" });
-    } catch (err) {
-        if (err instanceof ConfigError) return [...err.problems];
-        throw err;
-    }
-    return [];
-}
+const problemsOf = (raw: Raw): string[] => configProblems(raw);
 
 /** The dev stack with its router set as given (reserved concurrency, stage rate) and every cell's time budget. */
 function sized(reservedConcurrency: number, rateLimit: number, cellTimeoutMs?: number): Raw {

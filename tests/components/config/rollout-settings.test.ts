@@ -1,21 +1,13 @@
 import { strict as assert } from "assert";
-import { ConfigError, DEFAULTS, loadSettings } from "../../../components/config";
+import { DEFAULTS, loadSettings } from "../../../components/config";
 import { ROLLOUT_STRATEGIES, strategyMinutes } from "../../../components/rollout/strategies";
-import { Raw, stackConfig } from "../../fixtures/stack";
+import { configProblems, Raw, stackConfig } from "../../fixtures/stack";
 
 function withRollout(rollout: unknown, stack = "dev"): Raw {
     return { ...stackConfig(stack), "cellular:rollout": JSON.stringify(rollout) };
 }
 
-function problemsOf(raw: Raw): string[] {
-    try {
-        loadSettings(raw, { project: "cellular", stack: "dev" });
-    } catch (err) {
-        if (err instanceof ConfigError) return [...err.problems];
-        throw err;
-    }
-    return [];
-}
+const problemsOf = (raw: Raw): string[] => configProblems(raw);
 
 describe("the rollout settings (components/config/rollout-settings.ts)", () => {
     it("defaults to a 10 % canary for 5 minutes, a 10 minute bake and 100 requests per cell", () => {

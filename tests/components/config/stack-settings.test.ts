@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ConfigError, DEFAULTS, loadSettings, LIMITS } from "../../../components/config";
-import { edit, Json, Raw, ROOT, stackConfig } from "../../fixtures/stack";
+import { configProblems, edit, Json, Raw, ROOT, stackConfig } from "../../fixtures/stack";
 import { readStackConfig } from "../../../tools/lib/stack-config";
 
 /** The dev stack's config, as the CLI would pass it: the known-good starting point of every negative case. */
@@ -8,15 +8,7 @@ function devConfig(): Raw {
     return stackConfig("dev");
 }
 
-function problemsOf(raw: Raw, stack = "dev"): string[] {
-    try {
-        loadSettings(raw, { project: "cellular", stack });
-    } catch (err) {
-        if (err instanceof ConfigError) return [...err.problems];
-        throw err;
-    }
-    return [];
-}
+const problemsOf = (raw: Raw, stack = "dev"): string[] => configProblems(raw, stack);
 
 const WITHIN_28 = "a cell's API function is behind API Gateway or invoked synchronously by the router, so it must finish within 28 s";
 

@@ -3,10 +3,10 @@
  * the ALB a cell creates in its own VPC; its config validation; and the guardrails over both plans.
  */
 import { strict as assert } from "assert";
-import { ConfigError, loadSettings } from "../../../components/config";
+import { loadSettings } from "../../../components/config";
 import { deployCheck } from "../../../tools/lib/deploy-check/check";
 import { line, policyPack } from "../../fixtures/policies/harness";
-import { edit, Json, Raw, runStack, Stack, stackConfig } from "../../fixtures/stack";
+import { configProblems, edit, Json, Raw, runStack, Stack, stackConfig } from "../../fixtures/stack";
 import { FN, LOGS, PERMISSION, statements, TRACING, urn } from "../../fixtures/plan";
 
 const LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2";
@@ -128,15 +128,7 @@ describe("event source alb (components/event-sources/alb.ts)", function () {
     });
 
     describe("config validation", () => {
-        function problemsOf(raw: Raw): string[] {
-            try {
-                loadSettings(raw, { project: "cellular", stack: "dev" });
-            } catch (err) {
-                if (err instanceof ConfigError) return [...err.problems];
-                throw err;
-            }
-            return [];
-        }
+        const problemsOf = (raw: Raw): string[] => configProblems(raw);
         const one = (alb: Json, extra: Raw = {}) => problemsOf({ ...edit(stackConfig("dev"), "cells", cells => { cells[0].eventSources = { alb: { enabled: true, ...alb } }; }), ...extra });
         const at = "cellular:cells[0].eventSources.alb";
 
