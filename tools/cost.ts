@@ -18,7 +18,7 @@ import { loadSettings } from "../components/config";
 import { API_FUNCTION, FAILURE_HANDLER } from "../components/core-functions";
 import { EVENT_SOURCES, EVENT_SOURCE_KINDS, moduleOf } from "../components/event-sources/registry";
 import { capture, Capture } from "./lib/capture";
-import { reportFailure, runCommand } from "./lib/cli";
+import { CliUsageError, flagValue, reportFailure, runCommand } from "./lib/cli";
 import { SourceKinds } from "./lib/cost/derive";
 import { Estimate, estimate } from "./lib/cost/estimate";
 import { formatEstimate } from "./lib/cost/format";
@@ -78,22 +78,13 @@ const USAGE = `usage: npm run cost -- --stack <name> [--usage <file>] [--json] [
 
 Exit codes: 0 estimated, 1 invalid config, usage file or prices, failed program, 2 usage.`;
 
-export class CliUsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "CliUsageError";
-    }
-}
+export { CliUsageError };
 
 export function parseArgs(argv: readonly string[]): CostOptions {
     const options: CostOptions = { stack: "", json: false, freeTier: false, updatePrices: false, regions: [], dir: ROOT };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i]!;
-        const value = (): string => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new CliUsageError(`${arg} needs a value`);
-            return v;
-        };
+        const value = (): string => flagValue(argv, i++);
         switch (arg) {
             case "--stack": case "-s": options.stack = value(); break;
             case "--usage": options.usage = value(); break;

@@ -15,7 +15,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { EVIDENCE_VERSION, evidenceFile, parseMemoryEvidence } from "../policies/lib/memory-evidence";
-import { runCommand } from "./lib/cli";
+import { CliUsageError, flagValue, runCommand } from "./lib/cli";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -44,12 +44,7 @@ const USAGE = `usage: npm run memory-evidence -- --stack <name> --function <name
 
 Exit codes: 0 written, 1 invalid input, 2 usage.`;
 
-export class CliUsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "CliUsageError";
-    }
-}
+export { CliUsageError };
 
 export class EvidenceInputError extends Error {
     constructor(message: string) {
@@ -63,11 +58,7 @@ export function parseArgs(argv: readonly string[]): MemoryEvidenceOptions {
     const positional: string[] = [];
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i]!;
-        const value = (): string => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new CliUsageError(`${arg} needs a value`);
-            return v;
-        };
+        const value = (): string => flagValue(argv, i++);
         switch (arg) {
             case "--stack": case "-s": options.stack = value(); break;
             case "--function": options.functionKey = value(); break;

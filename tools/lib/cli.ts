@@ -6,6 +6,21 @@ import { isConfigError } from "../../components/config";
 import { ProgramError } from "./capture";
 import { StackConfigError } from "./stack-config";
 
+/** A command line that cannot be run as given (exit 2, with the command's usage). */
+export class CliUsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "CliUsageError";
+    }
+}
+
+/** The value of the flag at `argv[i]`: the next argument, which must not be another flag. */
+export function flagValue(argv: readonly string[], i: number): string {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new CliUsageError(`${argv[i]} needs a value`);
+    return v;
+}
+
 /** An error class whose message is the whole story for the user (bad input: exit 1, message only). */
 type InputError = abstract new (...args: never[]) => Error;
 
