@@ -84,7 +84,7 @@ export interface FailureMessage {
 
 /** Suffixes of the cell's function names (`<project>-<stack>-<cell>-<kind>`); tests/handlers/lib/failure-record.test.ts keeps them in step with the program's. */
 export const FUNCTION_KINDS = ["queue-worker", "notifier", "ingest", "scheduled", "table-stream", "kinesis-stream",
-    "failure-handler", "alb-api", "api"] as const;
+    "failure-handler", "api", "alb-api"] as const;
 
 export function parseFailureMessage(message: FailureMessage): ParsedFailure {
     const body = tryJson(message.body);
@@ -132,7 +132,9 @@ export function isSuccessRecord(failure: ParsedFailure): boolean {
 /** The cell function kind in a function ARN (`arn:aws:lambda:r:a:function:<name>[:qualifier]`), if it is one. */
 export function functionKindOf(functionArn: string | undefined): string | undefined {
     const name = functionArn?.split(":")[6];
-    return name === undefined ? undefined : FUNCTION_KINDS.find(kind => name.endsWith(`-${kind}`));
+    if (name === undefined) return undefined;
+    // The longest kind the name ends with: `...-alb-api` is an alb-api, not an api, whatever the list's order.
+    return FUNCTION_KINDS.filter(kind => name.endsWith(`-${kind}`)).sort((a, b) => b.length - a.length)[0];
 }
 
 function asyncInvocation(body: Record<string, unknown>): ParsedFailure {
